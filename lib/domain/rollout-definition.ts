@@ -1,0 +1,152 @@
+import { z } from "zod";
+import type { RolloutDefinition } from "./rollout";
+
+/**
+ * Every rule a rollout definition must satisfy, in one place, shared by the API, the form and
+ * the tests. Unknown fields are rejected rather than ignored, so a typo never passes silently.
+ */
+
+export const MAX_STEPS = 20;
+export const MAX_PAUSE_SECONDS = 7 * 24 * 3600;
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// Istio subset and route names are free-form in the CRD; keep them printable and short.
+const ROUTE_OR_SUBSET = /^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
+
+/** "is required" when absent, "must be a <kind>" when present with the wrong type. */
+const typeError = (what: string, kind: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? `${what} is required` : `${what} must be ${kind}`),
+});
+
+const label = (what: string) =>
+  z
+    .string(typeError(what, "a string"))
+    .min(1, { error: `${what} is required` })
+    .max(63, { error: `${what} must be at most 63 characters` })
+    .regex(DNS1123_LABEL, {
+      error: `${what} must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit`,
+    });
+
+const subdomain = (what: string) =>
+  z
+    .string(typeError(what, "a string"))
+    .min(1, { error: `${what} is required` })
+    .max(253, { error: `${what} must be at most 253 characters` })
+    .regex(DNS1123_SUBDOMAIN, {
+      error: `${what} must be a DNS-1123 name: lower-case letters, digits, '-' and '.'`,
+    });
+
+const freeName = (what: string) =>
+  z
+    .string(typeError(what, "a string"))
+    .min(1, { error: `${what} must not be empty` })
+    .max(63, { error: `${what} must be at most 63 characters` })
+    .regex(ROUTE_OR_SUBSET, { error: `${what} may contain letters, digits, '_', '.' and '-' only` });
+
+const int = (what: string, min: number, max: number) =>
+  z
+    .number(typeError(what, "a number"))
+    .int({ error: `${what} must be a whole number` })
+    .min(min, { error: `${what} must be at least ${min}` })
+    .max(max, { error: `${what} must be at most ${max}` });
+
+export const destinationSchema = z.strictObject(
+  {
+    host: subdomain("host"),
+    subset: freeName("subset").optional(),
+    port: int("port", 1, 65535).optional(),
+  },
+  typeError("destination", "an object {host, subset?, port?}"),
+);
+
+export const stepSchema = z.strictObject(
+  {
+    weight: int("weight", 1, 100),
+    pauseSeconds: int("pauseSeconds", 0, MAX_PAUSE_SECONDS).optional(),
+  },
+  typeError("step", "an object {weight, pauseSeconds?}"),
+);
+
+const stepsSchema = z
+  .array(stepSchema, typeError("steps", "a list of {weight, pauseSeconds?}"))
+  .min(1, { error: "steps needs at least one step" })
+  .max(MAX_STEPS, { error: `steps may have at most ${MAX_STEPS} entries` })
+  .superRefine((steps, ctx) => {
+    steps.forEach((step, index) => {
+      const previous = steps[index - 1];
+      if (previous && step.weight <= previous.weight) {
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "weight"],
+          message: `weights must be strictly increasing: ${step.weight}% comes after ${previous.weight}%`,
+        });
+      }
+    });
+  });
+
+const definitionShape = {
+  name: label("name"),
+  namespace: label("namespace"),
+  cluster: label("cluster").default("default"),
+  virtualService: subdomain("virtualService"),
+  route: freeName("route").optional(),
+  stable: destinationSchema,
+  canary: destinationSchema,
+  steps: stepsSchema,
+  metrics: z.strictObject(
+    {
+      stableWorkload: subdomain("stableWorkload"),
+      canaryWorkload: subdomain("canaryWorkload"),
+    },
+    typeError("metrics", "an object {stableWorkload, canaryWorkload}"),
+  ),
+  slo: z.strictObject({
+    availability: z
+      .number({ error: "availability must be a number (percent, e.g. 99.9)" })
+      .gt(0, { error: "availability must be above 0%" })
+      .lt(100, { error: "availability must be below 100%: a 100% objective leaves no error budget" }),
+    latencyP95Ms: int("latencyP95Ms", 1, 600_000),
+  }, typeError("slo", "an object {availability, latencyP95Ms}")),
+};
+
+function crossFieldRules(def: Pick<RolloutDefinition, "stable" | "canary" | "metrics">, ctx: z.RefinementCtx) {
+  const same = (a: RolloutDefinition["stable"], b: RolloutDefinition["stable"]) =>
+    a.host === b.host && a.subset === b.subset && a.port === b.port;
+  if (same(def.stable, def.canary)) {
+    ctx.addIssue({ code: "custom", path: ["canary"], message: "canary must be a different destination from stable" });
+  }
+  if (def.metrics.stableWorkload === def.metrics.canaryWorkload) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["metrics", "canaryWorkload"],
+      message: "canaryWorkload must differ from stableWorkload, or the SLIs cannot tell them apart",
+    });
+  }
+}
+
+export const rolloutDefinitionSchema = z
+  .strictObject(definitionShape, typeError("body", "a JSON object"))
+  .superRefine(crossFieldRules);
+
+/** A PATCH body: any subset of the definition, plus an optional optimistic-concurrency guard. */
+export const rolloutDefinitionPatchSchema = z
+  .strictObject(
+    {
+      ...z.object(definitionShape).partial().shape,
+      cluster: label("cluster").optional(),
+      expectedRevision: int("expectedRevision", 1, Number.MAX_SAFE_INTEGER).optional(),
+    },
+    typeError("body", "a JSON object"),
+  )
+  .refine((patch) => Object.keys(patch).some((key) => key !== "expectedRevision"), {
+    message: "the patch changes nothing: give at least one field",
+  });
+
+export type RolloutDefinitionPatch = z.infer<typeof rolloutDefinitionPatchSchema>;
+
+/** Applies a patch and re-checks the whole result, so cross-field rules hold after edits too. */
+export function mergeDefinition(current: RolloutDefinition, patch: RolloutDefinitionPatch) {
+  const { expectedRevision: _ignored, ...changes } = patch;
+  return rolloutDefinitionSchema.safeParse({ ...current, ...changes });
+}

@@ -1,0 +1,47 @@
+/** The rollout as the rest of Aviary sees it: definition plus live state. */
+
+export const ROLLOUT_STATUSES = ["draft", "progressing", "paused", "promoted", "rolled_back", "archived"] as const;
+export type RolloutStatus = (typeof ROLLOUT_STATUSES)[number];
+
+/** A destination as it appears in the VirtualService route. */
+export type Destination = { host: string; subset?: string; port?: number };
+
+export type Step = { weight: number; pauseSeconds?: number };
+
+export type RolloutDefinition = {
+  name: string;
+  namespace: string;
+  cluster: string;
+  virtualService: string;
+  /** Name of the HTTP route to drive; may be omitted only when the VirtualService has one route. */
+  route?: string;
+  stable: Destination;
+  canary: Destination;
+  steps: Step[];
+  metrics: { stableWorkload: string; canaryWorkload: string };
+  slo: { availability: number; latencyP95Ms: number };
+};
+
+export type RolloutState = {
+  status: RolloutStatus;
+  /** null until the rollout starts; afterwards the index of the step it is at. */
+  currentStep: number | null;
+  canaryWeight: number;
+  revision: number;
+};
+
+export type Rollout = RolloutDefinition &
+  RolloutState & {
+    id: string;
+    createdAt: Date;
+    updatedAt: Date;
+    archivedAt: Date | null;
+  };
+
+export function stableWeightOf(canaryWeight: number): number {
+  return 100 - canaryWeight;
+}
+
+export function describeDestination({ host, subset, port }: Destination): string {
+  return `${host}${subset ? ` (subset ${subset})` : ""}${port ? `:${port}` : ""}`;
+}

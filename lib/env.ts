@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/**
+ * Server configuration, validated once. A bad value stops start-up with the variable's name
+ * instead of surfacing later as a confusing runtime failure. README.md's table lists these.
+ */
+const serverEnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: "DATABASE_URL must be a postgres:// or postgresql:// URL" })
+    .optional(),
+  AVIARY_DATA_DIR: z.string().min(1).default(".data"),
+  AVIARY_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+export function parseServerEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
+  const result = serverEnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+  throw new Error(`Invalid environment:\n${problems.join("\n")}`);
+}

@@ -1,0 +1,41 @@
+import { AppError, isAppError } from "../app-error";
+
+export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  return Response.json(body, { ...init, headers: { "cache-control": "no-store", ...init.headers } });
+}
+
+export function errorResponse(error: unknown): Response {
+  const appError = toAppError(error);
+  const body: ErrorBody = {
+    error: { code: appError.code, message: appError.message, ...(appError.fields ? { fields: appError.fields } : {}) },
+  };
+  return json(body, { status: appError.status });
+}
+
+/** Known failure shapes become typed errors; anything else is logged and answered generically. */
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  if (isDatabaseDown(error)) {
+    return new AppError("DB_UNAVAILABLE", "the database is unreachable; try again shortly", { cause: error });
+  }
+  console.error("unexpected error", error);
+  return new AppError("INTERNAL", "something went wrong on the server; the details are in the server log");
+}
+
+function isDatabaseDown(error: unknown): boolean {
+  const text = String((error as { code?: string })?.code ?? "") + " " + String((error as Error)?.message ?? "");
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1017|DatabaseNotReachable|Connection terminated|connect ECONN/i.test(text);
+}
+
+/** Wraps a route handler so every thrown error becomes a typed JSON answer, never an HTML 500. */
+export function route<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>) {
+  return async (...args: Args): Promise<Response> => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}

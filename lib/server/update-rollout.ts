@@ -1,0 +1,50 @@
+import { AppError } from "../app-error";
+import { appendAuditEvent } from "../db/audit-events";
+import { lockRollout, updateRolloutDefinition } from "../db/rollouts";
+import { mergeDefinition, rolloutDefinitionPatchSchema } from "../domain/rollout-definition";
+import { assertEditable } from "../domain/rollout-lifecycle";
+import type { Rollout } from "../domain/rollout";
+import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
+import type { RequestContext } from "../http/request-context";
+import { definitionOf } from "./definition-of";
+import type { Deps } from "./deps";
+import { assertRolloutId, notFound } from "./rollout-id";
+
+export type UpdateRolloutOptions = { id: string; input: unknown; context: RequestContext };
+
+export async function updateRollout({ db }: Deps, { id, input, context }: UpdateRolloutOptions): Promise<Rollout> {
+  const rolloutId = assertRolloutId(id);
+  const patch = rolloutDefinitionPatchSchema.safeParse(input);
+  if (!patch.success) throw validation(fieldErrorsFrom(patch.error));
+
+  return db.$transaction(async (tx) => {
+    const current = await lockRollout(tx, rolloutId);
+    if (!current) throw notFound(id);
+    assertEditable(current);
+    const { expectedRevision } = patch.data;
+    if (expectedRevision !== undefined && expectedRevision !== current.revision) {
+      throw new AppError(
+        "CONFLICT",
+        `the rollout changed since you loaded it (revision ${expectedRevision}, now ${current.revision}); reload and edit again`,
+      );
+    }
+    const merged = mergeDefinition(definitionOf(current), patch.data);
+    if (!merged.success) throw validation(fieldErrorsFrom(merged.error));
+    const updated = await updateRolloutDefinition(tx, rolloutId, merged.data);
+    await appendAuditEvent(tx, {
+      rolloutId,
+      actor: context.actor,
+      action: "update",
+      outcome: "success",
+      before: definitionOf(current),
+      after: definitionOf(updated),
+      requestId: context.requestId,
+      clientAddress: context.clientAddress,
+    });
+    return updated;
+  });
+}
+
+function validation(fields: Record<string, string>) {
+  return new AppError("VALIDATION", summarize(fields), { fields });
+}
