@@ -12,7 +12,7 @@ export type Structure = { enums: Record<string, string[]>; tables: Record<string
 
 type DmmfField = {
   name: string; dbName?: string | null; kind: string; type: string; isRequired: boolean; isList: boolean;
-  hasDefaultValue: boolean; default?: unknown; nativeType?: [string, string[]] | null;
+  hasDefaultValue: boolean; default?: unknown; nativeType?: readonly [string, readonly string[]] | null;
   relationFromFields?: readonly string[]; relationOnDelete?: string;
 };
 type DmmfModel = { name: string; dbName: string | null; fields: readonly DmmfField[] };
@@ -26,7 +26,7 @@ const SCALAR_TYPES: Record<string, string> = {
   String: "text", Int: "integer", BigInt: "bigint", Float: "double precision", Boolean: "boolean",
   Json: "jsonb", DateTime: "timestamp(3) without time zone", Decimal: "numeric(65,30)", Bytes: "bytea",
 };
-const NATIVE_TYPES: Record<string, (args: string[]) => string> = {
+const NATIVE_TYPES: Record<string, (args: readonly string[]) => string> = {
   Uuid: () => "uuid", Text: () => "text", Timestamptz: (a) => `timestamp(${a[0] ?? 6}) with time zone`,
   Timestamp: (a) => `timestamp(${a[0] ?? 6}) without time zone`, VarChar: (a) => `character varying(${a[0]})`,
   Integer: () => "integer", BigInt: () => "bigint", JsonB: () => "jsonb",

@@ -1,0 +1,115 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { EmptyState } from "@/components/ui/empty-state";
+import { LocalTime } from "@/components/ui/local-time";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { WeightBar } from "@/components/ui/weight-bar";
+import { api } from "@/lib/client/api";
+import { queryKeys } from "@/lib/client/query-keys";
+import type { RolloutJson } from "@/lib/http/rollout-json";
+
+export function RolloutsView({ initial, includeArchived }: { initial: RolloutJson[]; includeArchived: boolean }) {
+  const query = useQuery({
+    queryKey: queryKeys.rollouts.list({ includeArchived }),
+    queryFn: () => api.listRollouts({ includeArchived }),
+    initialData: { rollouts: initial },
+    refetchInterval: 5_000,
+  });
+  const rollouts = query.data.rollouts;
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Rollouts</h1>
+          <p className="muted">
+            {rollouts.length} {includeArchived ? "rollouts, archived included" : "active and past rollouts"}
+          </p>
+        </div>
+        <div className="actions">
+          <Link className="button" href={includeArchived ? "/" : "/?archived=1"}>
+            {includeArchived ? "Hide archived" : "Show archived"}
+          </Link>
+          <Link className="button button-primary" href="/rollouts/new">
+            New rollout
+          </Link>
+        </div>
+      </div>
+      {query.isError ? (
+        <p className="banner banner-warn" role="alert">
+          Could not refresh the list: {query.error.message}. Showing what was loaded last.
+        </p>
+      ) : null}
+      {rollouts.length === 0 ? <NoRollouts /> : <RolloutTable rollouts={rollouts} />}
+    </>
+  );
+}
+
+function RolloutTable({ rollouts }: { rollouts: RolloutJson[] }) {
+  return (
+    <table className="table">
+      <caption className="sr-only">Rollouts, most recently changed first</caption>
+      <thead>
+        <tr>
+          <th scope="col">Rollout</th>
+          <th scope="col">Service</th>
+          <th scope="col">Status</th>
+          <th scope="col">Traffic</th>
+          <th scope="col">Step</th>
+          <th scope="col">Updated</th>
+          <th scope="col">Age</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rollouts.map((rollout) => (
+          <tr key={rollout.id}>
+            <td>
+              <Link href={`/rollouts/${rollout.id}`} className="strong-link">
+                {rollout.name}
+              </Link>
+            </td>
+            <td>
+              <span className="mono">
+                {rollout.namespace}/{rollout.virtualService}
+              </span>
+              {rollout.cluster !== "default" ? <span className="muted"> on {rollout.cluster}</span> : null}
+            </td>
+            <td>
+              <StatusBadge status={rollout.status} />
+            </td>
+            <td>
+              <WeightBar canaryWeight={rollout.canaryWeight} compact />
+            </td>
+            <td>{rollout.currentStep === null ? <span className="muted">not started</span> : `${rollout.currentStep + 1} of ${rollout.steps.length}`}</td>
+            <td>
+              <LocalTime iso={rollout.updatedAt} relative />
+            </td>
+            <td>
+              <LocalTime iso={rollout.createdAt} relative />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function NoRollouts() {
+  return (
+    <EmptyState title="No rollouts yet">
+      <p>
+        A rollout tells Aviary which VirtualService route to drive, the canary steps (for example 5% → 25% → 50% →
+        100%) and the SLOs to watch.
+      </p>
+      <p>
+        <Link className="button button-primary" href="/rollouts/new">
+          Create your first rollout
+        </Link>
+      </p>
+      <p className="muted">
+        Or from a script: <code>curl -X POST -H &apos;content-type: application/json&apos; --data @rollout.json /api/rollouts</code>
+      </p>
+    </EmptyState>
+  );
+}

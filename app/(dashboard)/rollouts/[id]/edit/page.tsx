@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { isAppError } from "@/lib/app-error";
+import { canEdit } from "@/lib/domain/rollout-lifecycle";
+import { getDeps } from "@/lib/server/deps";
+import { definitionOf } from "@/lib/server/definition-of";
+import { getRollout } from "@/lib/server/get-rollout";
+import { RolloutForm } from "../../rollout-form";
+import { fromDefinition } from "../../form-values";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Edit rollout" };
+
+export default async function EditRolloutPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const rollout = await getRollout(getDeps(), { id }).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
+    throw error;
+  });
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Edit {rollout.name}</h1>
+          <p className="muted">Revision {rollout.revision}. Only drafts can be edited.</p>
+        </div>
+      </div>
+      {canEdit(rollout.status) ? (
+        <RolloutForm initial={fromDefinition(definitionOf(rollout))} mode={{ kind: "edit", id: rollout.id, revision: rollout.revision }} />
+      ) : (
+        <p className="banner banner-warn">
+          This rollout is {rollout.status.replace("_", " ")}; its definition is fixed. <Link href={`/rollouts/${rollout.id}`}>Back to the rollout</Link>
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { isAppError } from "@/lib/app-error";
+import { rolloutJson } from "@/lib/http/rollout-json";
+import { getDeps } from "@/lib/server/deps";
+import { getRollout } from "@/lib/server/get-rollout";
+import { RolloutDetailView } from "./rollout-detail-view";
+
+export const dynamic = "force-dynamic";
+
+async function load(id: string) {
+  try {
+    return await getRollout(getDeps(), { id });
+  } catch (error) {
+    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const rollout = await load((await params).id);
+  return { title: rollout.name };
+}
+
+export default async function RolloutPage({ params }: { params: Promise<{ id: string }> }) {
+  const rollout = await load((await params).id);
+  return <RolloutDetailView initial={rolloutJson(rollout)} />;
+}

@@ -1,0 +1,42 @@
+import type { RolloutJson } from "../http/rollout-json";
+
+/** Browser-side calls to Aviary's API. Errors keep the server's code, message and field errors. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      headers: { accept: "application/json", ...(init.body ? { "content-type": "application/json" } : {}), ...init.headers },
+    });
+  } catch {
+    throw new ApiError(0, "NETWORK", "Aviary's server did not answer; check your connection");
+  }
+  const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string; fields?: Record<string, string> } } | null;
+  if (!response.ok) {
+    const error = body?.error;
+    throw new ApiError(response.status, error?.code ?? "HTTP_" + response.status, error?.message ?? `the server answered ${response.status}`, error?.fields);
+  }
+  return body as T;
+}
+
+export const api = {
+  listRollouts: ({ includeArchived }: { includeArchived: boolean }) =>
+    request<{ rollouts: RolloutJson[] }>(`/api/rollouts${includeArchived ? "?includeArchived=true" : ""}`),
+  getRollout: (id: string) => request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}`),
+  createRollout: (input: unknown) => request<RolloutJson>("/api/rollouts", { method: "POST", body: JSON.stringify(input) }),
+  updateRollout: (id: string, input: unknown) =>
+    request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(input) }),
+  archiveRollout: (id: string) => request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}`, { method: "DELETE" }),
+};

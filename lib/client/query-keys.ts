@@ -1,0 +1,8 @@
+/** Every TanStack Query key in one place, so invalidation after a mutation cannot miss one. */
+export const queryKeys = {
+  rollouts: {
+    all: ["rollouts"] as const,
+    list: (filters: { includeArchived: boolean }) => ["rollouts", "list", filters] as const,
+    detail: (id: string) => ["rollouts", "detail", id] as const,
+  },
+};

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `npm test`: every check, in the order that fails fastest. Needs nothing installed by hand:
+# system packages, the Prisma client and the production build are all prepared here.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+mkdir -p .data/reports
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+fail() { echo "FAILED: $*" >&2; node scripts/test-summary.mjs || true; exit 1; }
+rm -f .data/reports/*.json
+
+step "system packages" && { bash scripts/ensure-system-deps.sh || fail "system packages"; }
+step "prisma client"   && { npm run setup --silent || fail "setup"; }
+step "typecheck"       && { npm run typecheck --silent || fail "typecheck"; }
+step "lint"            && { npm run lint --silent || fail "lint"; }
+step "unit and integration tests (Vitest, real PostgreSQL)"
+npx vitest run --reporter=default --reporter=json --outputFile.json=.data/reports/vitest.json || fail "vitest"
+step "production build" && { npx next build || fail "next build"; }
+step "browser tests (Playwright, Debian Chromium)"
+PLAYWRIGHT_JSON_OUTPUT_NAME=.data/reports/playwright.json npx playwright test --reporter=list,json || fail "playwright"
+node scripts/test-summary.mjs
