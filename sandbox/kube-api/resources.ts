@@ -1,6 +1,6 @@
 // Reads CustomResourceDefinitions from disk so the double serves exactly the
 // kinds, versions and schemas Istio ships, instead of a hand-written copy.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { isJsonObject, type JsonObject, type ResourceType } from "./types";
@@ -36,6 +36,11 @@ export function loadResources(crdDir: string): Resources {
 }
 
 function readCrds(crdDir: string): ResourceType[] {
+  if (!existsSync(crdDir)) {
+    throw new Error(
+      `Istio CRDs not found in ${crdDir}: the sandbox validates objects against the real CRD schemas (shared/istio beside the repository); set AVIARY_ISTIO_CRD_DIR to their folder`,
+    );
+  }
   const files = readdirSync(crdDir).filter((f) => /\.ya?ml$/.test(f)).sort();
   const out: ResourceType[] = [];
   for (const file of files) {

@@ -53,7 +53,7 @@ export const DEFAULT_CRD_DIR = path.resolve(repoRoot, "..", "shared", "istio");
 
 export async function startKubeApi(options: StartKubeApiOptions = {}): Promise<KubeApi> {
   const host = options.host ?? "127.0.0.1";
-  const resources = loadResources(options.crdDir ?? DEFAULT_CRD_DIR);
+  const resources = loadResources(options.crdDir ?? process.env.AVIARY_ISTIO_CRD_DIR ?? DEFAULT_CRD_DIR);
   const storage = new MemoryStore(options.dataFile);
   const registry = new Registry(storage);
   const store = createSandboxStore(registry, storage, resources);

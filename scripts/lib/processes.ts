@@ -40,10 +40,19 @@ export async function shutdown(code = 0): Promise<never> {
 }
 
 export function handleSignals(): void {
+  handleCrashes();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       log("app", `${signal} received, shutting down cleanly`);
       void shutdown(0);
     });
   }
+}
+
+/** A crash in the launcher still stops the children and the embedded database. */
+export function handleCrashes(): void {
+  process.on("uncaughtException", (error) => {
+    console.error("unexpected error in the launcher:", error);
+    void shutdown(1);
+  });
 }
