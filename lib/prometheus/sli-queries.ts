@@ -1,0 +1,66 @@
+import { assertDuration, assertLabelName, labelMatcher, regexEscape, vectorSelector } from "./promql";
+
+/**
+ * PromQL for the SLIs, on Istio's standard metrics. Each builder returns one expression grouped
+ * `by` the given labels, so one query answers for stable and canary (or for every rollout of
+ * the overview) and the code splits the result.
+ */
+
+export const REQUESTS_METRIC = "istio_requests_total";
+export const DURATION_BUCKET_METRIC = "istio_request_duration_milliseconds_bucket";
+/** The label the queries add to tell their parts apart in one `or`-ed answer. */
+export const PART_LABEL = "aviary_part";
+
+type GroupedOptions = { matchers: readonly string[]; by: readonly string[]; window: string };
+type Counting = "rate" | "increase";
+
+function sumBy(by: readonly string[], inner: string): string {
+  return `sum by (${by.map((name) => assertLabelName(name, "by")).join(", ")}) (${inner})`;
+}
+
+function ranged(fn: Counting, metric: string, matchers: readonly string[], window: string): string {
+  return `${fn}(${vectorSelector(metric, matchers)}[${assertDuration(window)}])`;
+}
+
+/** Requests per second (rate) or requests in the window (increase). */
+export function requestsExpr({ matchers, by, window, fn = "rate" }: GroupedOptions & { fn?: Counting }): string {
+  return sumBy(by, ranged(fn, REQUESTS_METRIC, matchers, window));
+}
+
+/**
+ * 5xx only. Istio creates a response_code series at its first request, so a healthy workload may
+ * have no 5xx series at all: callers read "absent" as 0 when the request count is present.
+ */
+export function errorsExpr({ matchers, by, window, fn = "rate" }: GroupedOptions & { fn?: Counting }): string {
+  return sumBy(by, ranged(fn, REQUESTS_METRIC, [...matchers, labelMatcher("response_code", "=~", "5..")], window));
+}
+
+/** histogram_quantile over the summed bucket rates: linear interpolation inside the bucket. */
+export function quantileExpr({ q, matchers, by, window }: GroupedOptions & { q: number }): string {
+  if (!(q > 0 && q < 1)) throw new RangeError(`quantile must be between 0 and 1, got ${q}`);
+  return `histogram_quantile(${q}, ${sumBy(["le", ...by], ranged("rate", DURATION_BUCKET_METRIC, matchers, window))})`;
+}
+
+/**
+ * Per-`le` counts of the bucket at `boundMs` and of +Inf (all requests), for the slow share
+ * 1 - bucket/+Inf. `le` is matched in every spelling exporters and Prometheus versions use
+ * ("500", "500.0", "3.6e+06"), and the code compares it as a number.
+ */
+export function latencyBucketsExpr({ boundMs, matchers, by, window, fn = "rate" }: GroupedOptions & { boundMs: number; fn?: Counting }): string {
+  const le = labelMatcher("le", "=~", [...leSpellings(boundMs), "+Inf"].map(regexEscape).join("|"));
+  return sumBy(["le", ...by], ranged(fn, DURATION_BUCKET_METRIC, [...matchers, le], window));
+}
+
+export function leSpellings(bound: number): string[] {
+  const plain = String(bound);
+  const [mantissa = plain, exponent = "0"] = bound.toExponential().split("e");
+  const sign = exponent.startsWith("-") ? "-" : "+";
+  const goExponent = `${mantissa}e${sign}${exponent.replace(/^[+-]/, "").padStart(2, "0")}`;
+  return [...new Set([plain, Number.isInteger(bound) ? `${plain}.0` : plain, goExponent])];
+}
+
+/** Reads an `le` label back as a number ("+Inf" included); NaN for anything else. */
+export function parseLe(le: string | undefined): number {
+  if (le === "+Inf") return Number.POSITIVE_INFINITY;
+  return le === undefined || le.trim() === "" ? Number.NaN : Number(le);
+}
