@@ -1,5 +1,5 @@
 import { AppError } from "../lib/app-error";
-import { getDb } from "../lib/db/client";
+import { getDeps } from "../lib/server/deps";
 import { createRollout } from "../lib/server/create-rollout";
 import { DEMO_ROLLOUTS } from "./lib/demo-rollouts";
 import { log } from "./lib/log";
@@ -9,7 +9,7 @@ const SEED_CONTEXT = { actor: { id: "demo-seed", email: null, role: "admin" as c
 /** Creates the demo rollouts that do not exist yet (safe to run on every demo start). */
 export async function seedDemo(databaseUrl: string): Promise<void> {
   process.env.DATABASE_URL = databaseUrl;
-  const deps = { db: getDb(), now: () => new Date() };
+  const deps = getDeps();
   for (const input of DEMO_ROLLOUTS) {
     try {
       await createRollout(deps, { input, context: SEED_CONTEXT });

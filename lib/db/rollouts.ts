@@ -27,6 +27,7 @@ export function toRollout(row: RolloutRow): Rollout {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     archivedAt: row.archivedAt,
+    stepStartedAt: row.stepStartedAt,
   };
 }
 
@@ -91,6 +92,19 @@ export async function archiveRolloutRow(tx: DbTx, id: string, at: Date): Promise
   const row = await tx.rollout.update({
     where: { id },
     data: { status: "archived", archivedAt: at, revision: { increment: 1 } },
+  });
+  return toRollout(row);
+}
+
+export async function applyRolloutState(
+  tx: DbTx,
+  id: string,
+  state: { status: RolloutStatus; currentStep: number | null; canaryWeight: number },
+  { stepChanged, at }: { stepChanged: boolean; at: Date },
+): Promise<Rollout> {
+  const row = await tx.rollout.update({
+    where: { id },
+    data: { ...state, revision: { increment: 1 }, ...(stepChanged ? { stepStartedAt: at } : {}) },
   });
   return toRollout(row);
 }

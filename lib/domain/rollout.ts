@@ -36,6 +36,8 @@ export type Rollout = RolloutDefinition &
     createdAt: Date;
     updatedAt: Date;
     archivedAt: Date | null;
+    /** When the current step began, for the pause countdown. */
+    stepStartedAt: Date | null;
   };
 
 export function stableWeightOf(canaryWeight: number): number {

@@ -1,0 +1,47 @@
+import { ApiException } from "@kubernetes/client-node";
+import { AppError } from "../app-error";
+
+/**
+ * What a failed call to the Kubernetes API means for Aviary. "conflict" (the object changed under
+ * us: 409, or a failed JSON-patch `test`) and "transient" (unreachable, 5xx, timeout) may be
+ * retried; everything else is final and explained.
+ */
+export type KubeFailure = { kind: "conflict" | "transient" | "final"; error: AppError };
+
+type Where = { cluster: string; namespace: string; name: string; verb: string };
+
+function statusMessage(body: unknown): string | undefined {
+  try {
+    const parsed = typeof body === "string" ? (JSON.parse(body) as unknown) : body;
+    const message = (parsed as { message?: unknown } | null)?.message;
+    return typeof message === "string" ? message : undefined;
+  } catch {
+    return typeof body === "string" && body.length < 300 ? body : undefined;
+  }
+}
+
+export function classifyKubeError(error: unknown, where: Where): KubeFailure {
+  const target = `VirtualService ${where.namespace}/${where.name} in cluster "${where.cluster}"`;
+  if (error instanceof AppError) return { kind: "final", error };
+  if (error instanceof ApiException) {
+    const code = error.code;
+    const detail = statusMessage(error.body);
+    if (code === 409 || (code === 422 && /test/i.test(detail ?? ""))) {
+      return { kind: "conflict", error: new AppError("CONFLICT", `${target} changed while Aviary was writing it`) };
+    }
+    if (code === 404) return { kind: "final", error: new AppError("TARGET_INVALID", `${target} does not exist`) };
+    if (code === 401) {
+      return { kind: "final", error: new AppError("KUBE_ERROR", `cluster "${where.cluster}" rejected Aviary's credentials (401)`) };
+    }
+    if (code === 403) {
+      return { kind: "final", error: new AppError("KUBE_ERROR", `cluster "${where.cluster}" forbids Aviary to ${where.verb} ${target}: ${detail ?? "403 Forbidden"}`) };
+    }
+    if (code >= 500 || code === 429) {
+      return { kind: "transient", error: new AppError("KUBE_UNAVAILABLE", `cluster "${where.cluster}" answered ${code} to ${where.verb} ${target}${detail ? `: ${detail}` : ""}`) };
+    }
+    return { kind: "final", error: new AppError("KUBE_ERROR", `cluster "${where.cluster}" refused to ${where.verb} ${target} (${code}): ${detail ?? "no details"}`) };
+  }
+  const text = `${(error as { code?: string })?.code ?? ""} ${(error as { cause?: { code?: string } })?.cause?.code ?? ""} ${(error as Error)?.message ?? String(error)}`;
+  const reason = /ECONNREFUSED/.test(text) ? "connection refused" : /ECONNRESET|socket hang up/.test(text) ? "connection reset" : /timed out|ETIMEDOUT|abort/i.test(text) ? "timed out" : "unreachable";
+  return { kind: "transient", error: new AppError("KUBE_UNAVAILABLE", `cluster "${where.cluster}" could not be reached to ${where.verb} ${target} (${reason})`, { cause: error }) };
+}

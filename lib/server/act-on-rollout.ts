@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { AppError } from "../app-error";
+import { finishOperation, recordIntent } from "../db/operations";
+import { withRolloutLock } from "../db/rollout-lock";
+import { applyRolloutState, findRollout } from "../db/rollouts";
+import { planAction, REASON_REQUIRED, refusalReason, ROLLOUT_ACTIONS } from "../domain/rollout-actions";
+import type { Rollout } from "../domain/rollout";
+import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
+import { locateRoute, type LocatedRoute, type VirtualServiceView } from "../domain/virtual-service-route";
+import type { RequestContext } from "../http/request-context";
+import { recordAction } from "./action-audit";
+import type { Deps } from "./deps";
+import { reconcileRollout } from "./reconcile-rollout";
+import { assertRolloutId, notFound } from "./rollout-id";
+import { NORMAL_WRITE, ROLLBACK_WRITE, unwrap, writeWeights } from "./write-weights";
+
+export const actionInputSchema = z.strictObject({
+  action: z.enum(ROLLOUT_ACTIONS, { error: `action must be one of ${ROLLOUT_ACTIONS.join(", ")}` }),
+  reason: z.string({ error: "reason must be a string" }).trim().max(1000, { error: "reason must be at most 1000 characters" }).optional(),
+  expectedRevision: z.number({ error: "expectedRevision must be a number" }).int().positive().optional(),
+});
+
+export type ActOnRolloutOptions = { id: string; input: unknown; context: RequestContext };
+
+/**
+ * start / promote / promote_full / pause / resume / rollback / adopt, serialized per rollout.
+ * Order of business: reconcile interrupted work, check the request and the state, read the live
+ * VirtualService, refuse on drift (except rollback), record the intent, patch conditionally,
+ * record the outcome. Every attempt, refused or failed ones included, leaves one audit event.
+ */
+export async function actOnRollout(deps: Deps, { id, input, context }: ActOnRolloutOptions): Promise<Rollout> {
+  const startedAt = performance.now();
+  const rolloutId = assertRolloutId(id);
+  const parsed = actionInputSchema.safeParse(input);
+  const action = parsed.success ? parsed.data.action : String((input as { action?: unknown } | null)?.action ?? "invalid");
+  const reason = parsed.success ? parsed.data.reason || null : null;
+  let audited = false;
+  let rolloutExists = true;
+  try {
+    return await withRolloutLock(rolloutId, async () => {
+      await reconcileRollout(deps, rolloutId);
+      const rollout = await findRollout(deps.db, rolloutId);
+      if (!rollout) {
+        rolloutExists = false;
+        throw notFound(id);
+      }
+      if (!parsed.success) {
+        const fields = fieldErrorsFrom(parsed.error);
+        throw new AppError("VALIDATION", summarize(fields), { fields });
+      }
+      const result = await perform(deps, { rollout, ...parsed.data, reason, context, startedAt });
+      audited = true;
+      return result;
+    });
+  } catch (error) {
+    if (!audited && !(error instanceof AuditedError)) {
+      await recordAction(deps.db, { rolloutId: rolloutExists ? rolloutId : null, action, reason, context, startedAt, error });
+    }
+    throw error instanceof AuditedError ? error.inner : error;
+  }
+}
+
+/** Thrown once the failure has already been written to the audit log with full detail. */
+class AuditedError extends Error {
+  constructor(readonly inner: unknown) {
+    super((inner as Error)?.message);
+  }
+}
+
+type PerformOptions = Omit<z.infer<typeof actionInputSchema>, "reason"> & { rollout: Rollout; reason: string | null; context: RequestContext; startedAt: number };
+
+async function perform(deps: Deps, { rollout, action, reason, expectedRevision, context, startedAt }: PerformOptions): Promise<Rollout> {
+  if (REASON_REQUIRED.includes(action) && !reason) {
+    const message = `a reason is required for ${action === "rollback" ? "a rollback" : "a full promotion"}`;
+    throw new AppError("VALIDATION", message, { fields: { reason: message } });
+  }
+  if (expectedRevision !== undefined && expectedRevision !== rollout.revision) {
+    throw new AppError("CONFLICT", `the rollout changed since you looked (revision ${expectedRevision}, now ${rollout.revision}); review it and try again`);
+  }
+  const refusal = refusalReason(action, rollout.status);
+  if (refusal) throw new AppError("INVALID_STATE", refusal);
+  const touchesCluster = !["pause", "resume"].includes(action);
+  let vs: VirtualServiceView | null = null;
+  let located: LocatedRoute | null = null;
+  if (touchesCluster) {
+    try {
+      vs = await deps.kube.readVirtualService({ cluster: rollout.cluster, namespace: rollout.namespace, name: rollout.virtualService });
+    } catch (error) {
+      throw unwrap(error);
+    }
+    located = locateRoute(vs, rollout);
+  }
+  const plan = planAction(rollout, action, { liveCanaryWeight: located?.canaryWeight });
+  const live = located?.canaryWeight;
+  if (live !== undefined && live !== rollout.canaryWeight && action !== "rollback" && action !== "adopt") {
+    throw new AppError(
+      "DRIFT",
+      `the VirtualService sends ${live}% to the canary but Aviary recorded ${rollout.canaryWeight}%: someone changed it outside Aviary. Adopt the live weights or roll back before you ${action.replace("_", " ")}.`,
+    );
+  }
+  if (action === "adopt" && live === rollout.canaryWeight) throw new AppError("INVALID_STATE", "nothing to adopt: the live weights match Aviary's record");
+  const before = { ...plan.from, liveCanaryWeight: live ?? null };
+  const stepChanged = plan.to.currentStep !== plan.from.currentStep || plan.from.status === "draft";
+  const needsPatch = vs !== null && located !== null && live !== plan.to.canaryWeight && action !== "adopt";
+
+  if (!needsPatch) {
+    return deps.db.$transaction(async (tx) => {
+      const updated = await applyRolloutState(tx, rollout.id, plan.to, { stepChanged, at: deps.now() });
+      await recordAction(tx, { rolloutId: rollout.id, action, reason, context, before, after: plan.to, resourceVersionBefore: vs?.resourceVersion, resourceVersionAfter: vs?.resourceVersion, startedAt });
+      return updated;
+    });
+  }
+
+  const op = await recordIntent(deps.db, {
+    rolloutId: rollout.id, action, fromState: plan.from, toState: plan.to, resourceVersionBefore: vs!.resourceVersion,
+    actor: context.actor, reason, requestId: context.requestId, clientAddress: context.clientAddress,
+  });
+  let written;
+  try {
+    written = await writeWeights(deps, { rollout, vs: vs!, located: located!, canaryWeight: plan.to.canaryWeight, policy: action === "rollback" ? ROLLBACK_WRITE : NORMAL_WRITE });
+  } catch (error) {
+    await deps.db.$transaction(async (tx) => {
+      await finishOperation(tx, op.id, { status: "failed", error: (error as Error).message, at: deps.now() });
+      await recordAction(tx, { rolloutId: rollout.id, action, reason, context, before, resourceVersionBefore: vs!.resourceVersion, startedAt, error });
+    });
+    throw new AuditedError(error);
+  }
+  deps.afterPatch?.();
+  return deps.db.$transaction(async (tx) => {
+    const updated = await applyRolloutState(tx, rollout.id, plan.to, { stepChanged, at: deps.now() });
+    await finishOperation(tx, op.id, { status: "applied", resourceVersionAfter: written.vs.resourceVersion, at: deps.now() });
+    await recordAction(tx, { rolloutId: rollout.id, action, reason, context, before, after: plan.to, resourceVersionBefore: vs!.resourceVersion, resourceVersionAfter: written.vs.resourceVersion, startedAt });
+    return updated;
+  });
+}

@@ -1,0 +1,46 @@
+import { isAppError } from "../app-error";
+import { appendAuditEvent } from "../db/audit-events";
+import type { DbTx } from "../db/rollouts";
+import type { Prisma } from "../db/generated/client";
+import type { TargetState } from "../domain/rollout-actions";
+import type { RequestContext } from "../http/request-context";
+
+/** One audit event per action attempt: what was asked, by whom, what it changed, how it ended. */
+export type ActionRecord = {
+  rolloutId: string | null;
+  action: string;
+  reason: string | null;
+  context: RequestContext;
+  before?: (TargetState & { liveCanaryWeight?: number | null }) | null;
+  after?: (TargetState & { reconciled?: boolean }) | null;
+  resourceVersionBefore?: string | null;
+  resourceVersionAfter?: string | null;
+  startedAt: number;
+  error?: unknown;
+};
+
+const REFUSALS = new Set(["VALIDATION", "BAD_JSON", "CONFLICT", "DRIFT", "INVALID_STATE", "FORBIDDEN", "NOT_FOUND", "TARGET_INVALID"]);
+
+export function weights(state: TargetState | null | undefined) {
+  return state ? { ...state, stableWeight: 100 - state.canaryWeight } : null;
+}
+
+export async function recordAction(tx: Prisma.TransactionClient | DbTx, record: ActionRecord) {
+  const error = record.error;
+  const code = error === undefined ? null : isAppError(error) ? error.code : "INTERNAL";
+  return appendAuditEvent(tx as Prisma.TransactionClient, {
+    rolloutId: record.rolloutId,
+    actor: record.context.actor,
+    action: record.action,
+    reason: record.reason,
+    outcome: code === null ? "success" : REFUSALS.has(code) ? "refused" : "failed",
+    error: code === null ? null : { code, message: error instanceof Error ? error.message : String(error) },
+    before: record.before ? { ...record.before, stableWeight: 100 - record.before.canaryWeight } : null,
+    after: weights(record.after),
+    resourceVersionBefore: record.resourceVersionBefore ?? null,
+    resourceVersionAfter: record.resourceVersionAfter ?? null,
+    durationMs: Math.round(performance.now() - record.startedAt),
+    requestId: record.context.requestId,
+    clientAddress: record.context.clientAddress,
+  });
+}

@@ -1,0 +1,65 @@
+import { AppError } from "../app-error";
+import type { Rollout } from "../domain/rollout";
+import { locateRoute, weightPatch, type LocatedRoute, type VirtualServiceView } from "../domain/virtual-service-route";
+import { KubeError } from "../kube/virtual-services";
+import type { Deps } from "./deps";
+
+/**
+ * Writes the canary weight with a conditional JSON patch and never overwrites blindly: when the
+ * object changed (409 / failed `test`) or the call failed in transit, it re-reads, re-checks and
+ * retries within a bound. A re-read showing the target already in place counts as success (the
+ * earlier attempt landed, e.g. its answer was lost). Rollback retries harder and ignores drift:
+ * it is the safe direction.
+ */
+export type WritePolicy = { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; tolerateDrift: boolean };
+
+export const NORMAL_WRITE: WritePolicy = { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200, tolerateDrift: false };
+export const ROLLBACK_WRITE: WritePolicy = { maxAttempts: 12, baseDelayMs: 20, maxDelayMs: 400, tolerateDrift: true };
+
+export type WriteResult = { vs: VirtualServiceView; attempts: number };
+
+export async function writeWeights(
+  { kube, sleep }: Pick<Deps, "kube" | "sleep">,
+  { rollout, vs, located, canaryWeight, policy }: { rollout: Rollout; vs: VirtualServiceView; located: LocatedRoute; canaryWeight: number; policy: WritePolicy },
+): Promise<WriteResult> {
+  const ref = { cluster: rollout.cluster, namespace: rollout.namespace, name: rollout.virtualService };
+  let current = { vs, located };
+  let lastError: AppError | null = null;
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    if (attempt > 1) {
+      await sleep(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 2)));
+      try {
+        const fresh = await kube.readVirtualService(ref);
+        current = { vs: fresh, located: locateRoute(fresh, rollout) };
+      } catch (error) {
+        if (error instanceof KubeError && error.failure.kind === "transient") {
+          lastError = error.failure.error;
+          continue;
+        }
+        throw unwrap(error);
+      }
+      if (current.located.canaryWeight === canaryWeight) return { vs: current.vs, attempts: attempt - 1 };
+      if (!policy.tolerateDrift && current.located.canaryWeight !== rollout.canaryWeight) {
+        throw new AppError(
+          "DRIFT",
+          `the VirtualService changed while Aviary was writing: it now sends ${current.located.canaryWeight}% to the canary, Aviary recorded ${rollout.canaryWeight}%. Nothing was overwritten; adopt the live weights or roll back.`,
+        );
+      }
+    }
+    try {
+      const written = await kube.patchVirtualService({ ...ref, ops: weightPatch(current.vs, current.located, canaryWeight) });
+      return { vs: written, attempts: attempt };
+    } catch (error) {
+      if (!(error instanceof KubeError) || error.failure.kind === "final") throw unwrap(error);
+      lastError = error.failure.error;
+    }
+  }
+  throw new AppError(
+    lastError?.code === "CONFLICT" ? "CONFLICT" : "KUBE_UNAVAILABLE",
+    `gave up after ${policy.maxAttempts} attempts: ${lastError?.message ?? "unknown error"}. The cluster still has the weights it had before, or the next read will show otherwise.`,
+  );
+}
+
+export function unwrap(error: unknown): unknown {
+  return error instanceof KubeError ? error.failure.error : error;
+}
