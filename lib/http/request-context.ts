@@ -4,7 +4,7 @@ import { actorFromRequest, type Actor } from "../auth/actor";
 /** What the audit log records about the caller of one request. */
 export type RequestContext = { actor: Actor; requestId: string; clientAddress: string | null };
 
-export function requestContext(request: Request): RequestContext {
+export async function requestContext(request: Request): Promise<RequestContext> {
   const given = request.headers.get("x-request-id");
   const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   return {

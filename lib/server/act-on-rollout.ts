@@ -125,7 +125,12 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
     });
     throw new AuditedError(error);
   }
-  deps.afterPatch?.();
+  try {
+    deps.afterPatch?.();
+  } catch (crash) {
+    // A simulated crash: like a dead process, it records nothing; the intent stays pending.
+    throw new AuditedError(crash);
+  }
   return deps.db.$transaction(async (tx) => {
     const updated = await applyRolloutState(tx, rollout.id, plan.to, { stepChanged, at: deps.now() });
     await finishOperation(tx, op.id, { status: "applied", resourceVersionAfter: written.vs.resourceVersion, at: deps.now() });

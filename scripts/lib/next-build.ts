@@ -12,9 +12,9 @@ function newestMtime(target: string): number {
   return readdirSync(target).reduce((max, entry) => Math.max(max, newestMtime(path.join(target, entry))), stat.mtimeMs);
 }
 
-/** Builds the production bundle unless .next already holds a build newer than every source. */
+/** Builds the production bundle unless .next (or AVIARY_NEXT_DIST_DIR) already holds a build newer than every source. */
 export function buildIfStale(): void {
-  const buildId = path.join(process.cwd(), ".next", "BUILD_ID");
+  const buildId = path.join(process.cwd(), process.env.AVIARY_NEXT_DIST_DIR || ".next", "BUILD_ID");
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   const changed = Math.max(...SOURCES.map((source) => newestMtime(path.join(process.cwd(), source))));
   if (built > changed) return log("setup", "production build is up to date");

@@ -16,6 +16,6 @@ export const GET = route(async (request: Request) => {
 
 export const POST = route(async (request: Request) => {
   const input = await readJsonBody(request);
-  const rollout = await createRollout(getDeps(), { input, context: requestContext(request) });
+  const rollout = await createRollout(getDeps(), { input, context: await requestContext(request) });
   return json(rolloutJson(rollout), { status: 201, headers: { location: `/api/rollouts/${rollout.id}` } });
 });

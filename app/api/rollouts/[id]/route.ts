@@ -19,13 +19,13 @@ export const GET = route(async (_request: Request, { params }: Params) => {
 export const PATCH = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
   const input = await readJsonBody(request);
-  const rollout = await updateRollout(getDeps(), { id, input, context: requestContext(request) });
+  const rollout = await updateRollout(getDeps(), { id, input, context: await requestContext(request) });
   return json(rolloutJson(rollout));
 });
 
 /** Archives: a rollout with history is never erased. */
 export const DELETE = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
-  const rollout = await archiveRollout(getDeps(), { id, context: requestContext(request) });
+  const rollout = await archiveRollout(getDeps(), { id, context: await requestContext(request) });
   return json(rolloutJson(rollout));
 });

@@ -1,0 +1,18 @@
+import { readJsonBody } from "@/lib/http/read-json";
+import { requestContext } from "@/lib/http/request-context";
+import { json, route } from "@/lib/http/respond";
+import { rolloutJson } from "@/lib/http/rollout-json";
+import { actOnRollout } from "@/lib/server/act-on-rollout";
+import { getDeps } from "@/lib/server/deps";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ id: string }> };
+
+/** start / promote / promote_full / pause / resume / rollback / adopt. See actOnRollout. */
+export const POST = route(async (request: Request, { params }: Params) => {
+  const { id } = await params;
+  const input = await readJsonBody(request);
+  const rollout = await actOnRollout(getDeps(), { id, input, context: await requestContext(request) });
+  return json(rolloutJson(rollout));
+});

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { createPrometheusClient, type PrometheusClient } from "./client";
+
+/**
+ * Where Aviary reads SLIs. README.md's configuration table lists these variables.
+ *   AVIARY_PROMETHEUS_URL            base URL, may carry a path prefix (Thanos, Mimir, VictoriaMetrics)
+ *   AVIARY_PROMETHEUS_TIMEOUT_MS     per query (default 5000)
+ *   AVIARY_PROMETHEUS_BEARER_TOKEN   or AVIARY_PROMETHEUS_USERNAME + AVIARY_PROMETHEUS_PASSWORD
+ */
+const prometheusEnvSchema = z
+  .object({
+    AVIARY_PROMETHEUS_URL: z.url({ protocol: /^https?$/, error: "AVIARY_PROMETHEUS_URL must be an http(s) URL" }).default("http://127.0.0.1:9090"),
+    AVIARY_PROMETHEUS_TIMEOUT_MS: z.coerce.number({ error: "AVIARY_PROMETHEUS_TIMEOUT_MS must be a number" }).int().min(100).max(120_000).default(5000),
+    AVIARY_PROMETHEUS_BEARER_TOKEN: z.string().min(1).optional(),
+    AVIARY_PROMETHEUS_USERNAME: z.string().min(1).optional(),
+    AVIARY_PROMETHEUS_PASSWORD: z.string().optional(),
+  })
+  .refine((env) => !(env.AVIARY_PROMETHEUS_BEARER_TOKEN && env.AVIARY_PROMETHEUS_USERNAME), {
+    error: "set either AVIARY_PROMETHEUS_BEARER_TOKEN or AVIARY_PROMETHEUS_USERNAME, not both",
+    path: ["AVIARY_PROMETHEUS_BEARER_TOKEN"],
+  });
+
+export function prometheusFromEnv(env: Record<string, string | undefined> = process.env): PrometheusClient {
+  const result = prometheusEnvSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const config = result.data;
+  return createPrometheusClient({
+    baseUrl: config.AVIARY_PROMETHEUS_URL,
+    timeoutMs: config.AVIARY_PROMETHEUS_TIMEOUT_MS,
+    auth: config.AVIARY_PROMETHEUS_BEARER_TOKEN
+      ? { type: "bearer", token: config.AVIARY_PROMETHEUS_BEARER_TOKEN }
+      : config.AVIARY_PROMETHEUS_USERNAME
+        ? { type: "basic", username: config.AVIARY_PROMETHEUS_USERNAME, password: config.AVIARY_PROMETHEUS_PASSWORD ?? "" }
+        : undefined,
+  });
+}
