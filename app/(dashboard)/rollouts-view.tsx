@@ -2,12 +2,16 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
+import { ActionDialog } from "@/components/rollouts/action-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { WeightBar } from "@/components/ui/weight-bar";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
+import type { LiveTraffic } from "@/lib/domain/live-traffic";
+import { isAllowed } from "@/lib/domain/rollout-actions";
 import type { RolloutJson } from "@/lib/http/rollout-json";
 
 export function RolloutsView({ initial, includeArchived }: { initial: RolloutJson[]; includeArchived: boolean }) {
@@ -47,7 +51,11 @@ export function RolloutsView({ initial, includeArchived }: { initial: RolloutJso
 }
 
 function RolloutTable({ rollouts }: { rollouts: RolloutJson[] }) {
+  const live = useQuery({ queryKey: queryKeys.rollouts.allTraffic, queryFn: api.allLiveTraffic, refetchInterval: 5_000 });
+  const [rollingBack, setRollingBack] = useState<RolloutJson | null>(null);
+  const liveOf = (id: string) => live.data?.traffic[id];
   return (
+    <>
     <table className="table">
       <caption className="sr-only">Rollouts, most recently changed first</caption>
       <thead>
@@ -59,6 +67,9 @@ function RolloutTable({ rollouts }: { rollouts: RolloutJson[] }) {
           <th scope="col">Step</th>
           <th scope="col">Updated</th>
           <th scope="col">Age</th>
+          <th scope="col">
+            <span className="sr-only">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -80,6 +91,7 @@ function RolloutTable({ rollouts }: { rollouts: RolloutJson[] }) {
             </td>
             <td>
               <WeightBar canaryWeight={rollout.canaryWeight} compact />
+              <LiveFlag live={liveOf(rollout.id)} status={rollout.status} />
             </td>
             <td>{rollout.currentStep === null ? <span className="muted">not started</span> : `${rollout.currentStep + 1} of ${rollout.steps.length}`}</td>
             <td>
@@ -88,10 +100,47 @@ function RolloutTable({ rollouts }: { rollouts: RolloutJson[] }) {
             <td>
               <LocalTime iso={rollout.createdAt} relative />
             </td>
+            <td>
+              {isAllowed("rollback", rollout.status) ? (
+                <button type="button" className="button button-danger button-small" onClick={() => setRollingBack(rollout)} aria-label={`Roll back ${rollout.name}`}>
+                  Roll back
+                </button>
+              ) : null}
+            </td>
           </tr>
         ))}
       </tbody>
     </table>
+    {rollingBack ? (
+      <ActionDialog
+        rollout={rollingBack}
+        action="rollback"
+        liveCanaryWeight={(() => {
+          const current = liveOf(rollingBack.id);
+          return current?.state === "ok" ? current.canaryWeight : undefined;
+        })()}
+        onClose={() => setRollingBack(null)}
+      />
+    ) : null}
+    </>
+  );
+}
+
+/** Drift and unreachable clusters show on the overview too, not only on the detail page. */
+function LiveFlag({ live, status }: { live: LiveTraffic | undefined; status: RolloutJson["status"] }) {
+  if (!live || status === "archived") return null;
+  if (live.state === "error") {
+    return (
+      <span className="drift-flag" title={live.message}>
+        {live.code === "KUBE_UNAVAILABLE" ? "cluster unreachable" : "VirtualService problem"}
+      </span>
+    );
+  }
+  if (!live.drift) return null;
+  return (
+    <span className="drift-flag" title="Someone changed the weights outside Aviary">
+      drift: cluster has {live.canaryWeight}% canary
+    </span>
   );
 }
 

@@ -1,4 +1,8 @@
+import type { LiveTraffic } from "../domain/live-traffic";
+import type { RolloutAction } from "../domain/rollout-actions";
+import type { AuditEventJson } from "../http/audit-event-json";
 import type { RolloutJson } from "../http/rollout-json";
+import type { VirtualServiceInspection } from "../server/inspect-virtual-service";
 
 /** Browser-side calls to Aviary's API. Errors keep the server's code, message and field errors. */
 export class ApiError extends Error {
@@ -39,4 +43,11 @@ export const api = {
   updateRollout: (id: string, input: unknown) =>
     request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(input) }),
   archiveRollout: (id: string) => request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  act: (id: string, body: { action: RolloutAction; reason?: string; expectedRevision?: number }) =>
+    request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}/actions`, { method: "POST", body: JSON.stringify(body) }),
+  liveTraffic: (id: string) => request<{ rolloutId: string; live: LiveTraffic }>(`/api/rollouts/${encodeURIComponent(id)}/traffic`),
+  allLiveTraffic: () => request<{ traffic: Record<string, LiveTraffic> }>("/api/traffic"),
+  events: (id: string) => request<{ events: AuditEventJson[] }>(`/api/rollouts/${encodeURIComponent(id)}/events`),
+  inspectVirtualService: (target: unknown) =>
+    request<VirtualServiceInspection>("/api/virtual-services/inspect", { method: "POST", body: JSON.stringify(target) }),
 };

@@ -4,5 +4,8 @@ export const queryKeys = {
     all: ["rollouts"] as const,
     list: (filters: { includeArchived: boolean }) => ["rollouts", "list", filters] as const,
     detail: (id: string) => ["rollouts", "detail", id] as const,
+    traffic: (id: string) => ["rollouts", "traffic", id] as const,
+    events: (id: string) => ["rollouts", "events", id] as const,
+    allTraffic: ["rollouts", "traffic"] as const,
   },
 };

@@ -83,3 +83,7 @@ export async function appendAuditEvent(tx: Prisma.TransactionClient, event: NewA
 export async function listAuditEventsForRollout(tx: Prisma.TransactionClient | { auditEvent: Prisma.TransactionClient["auditEvent"] }, rolloutId: string) {
   return tx.auditEvent.findMany({ where: { rolloutId }, orderBy: { id: "asc" } });
 }
+
+export async function listRecentAuditEventsForRollout(db: { auditEvent: Prisma.TransactionClient["auditEvent"] }, rolloutId: string, limit: number) {
+  return db.auditEvent.findMany({ where: { rolloutId }, orderBy: { id: "desc" }, take: limit });
+}

@@ -129,6 +129,19 @@ export const rolloutDefinitionSchema = z
   .strictObject(definitionShape, typeError("body", "a JSON object"))
   .superRefine(crossFieldRules);
 
+/** The part of a definition that names the traffic target: enough to look the VirtualService up. */
+export const trafficTargetSchema = z.strictObject(
+  {
+    cluster: definitionShape.cluster,
+    namespace: definitionShape.namespace,
+    virtualService: definitionShape.virtualService,
+    route: definitionShape.route,
+    stable: definitionShape.stable,
+    canary: definitionShape.canary,
+  },
+  typeError("body", "a JSON object"),
+);
+
 /** A PATCH body: any subset of the definition, plus an optional optimistic-concurrency guard. */
 export const rolloutDefinitionPatchSchema = z
   .strictObject(

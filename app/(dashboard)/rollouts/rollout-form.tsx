@@ -9,6 +9,7 @@ import { queryKeys } from "@/lib/client/query-keys";
 import { rolloutDefinitionSchema } from "@/lib/domain/rollout-definition";
 import { fieldErrorsFrom } from "@/lib/domain/validation-errors";
 import { StepsEditor } from "./steps-editor";
+import { TargetCheck } from "./target-check";
 import { toPayload, type DestinationValues, type FormValues } from "./form-values";
 
 type Props = { initial: FormValues; mode: { kind: "create" } | { kind: "edit"; id: string; revision: number } };
@@ -98,6 +99,7 @@ export function RolloutForm({ initial, mode }: Props) {
             <Field path={`${which}.port`} label="Port" inputMode="numeric" value={values[which].port} onChange={setDestination(which, "port")} error={err(`${which}.port`)} />
           </div>
         ))}
+        <TargetCheck target={targetOf(toPayload(values))} onFieldErrors={showErrors} />
       </fieldset>
 
       <StepsEditor steps={values.steps} errors={errors} onChange={(steps) => setValues((current) => ({ ...current, steps }))} />
@@ -122,4 +124,8 @@ export function RolloutForm({ initial, mode }: Props) {
       </div>
     </form>
   );
+}
+
+function targetOf({ cluster, namespace, virtualService, route, stable, canary }: ReturnType<typeof toPayload>) {
+  return { cluster, namespace, virtualService, route, stable, canary };
 }

@@ -2,25 +2,47 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
+import { ActionDialog } from "@/components/rollouts/action-dialog";
 import { LocalTime } from "@/components/ui/local-time";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { WeightBar } from "@/components/ui/weight-bar";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import { describeDestination } from "@/lib/domain/rollout";
+import type { RolloutAction } from "@/lib/domain/rollout-actions";
 import { canEdit } from "@/lib/domain/rollout-lifecycle";
+import type { AuditEventJson } from "@/lib/http/audit-event-json";
 import type { RolloutJson } from "@/lib/http/rollout-json";
+import { ActionBar } from "./action-bar";
 import { ArchiveButton } from "./archive-button";
+import { DriftBanner, LiveTrafficFacts } from "./live-traffic";
+import { RecentEvents } from "./recent-events";
 import { StepTimeline } from "./step-timeline";
+
+/** Polled each second: an action taken by someone else shows here within that time. */
+const LIVE_MS = 1_000;
 
 export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
   const query = useQuery({
     queryKey: queryKeys.rollouts.detail(initial.id),
     queryFn: () => api.getRollout(initial.id),
     initialData: initial,
-    refetchInterval: 2_000,
+    refetchInterval: LIVE_MS,
   });
   const rollout = query.data;
+  const live = useQuery({
+    queryKey: queryKeys.rollouts.traffic(initial.id),
+    queryFn: () => api.liveTraffic(initial.id),
+    refetchInterval: rollout.status === "archived" ? false : LIVE_MS,
+  });
+  const events = useQuery({
+    queryKey: queryKeys.rollouts.events(initial.id),
+    queryFn: () => api.events(initial.id),
+    refetchInterval: LIVE_MS,
+  });
+  const [bannerAction, setBannerAction] = useState<RolloutAction | null>(null);
+  const liveTraffic = live.data?.live;
+
   return (
     <>
       <nav className="breadcrumbs" aria-label="Breadcrumb">
@@ -36,30 +58,46 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
             {rollout.route ? <> · route <span className="mono">{rollout.route}</span></> : " · its only HTTP route"} · cluster{" "}
             <span className="mono">{rollout.cluster}</span> · revision {rollout.revision}
           </p>
+          <LastChange status={rollout.status} events={events.data?.events} />
         </div>
-        <div className="actions">
-          {canEdit(rollout.status) ? (
-            <Link className="button" href={`/rollouts/${rollout.id}/edit`}>
-              Edit
-            </Link>
-          ) : null}
-          <ArchiveButton rollout={rollout} />
-        </div>
+        <ActionBar rollout={rollout} live={liveTraffic} />
       </div>
       {query.isError ? (
         <p className="banner banner-warn" role="alert">
           Live updates stopped: {query.error.message}. The values below may be out of date.
         </p>
       ) : null}
+      <DriftBanner rollout={rollout} live={liveTraffic} onAdopt={() => setBannerAction("adopt")} onRollback={() => setBannerAction("rollback")} />
+      <ActionDialog
+        rollout={rollout}
+        action={bannerAction}
+        liveCanaryWeight={liveTraffic?.state === "ok" ? liveTraffic.canaryWeight : undefined}
+        onClose={() => setBannerAction(null)}
+      />
 
       <section className="panel" aria-labelledby="traffic-heading">
         <h2 id="traffic-heading">Traffic</h2>
-        <WeightBar canaryWeight={rollout.canaryWeight} />
-        <StepTimeline steps={rollout.steps} currentStep={rollout.currentStep} status={rollout.status} />
+        <LiveTrafficFacts rollout={rollout} live={liveTraffic} error={live.isError ? live.error.message : null} />
+        <StepTimeline steps={rollout.steps} currentStep={rollout.currentStep} status={rollout.status} stepStartedAt={rollout.stepStartedAt} />
+      </section>
+
+      <section className="panel" aria-labelledby="activity-heading">
+        <h2 id="activity-heading">Recent activity</h2>
+        <RecentEvents events={events.data?.events} error={events.isError ? events.error.message : null} />
       </section>
 
       <section className="panel" aria-labelledby="definition-heading">
-        <h2 id="definition-heading">Definition</h2>
+        <div className="panel-header">
+          <h2 id="definition-heading">Definition</h2>
+          <div className="actions">
+            {canEdit(rollout.status) ? (
+              <Link className="button" href={`/rollouts/${rollout.id}/edit`}>
+                Edit
+              </Link>
+            ) : null}
+            <ArchiveButton rollout={rollout} />
+          </div>
+        </div>
         <dl className="facts">
           <dt>Stable</dt>
           <dd className="mono">{describeDestination(rollout.stable)}</dd>
@@ -92,5 +130,17 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
         </dl>
       </section>
     </>
+  );
+}
+
+/** "Paused by alice@example.com at 14:02 CET: investigating a blip": who put it in this state. */
+function LastChange({ status, events }: { status: RolloutJson["status"]; events: AuditEventJson[] | undefined }) {
+  const last = events?.find((event) => event.outcome === "success" && event.after?.status === status);
+  if (!last || status === "draft") return null;
+  return (
+    <p className="last-change">
+      {last.action.replace("_", " ")} by <strong>{last.actor.email ?? last.actor.id}</strong> at <LocalTime iso={last.at} />
+      {last.reason ? <> — “{last.reason}”</> : null}
+    </p>
   );
 }

@@ -1,0 +1,73 @@
+"use client";
+
+import { useState } from "react";
+import { ActionDialog } from "@/components/rollouts/action-dialog";
+import { ACTION_COPY } from "@/components/rollouts/action-copy";
+import { refusalReason, type RolloutAction } from "@/lib/domain/rollout-actions";
+import type { LiveTraffic } from "@/lib/domain/live-traffic";
+import type { RolloutJson } from "@/lib/http/rollout-json";
+
+/** Which buttons a status shows; the rest would only ever be disabled noise. */
+const SHOWN: Record<RolloutJson["status"], RolloutAction[]> = {
+  draft: ["start"],
+  progressing: ["promote", "promote_full", "pause", "rollback"],
+  paused: ["promote", "resume", "rollback"],
+  promoted: ["rollback"],
+  rolled_back: [],
+  archived: [],
+};
+
+export function ActionBar({ rollout, live }: { rollout: RolloutJson; live: LiveTraffic | undefined }) {
+  const [action, setAction] = useState<RolloutAction | null>(null);
+  const drift = live?.state === "ok" && live.drift;
+  const nextWeight = rollout.steps[(rollout.currentStep ?? -1) + 1]?.weight;
+
+  function disabledReason(candidate: RolloutAction): string | null {
+    const refusal = refusalReason(candidate, rollout.status);
+    if (refusal) return capitalize(refusal);
+    if (drift && candidate !== "rollback" && candidate !== "pause" && candidate !== "resume") {
+      return "The live weights differ from Aviary's record: adopt them or roll back first.";
+    }
+    return null;
+  }
+
+  const reasons = [...new Set(SHOWN[rollout.status].map(disabledReason).filter((reason): reason is string => reason !== null))];
+  return (
+    <div className="action-bar">
+      <div className="actions" role="group" aria-label="Rollout actions">
+      {SHOWN[rollout.status].map((candidate) => {
+        const reason = disabledReason(candidate);
+        const label = candidate === "promote" && nextWeight !== undefined ? `Promote to ${nextWeight}%` : ACTION_COPY[candidate].button;
+        return (
+          <button
+            key={candidate}
+            type="button"
+            className={candidate === "rollback" ? "button button-danger" : candidate === "promote" || candidate === "start" ? "button button-primary" : "button"}
+            disabled={reason !== null}
+            aria-disabled={reason !== null}
+            title={reason ?? undefined}
+            onClick={() => setAction(candidate)}
+          >
+            {label}
+          </button>
+        );
+      })}
+      </div>
+      {reasons.map((reason) => (
+        <p key={reason} className="hint action-hint">
+          {reason}
+        </p>
+      ))}
+      <ActionDialog
+        rollout={rollout}
+        action={action}
+        liveCanaryWeight={live?.state === "ok" ? live.canaryWeight : undefined}
+        onClose={() => setAction(null)}
+      />
+    </div>
+  );
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

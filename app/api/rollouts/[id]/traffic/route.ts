@@ -1,0 +1,13 @@
+import { json, route } from "@/lib/http/respond";
+import { getDeps } from "@/lib/server/deps";
+import { readLiveTraffic } from "@/lib/server/read-live-traffic";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ id: string }> };
+
+/** The live weights in the cluster beside Aviary's record; cluster trouble is reported in the body. */
+export const GET = route(async (_request: Request, { params }: Params) => {
+  const { id } = await params;
+  return json(await readLiveTraffic(getDeps(), { id }));
+});

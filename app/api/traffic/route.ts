@@ -1,0 +1,8 @@
+import { json, route } from "@/lib/http/respond";
+import { getDeps } from "@/lib/server/deps";
+import { readAllLiveTraffic } from "@/lib/server/read-live-traffic";
+
+export const dynamic = "force-dynamic";
+
+/** Live weights and drift for every rollout on the overview, keyed by rollout id. */
+export const GET = route(async () => json({ traffic: await readAllLiveTraffic(getDeps()) }));

@@ -1,0 +1,12 @@
+import { readJsonBody } from "@/lib/http/read-json";
+import { json, route } from "@/lib/http/respond";
+import { getDeps } from "@/lib/server/deps";
+import { inspectVirtualService } from "@/lib/server/inspect-virtual-service";
+
+export const dynamic = "force-dynamic";
+
+/** What the cluster holds for a rollout target, before it is saved. Reads only. */
+export const POST = route(async (request: Request) => {
+  const input = await readJsonBody(request);
+  return json(await inspectVirtualService(getDeps(), { input }));
+});

@@ -1,0 +1,61 @@
+import { AppError, isAppError } from "../app-error";
+import { trafficTargetSchema } from "../domain/rollout-definition";
+import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
+import { locateRoute } from "../domain/virtual-service-route";
+import type { Deps } from "./deps";
+import { unwrap } from "./write-weights";
+
+export type VirtualServiceInspection = {
+  /** The VirtualService as found: its HTTP routes and their destinations with weights. */
+  virtualService: {
+    resourceVersion: string;
+    routes: { name: string | null; destinations: { host: string; subset: string | null; port: number | null; weight: number | null }[] }[];
+  } | null;
+  /** The route and weights Aviary would drive, when the target fits. */
+  match: { routeName: string | null; stableWeight: number; canaryWeight: number } | null;
+  /** Why Aviary could not drive it, in words: missing object, route, destination, bad weights. */
+  problem: { code: string; message: string } | null;
+};
+
+/**
+ * What the cluster holds for a (possibly unsaved) rollout target, so the SRE sees before saving
+ * whether Aviary can drive it. Cluster trouble is reported in `problem`, never thrown.
+ */
+export async function inspectVirtualService(deps: Deps, { input }: { input: unknown }): Promise<VirtualServiceInspection> {
+  const parsed = trafficTargetSchema.safeParse(input);
+  if (!parsed.success) {
+    const fields = fieldErrorsFrom(parsed.error);
+    throw new AppError("VALIDATION", summarize(fields), { fields });
+  }
+  const target = parsed.data;
+  let vs;
+  try {
+    vs = await deps.kube.readVirtualService({ cluster: target.cluster, namespace: target.namespace, name: target.virtualService });
+  } catch (error) {
+    return { virtualService: null, match: null, problem: describe(unwrap(error)) };
+  }
+  const virtualService = {
+    resourceVersion: vs.resourceVersion,
+    routes: vs.http.map((http) => ({
+      name: http.name ?? null,
+      destinations: (http.route ?? []).map((entry) => ({
+        host: entry.destination.host,
+        subset: entry.destination.subset ?? null,
+        port: entry.destination.port?.number ?? null,
+        weight: entry.weight ?? null,
+      })),
+    })),
+  };
+  try {
+    const located = locateRoute(vs, target);
+    return { virtualService, match: { routeName: located.routeName, stableWeight: located.stableWeight, canaryWeight: located.canaryWeight }, problem: null };
+  } catch (error) {
+    return { virtualService, match: null, problem: describe(error) };
+  }
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  if (isAppError(error)) return { code: error.code, message: error.message };
+  console.error("unexpected error while inspecting a VirtualService", error);
+  return { code: "INTERNAL", message: "reading the cluster failed unexpectedly; see the server log" };
+}
