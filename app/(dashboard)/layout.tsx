@@ -1,11 +1,23 @@
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { LOCAL_ACTOR } from "@/lib/auth/actor";
+import { DemoBanner } from "@/components/auth/demo-banner";
+import { UserMenu } from "@/components/auth/user-menu";
+import { can } from "@/lib/auth/roles";
+import { currentIdentity } from "@/lib/auth/session";
+import { signInPath } from "@/lib/auth/session-response";
+import { SessionProvider } from "@/lib/auth/use-session";
 
-export default function DashboardLayout({ children }: { children: ReactNode }) {
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  // proxy.ts already sent anonymous visitors to sign in; this is the second lock on the door.
+  const identity = await currentIdentity();
+  if (identity.status === "anonymous") redirect(signInPath());
+  if (identity.status === "no-role") redirect(signInPath(undefined, "no-role"));
+  const session = identity.view;
   return (
-    <>
+    <SessionProvider session={session}>
       <a className="skip-link" href="#main">Skip to content</a>
+      <DemoBanner />
       <header className="topbar">
         <Link href="/" className="brand" aria-label="Aviary home">
           <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true">
@@ -15,15 +27,13 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
         </Link>
         <nav aria-label="Main">
           <Link href="/">Rollouts</Link>
-          <Link href="/rollouts/new">New rollout</Link>
+          {can(session.role, "rollouts.define") ? <Link href="/rollouts/new">New rollout</Link> : null}
         </nav>
-        <span className="identity" title="Sign-in is not configured: every visitor acts as this local user.">
-          {LOCAL_ACTOR.id} · {LOCAL_ACTOR.role}
-        </span>
+        <UserMenu session={session} />
       </header>
       <main id="main" className="page">
         {children}
       </main>
-    </>
+    </SessionProvider>
   );
 }

@@ -1,13 +1,12 @@
+import type { Role } from "./roles";
+
+export type { Role } from "./roles";
+
 /**
- * Who is acting. Sign-in (OIDC, auth proxy, demo users) and roles are not built yet; until
- * then every request acts as one local user, and the audit log says so plainly.
+ * Who is acting, as the audit log records it. `id` is stable (the OIDC `sub`, the auth proxy's
+ * user, or a demo user's id); `name` is for display only.
  */
-export type Role = "viewer" | "operator" | "admin";
+export type Actor = { id: string; email: string | null; role: Role; name?: string };
 
-export type Actor = { id: string; email: string | null; role: Role };
-
-export const LOCAL_ACTOR: Actor = { id: "local-user", email: null, role: "admin" };
-
-export function actorFromRequest(_request: Request): Actor {
-  return LOCAL_ACTOR;
-}
+/** The only actor of AVIARY_AUTH_MODE=none, which exists for tests and is refused in production. */
+export const LOCAL_ACTOR: Actor = { id: "local-user", email: null, role: "admin", name: "Local user" };

@@ -1,15 +1,56 @@
 import { randomUUID } from "node:crypto";
-import { actorFromRequest, type Actor } from "../auth/actor";
+import { AppError } from "../app-error";
+import type { Actor } from "../auth/actor";
+import { auditRefusal } from "../auth/audit-refusal";
+import { authConfig } from "../auth/config";
+import { identify } from "../auth/identify";
+import { hasRole, type Role } from "../auth/roles";
+import { checkSameOrigin } from "../auth/same-origin";
 
 /** What the audit log records about the caller of one request. */
 export type RequestContext = { actor: Actor; requestId: string; clientAddress: string | null };
 
-export async function requestContext(request: Request): Promise<RequestContext> {
+export type ContextOptions = {
+  /** The least role the route requires. Required on purpose: every route states it. */
+  need: Role;
+  /** The parsed body, if the route read one: a refusal's audit event then names the attempted action. */
+  input?: unknown;
+};
+
+/**
+ * Every API route handler starts here. It identifies the caller (session cookie, auth proxy
+ * headers, ...), refuses cross-site state changes and callers without the needed role, and
+ * writes an audit event for each 403. Throws AppError UNAUTHENTICATED (401) or FORBIDDEN (403).
+ */
+export async function requestContext(request: Request, { need, input }: ContextOptions): Promise<RequestContext> {
   const given = request.headers.get("x-request-id");
   const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return {
-    actor: actorFromRequest(request),
-    requestId: given && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID(),
-    clientAddress: forwarded || request.headers.get("x-real-ip") || null,
+  const requestId = given && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+  const clientAddress = forwarded || request.headers.get("x-real-ip") || null;
+  const config = authConfig();
+  const identity = await identify(request.headers, config);
+
+  const refuse = async (actor: { id: string; email: string | null; role: Role | null }, message: string): Promise<never> => {
+    const { pathname } = new URL(request.url);
+    try {
+      await auditRefusal({ actor, method: request.method, path: pathname, input, message, requestId, clientAddress });
+    } catch (error) {
+      // The refusal stands either way; a database outage must not turn a 403 into a 500.
+      console.error("could not write the audit event of a refused request", error);
+    }
+    throw new AppError("FORBIDDEN", message);
   };
+  const known = identity.status === "signed-in" ? identity.actor : identity.status === "no-role" ? { ...identity.user, role: null } : null;
+
+  const origin = checkSameOrigin({ method: request.method, headers: request.headers, expectedOrigin: config.publicUrl?.origin ?? null });
+  if (!origin.ok) {
+    if (known) await refuse(known, origin.reason);
+    throw new AppError("FORBIDDEN", origin.reason);
+  }
+  if (identity.status === "anonymous") throw new AppError("UNAUTHENTICATED", `sign in first: ${identity.reason}`);
+  if (identity.status === "no-role") return refuse(known!, `this needs the ${need} role; ${identity.reason}`);
+  if (!hasRole(identity.actor.role, need)) {
+    return refuse(identity.actor, `this needs the ${need} role; you are signed in as ${identity.actor.id} with the ${identity.actor.role} role`);
+  }
+  return { actor: identity.actor, requestId, clientAddress };
 }

@@ -9,6 +9,7 @@ import { listRollouts } from "@/lib/server/list-rollouts";
 export const dynamic = "force-dynamic";
 
 export const GET = route(async (request: Request) => {
+  await requestContext(request, { need: "viewer" });
   const query = Object.fromEntries(new URL(request.url).searchParams);
   const rollouts = await listRollouts(getDeps(), { query });
   return json({ rollouts: rollouts.map(rolloutJson) });
@@ -16,6 +17,6 @@ export const GET = route(async (request: Request) => {
 
 export const POST = route(async (request: Request) => {
   const input = await readJsonBody(request);
-  const rollout = await createRollout(getDeps(), { input, context: await requestContext(request) });
+  const rollout = await createRollout(getDeps(), { input, context: await requestContext(request, { need: "admin" }) });
   return json(rolloutJson(rollout), { status: 201, headers: { location: `/api/rollouts/${rollout.id}` } });
 });

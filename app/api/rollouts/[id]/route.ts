@@ -11,7 +11,8 @@ export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 
-export const GET = route(async (_request: Request, { params }: Params) => {
+export const GET = route(async (request: Request, { params }: Params) => {
+  await requestContext(request, { need: "viewer" });
   const { id } = await params;
   return json(rolloutJson(await getRollout(getDeps(), { id })));
 });
@@ -19,13 +20,13 @@ export const GET = route(async (_request: Request, { params }: Params) => {
 export const PATCH = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
   const input = await readJsonBody(request);
-  const rollout = await updateRollout(getDeps(), { id, input, context: await requestContext(request) });
+  const rollout = await updateRollout(getDeps(), { id, input, context: await requestContext(request, { need: "admin" }) });
   return json(rolloutJson(rollout));
 });
 
 /** Archives: a rollout with history is never erased. */
 export const DELETE = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
-  const rollout = await archiveRollout(getDeps(), { id, context: await requestContext(request) });
+  const rollout = await archiveRollout(getDeps(), { id, context: await requestContext(request, { need: "admin" }) });
   return json(rolloutJson(rollout));
 });

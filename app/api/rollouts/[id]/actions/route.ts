@@ -13,6 +13,6 @@ type Params = { params: Promise<{ id: string }> };
 export const POST = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
   const input = await readJsonBody(request);
-  const rollout = await actOnRollout(getDeps(), { id, input, context: await requestContext(request) });
+  const rollout = await actOnRollout(getDeps(), { id, input, context: await requestContext(request, { need: "operator", input }) });
   return json(rolloutJson(rollout));
 });

@@ -1,0 +1,6 @@
+import { completeOidcLogin } from "@/lib/auth/sign-in-flow";
+
+export const dynamic = "force-dynamic";
+
+/** The redirect URI to register at the identity provider: <AVIARY_PUBLIC_URL>/api/auth/callback. */
+export const GET = completeOidcLogin;

@@ -1,0 +1,6 @@
+import { signOut } from "@/lib/auth/sign-in-flow";
+
+export const dynamic = "force-dynamic";
+
+/** POST only: a sign-out link that any page could embed would be a nuisance (logout CSRF). */
+export const POST = signOut;

@@ -1,0 +1,10 @@
+import { identify } from "@/lib/auth/identify";
+import { json, route } from "@/lib/http/respond";
+
+export const dynamic = "force-dynamic";
+
+/** Who the caller is: `{session: {mode, user, role, signOut} | null}`. Always 200, for scripts and tests. */
+export const GET = route(async (request: Request) => {
+  const identity = await identify(request.headers);
+  return json({ session: identity.status === "signed-in" ? identity.view : null });
+});
