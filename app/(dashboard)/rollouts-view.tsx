@@ -8,6 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { WeightBar } from "@/components/ui/weight-bar";
+import { useSession } from "@/lib/auth/use-session";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
@@ -22,6 +23,7 @@ export function RolloutsView({ initial, includeArchived }: { initial: RolloutJso
     refetchInterval: 5_000,
   });
   const rollouts = query.data.rollouts;
+  const createDenied = useSession().reason("rollouts.define", "create rollouts");
   return (
     <>
       <div className="page-header">
@@ -35,9 +37,15 @@ export function RolloutsView({ initial, includeArchived }: { initial: RolloutJso
           <Link className="button" href={includeArchived ? "/" : "/?archived=1"}>
             {includeArchived ? "Hide archived" : "Show archived"}
           </Link>
-          <Link className="button button-primary" href="/rollouts/new">
-            New rollout
-          </Link>
+          {createDenied ? (
+            <button type="button" className="button button-primary" disabled title={createDenied}>
+              New rollout
+            </button>
+          ) : (
+            <Link className="button button-primary" href="/rollouts/new">
+              New rollout
+            </Link>
+          )}
         </div>
       </div>
       {query.isError ? (
@@ -53,6 +61,7 @@ export function RolloutsView({ initial, includeArchived }: { initial: RolloutJso
 function RolloutTable({ rollouts }: { rollouts: RolloutJson[] }) {
   const live = useQuery({ queryKey: queryKeys.rollouts.allTraffic, queryFn: api.allLiveTraffic, refetchInterval: 5_000 });
   const [rollingBack, setRollingBack] = useState<RolloutJson | null>(null);
+  const actDenied = useSession().reason("rollouts.act", "roll back");
   const liveOf = (id: string) => live.data?.traffic[id];
   return (
     <>
@@ -102,7 +111,14 @@ function RolloutTable({ rollouts }: { rollouts: RolloutJson[] }) {
             </td>
             <td>
               {isAllowed("rollback", rollout.status) ? (
-                <button type="button" className="button button-danger button-small" onClick={() => setRollingBack(rollout)} aria-label={`Roll back ${rollout.name}`}>
+                <button
+                  type="button"
+                  className="button button-danger button-small"
+                  onClick={() => setRollingBack(rollout)}
+                  aria-label={`Roll back ${rollout.name}`}
+                  disabled={actDenied !== null}
+                  title={actDenied ?? undefined}
+                >
                   Roll back
                 </button>
               ) : null}
@@ -145,6 +161,7 @@ function LiveFlag({ live, status }: { live: LiveTraffic | undefined; status: Rol
 }
 
 function NoRollouts() {
+  const createDenied = useSession().reason("rollouts.define", "create rollouts");
   return (
     <EmptyState title="No rollouts yet">
       <p>
@@ -152,9 +169,13 @@ function NoRollouts() {
         100%) and the SLOs to watch.
       </p>
       <p>
-        <Link className="button button-primary" href="/rollouts/new">
-          Create your first rollout
-        </Link>
+        {createDenied ? (
+          <span className="hint">{createDenied}</span>
+        ) : (
+          <Link className="button button-primary" href="/rollouts/new">
+            Create your first rollout
+          </Link>
+        )}
       </p>
       <p className="muted">
         Or from a script: <code>curl -X POST -H &apos;content-type: application/json&apos; --data @rollout.json /api/rollouts</code>

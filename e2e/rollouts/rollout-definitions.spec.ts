@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "../auth/signed-in";
 import { createRolloutViaApi, uniqueName } from "../fixtures/api";
 
 async function fillValidForm(page: Page, name: string) {

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { log } from "./log";
 
-const SOURCES = ["app", "components", "lib", "public", "next.config.ts", "package-lock.json"];
+const SOURCES = ["app", "components", "lib", "public", "next.config.ts", "proxy.ts", "package-lock.json"];
 
 function newestMtime(target: string): number {
   if (!existsSync(target)) return 0;

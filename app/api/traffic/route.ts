@@ -1,3 +1,4 @@
+import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
 import { getDeps } from "@/lib/server/deps";
 import { readAllLiveTraffic } from "@/lib/server/read-live-traffic";
@@ -5,4 +6,7 @@ import { readAllLiveTraffic } from "@/lib/server/read-live-traffic";
 export const dynamic = "force-dynamic";
 
 /** Live weights and drift for every rollout on the overview, keyed by rollout id. */
-export const GET = route(async () => json({ traffic: await readAllLiveTraffic(getDeps()) }));
+export const GET = route(async (request: Request) => {
+  await requestContext(request, { need: "viewer" });
+  return json({ traffic: await readAllLiveTraffic(getDeps()) });
+});

@@ -6,6 +6,7 @@ import { ACTION_COPY } from "@/components/rollouts/action-copy";
 import { refusalReason, type RolloutAction } from "@/lib/domain/rollout-actions";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import type { RolloutJson } from "@/lib/http/rollout-json";
+import { useSession } from "@/lib/auth/use-session";
 
 /** Which buttons a status shows; the rest would only ever be disabled noise. */
 const SHOWN: Record<RolloutJson["status"], RolloutAction[]> = {
@@ -19,10 +20,13 @@ const SHOWN: Record<RolloutJson["status"], RolloutAction[]> = {
 
 export function ActionBar({ rollout, live }: { rollout: RolloutJson; live: LiveTraffic | undefined }) {
   const [action, setAction] = useState<RolloutAction | null>(null);
+  const session = useSession();
   const drift = live?.state === "ok" && live.drift;
   const nextWeight = rollout.steps[(rollout.currentStep ?? -1) + 1]?.weight;
 
   function disabledReason(candidate: RolloutAction): string | null {
+    const denied = session.reason("rollouts.act", "start, promote, pause or roll back");
+    if (denied) return denied;
     const refusal = refusalReason(candidate, rollout.status);
     if (refusal) return capitalize(refusal);
     if (drift && candidate !== "rollback" && candidate !== "pause" && candidate !== "resume") {

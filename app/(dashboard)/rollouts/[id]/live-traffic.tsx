@@ -4,6 +4,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { WeightBar } from "@/components/ui/weight-bar";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import type { RolloutJson } from "@/lib/http/rollout-json";
+import { useSession } from "@/lib/auth/use-session";
 
 /** Aviary's record beside what the cluster has now, so a hand edit cannot hide. */
 export function LiveTrafficFacts({ rollout, live, error }: { rollout: RolloutJson; live: LiveTraffic | undefined; error: string | null }) {
@@ -37,6 +38,7 @@ export function LiveTrafficFacts({ rollout, live, error }: { rollout: RolloutJso
 
 /** Said in plain words with both numbers; the way out is adopt or roll back, never a silent overwrite. */
 export function DriftBanner({ rollout, live, onAdopt, onRollback }: { rollout: RolloutJson; live: LiveTraffic | undefined; onAdopt: () => void; onRollback: () => void }) {
+  const denied = useSession().reason("rollouts.act", "adopt the live weights or roll back");
   if (live?.state !== "ok" || !live.drift) return null;
   const canAdopt = rollout.status === "progressing" || rollout.status === "paused";
   return (
@@ -48,14 +50,15 @@ export function DriftBanner({ rollout, live, onAdopt, onRollback }: { rollout: R
       </p>
       <div className="actions">
         {canAdopt ? (
-          <button type="button" className="button" onClick={onAdopt}>
+          <button type="button" className="button" onClick={onAdopt} disabled={denied !== null} title={denied ?? undefined}>
             Adopt live weights ({live.canaryWeight}%)
           </button>
         ) : null}
-        <button type="button" className="button button-danger" onClick={onRollback}>
+        <button type="button" className="button button-danger" onClick={onRollback} disabled={denied !== null} title={denied ?? undefined}>
           Roll back to stable
         </button>
       </div>
+      {denied ? <p className="hint">{denied}</p> : null}
     </div>
   );
 }

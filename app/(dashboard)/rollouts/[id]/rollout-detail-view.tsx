@@ -6,6 +6,7 @@ import { useState } from "react";
 import { ActionDialog } from "@/components/rollouts/action-dialog";
 import { LocalTime } from "@/components/ui/local-time";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { useSession } from "@/lib/auth/use-session";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import { describeDestination } from "@/lib/domain/rollout";
@@ -41,6 +42,7 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
     refetchInterval: LIVE_MS,
   });
   const [bannerAction, setBannerAction] = useState<RolloutAction | null>(null);
+  const defineDenied = useSession().reason("rollouts.define", "edit or archive rollouts");
   const liveTraffic = live.data?.live;
 
   return (
@@ -90,12 +92,18 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
         <div className="panel-header">
           <h2 id="definition-heading">Definition</h2>
           <div className="actions">
-            {canEdit(rollout.status) ? (
-              <Link className="button" href={`/rollouts/${rollout.id}/edit`}>
-                Edit
-              </Link>
-            ) : null}
-            <ArchiveButton rollout={rollout} />
+            {defineDenied ? (
+              <span className="hint">{defineDenied}</span>
+            ) : (
+              <>
+                {canEdit(rollout.status) ? (
+                  <Link className="button" href={`/rollouts/${rollout.id}/edit`}>
+                    Edit
+                  </Link>
+                ) : null}
+                <ArchiveButton rollout={rollout} />
+              </>
+            )}
           </div>
         </div>
         <dl className="facts">
@@ -133,13 +141,23 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
   );
 }
 
+const PAST_TENSE: Record<string, string> = {
+  start: "Started",
+  promote: "Promoted",
+  promote_full: "Fully promoted",
+  pause: "Paused",
+  resume: "Resumed",
+  rollback: "Rolled back",
+  adopt: "Live weights adopted",
+};
+
 /** "Paused by alice@example.com at 14:02 CET: investigating a blip": who put it in this state. */
 function LastChange({ status, events }: { status: RolloutJson["status"]; events: AuditEventJson[] | undefined }) {
   const last = events?.find((event) => event.outcome === "success" && event.after?.status === status);
   if (!last || status === "draft") return null;
   return (
     <p className="last-change">
-      {last.action.replace("_", " ")} by <strong>{last.actor.email ?? last.actor.id}</strong> at <LocalTime iso={last.at} />
+      {PAST_TENSE[last.action] ?? last.action} by <strong>{last.actor.email ?? last.actor.id}</strong> at <LocalTime iso={last.at} />
       {last.reason ? <> — “{last.reason}”</> : null}
     </p>
   );

@@ -1,10 +1,14 @@
 import type { Metadata } from "next";
+import { requirePageRole } from "@/lib/auth/session";
 import { RolloutForm } from "../rollout-form";
 import { EMPTY_FORM } from "../form-values";
 
 export const metadata: Metadata = { title: "New rollout" };
 
-export default function NewRolloutPage() {
+export const dynamic = "force-dynamic";
+
+export default async function NewRolloutPage() {
+  const { allowed, reason } = await requirePageRole({ need: "admin", returnTo: "/rollouts/new" });
   return (
     <>
       <div className="page-header">
@@ -13,7 +17,7 @@ export default function NewRolloutPage() {
           <p className="muted">Describe which VirtualService route Aviary drives and how the canary grows. It starts as a draft.</p>
         </div>
       </div>
-      <RolloutForm initial={EMPTY_FORM} mode={{ kind: "create" }} />
+      {allowed ? <RolloutForm initial={EMPTY_FORM} mode={{ kind: "create" }} /> : <p className="banner banner-warn">{reason} Ask an admin to create the rollout.</p>}
     </>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { isAppError } from "@/lib/app-error";
+import { requirePageRole } from "@/lib/auth/session";
 import { canEdit } from "@/lib/domain/rollout-lifecycle";
 import { getDeps } from "@/lib/server/deps";
 import { definitionOf } from "@/lib/server/definition-of";
@@ -14,6 +15,7 @@ export const metadata: Metadata = { title: "Edit rollout" };
 
 export default async function EditRolloutPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  const access = await requirePageRole({ need: "admin", returnTo: `/rollouts/${id}/edit` });
   const rollout = await getRollout(getDeps(), { id }).catch((error: unknown) => {
     if (isAppError(error) && error.code === "NOT_FOUND") notFound();
     throw error;
@@ -26,7 +28,11 @@ export default async function EditRolloutPage({ params }: { params: Promise<{ id
           <p className="muted">Revision {rollout.revision}. Only drafts can be edited.</p>
         </div>
       </div>
-      {canEdit(rollout.status) ? (
+      {!access.allowed ? (
+        <p className="banner banner-warn">
+          {access.reason} <Link href={`/rollouts/${rollout.id}`}>Back to the rollout</Link>
+        </p>
+      ) : canEdit(rollout.status) ? (
         <RolloutForm initial={fromDefinition(definitionOf(rollout))} mode={{ kind: "edit", id: rollout.id, revision: rollout.revision }} />
       ) : (
         <p className="banner banner-warn">

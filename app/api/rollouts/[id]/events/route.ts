@@ -1,4 +1,5 @@
 import { auditEventJson } from "@/lib/http/audit-event-json";
+import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
 import { getDeps } from "@/lib/server/deps";
 import { listRolloutEvents } from "@/lib/server/list-rollout-events";
@@ -8,8 +9,9 @@ export const dynamic = "force-dynamic";
 type Params = { params: Promise<{ id: string }> };
 
 /** The rollout's latest audit events, newest first. */
-export const GET = route(async (_request: Request, { params }: Params) => {
+export const GET = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
+  await requestContext(request, { need: "viewer" });
   const events = await listRolloutEvents(getDeps(), { id });
   return json({ events: events.map(auditEventJson) });
 });

@@ -1,3 +1,4 @@
+import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
 import { getDeps } from "@/lib/server/deps";
 import { readLiveTraffic } from "@/lib/server/read-live-traffic";
@@ -7,7 +8,8 @@ export const dynamic = "force-dynamic";
 type Params = { params: Promise<{ id: string }> };
 
 /** The live weights in the cluster beside Aviary's record; cluster trouble is reported in the body. */
-export const GET = route(async (_request: Request, { params }: Params) => {
+export const GET = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
+  await requestContext(request, { need: "viewer" });
   return json(await readLiveTraffic(getDeps(), { id }));
 });

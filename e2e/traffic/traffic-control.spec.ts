@@ -1,0 +1,142 @@
+import type { Page } from "@playwright/test";
+import { expect, test } from "../auth/signed-in";
+import { createRolloutViaApi, uniqueName } from "../fixtures/api";
+import { liveWeights, putSandboxObjects, setLiveWeights } from "../fixtures/stack";
+
+/**
+ * Moments 1-3 of JOURNEYS.md against the sandbox cluster: every click goes through the real
+ * Kubernetes client to the sandbox API, and the assertions read the VirtualService back from it.
+ */
+const namespace = "shop";
+const host = "checkout.shop.svc.cluster.local";
+
+async function seedTarget(request: Parameters<typeof createRolloutViaApi>[0], steps: number[]) {
+  const virtualService = uniqueName("vs");
+  await putSandboxObjects([
+    {
+      apiVersion: "networking.istio.io/v1",
+      kind: "VirtualService",
+      metadata: { name: virtualService, namespace },
+      spec: {
+        hosts: [host],
+        http: [
+          {
+            name: "primary",
+            route: [
+              { destination: { host, subset: "stable" }, weight: 100 },
+              { destination: { host, subset: "canary" }, weight: 0 },
+            ],
+          },
+        ],
+      },
+    },
+  ]);
+  const rollout = await createRolloutViaApi(request, {
+    virtualService,
+    stable: { host, subset: "stable" },
+    canary: { host, subset: "canary" },
+    steps: steps.map((weight) => ({ weight })),
+  });
+  return { rollout, ref: { namespace, virtualService, route: "primary" } };
+}
+
+const canaryOf = async (ref: Parameters<typeof liveWeights>[0]) => (await liveWeights(ref)).find((entry) => entry.subset === "canary")?.weight;
+
+async function confirmAction(page: Page, button: string | RegExp, { weights, reason }: { weights?: [string, string]; reason?: string }) {
+  await page.getByRole("group", { name: "Rollout actions" }).getByRole("button", { name: button }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  if (weights) {
+    await expect(dialog).toContainText(weights[0]);
+    await expect(dialog).toContainText(weights[1]);
+  }
+  if (reason) await dialog.getByLabel(/Reason/).fill(reason);
+  await dialog.getByRole("button", { name: /Start rollout|Promote|Roll back now|Pause|Resume|Adopt/ }).click();
+  await expect(dialog).toBeHidden();
+}
+
+test("start, promote twice, roll back: the confirmation shows the weights and the cluster follows", async ({ page, request }) => {
+  const { rollout, ref } = await seedTarget(request, [10, 40, 70, 100]);
+  await page.goto(`/rollouts/${rollout.id}`);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Draft");
+
+  await confirmAction(page, "Start", { weights: ["canary 0% → 10%", "stable 100% → 90%"] });
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Progressing");
+  await expect.poll(() => canaryOf(ref)).toBe(10);
+
+  await confirmAction(page, "Promote to 40%", { weights: ["canary 10% → 40%", "stable 90% → 60%"] });
+  await expect.poll(() => canaryOf(ref)).toBe(40);
+  await confirmAction(page, "Promote to 70%", { weights: ["canary 40% → 70%", "stable 60% → 30%"] });
+  await expect.poll(() => canaryOf(ref)).toBe(70);
+  await expect(page.getByText("Cluster now").locator("..")).toContainText("70% canary");
+
+  // Rollback needs a reason: the dialog refuses to send without one.
+  await page.getByRole("group", { name: "Rollout actions" }).getByRole("button", { name: "Roll back" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("canary 70% → 0%");
+  await expect(dialog).toContainText("stable 30% → 100%");
+  await dialog.getByRole("button", { name: "Roll back now" }).click();
+  await expect(dialog.getByText("A reason is required")).toBeVisible();
+  expect(await canaryOf(ref)).toBe(70);
+  await dialog.getByLabel(/Reason/).fill("canary 5xx above SLO");
+  await dialog.getByRole("button", { name: "Roll back now" }).click();
+  await expect(dialog).toBeHidden();
+
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Rolled back");
+  await expect.poll(() => canaryOf(ref)).toBe(0);
+  await expect(page.getByText("Cluster now").locator("..")).toContainText("0% canary");
+  const activity = page.getByRole("region", { name: "Recent activity" });
+  await expect(activity.getByRole("listitem").first()).toContainText("rollback");
+  await expect(activity.getByRole("listitem").first()).toContainText("canary 70% → 0%");
+  await expect(activity.getByRole("listitem").first()).toContainText("canary 5xx above SLO");
+});
+
+test("a hand edit of the weights is shown as drift, blocks promotion, and can be adopted", async ({ page, request }) => {
+  const { rollout, ref } = await seedTarget(request, [10, 50, 100]);
+  await page.goto(`/rollouts/${rollout.id}`);
+  await confirmAction(page, "Start", {});
+  await expect.poll(() => canaryOf(ref)).toBe(10);
+
+  await setLiveWeights({ ...ref, weights: [70, 30] });
+  const banner = page.getByRole("alert").filter({ hasText: "Someone changed the weights outside Aviary" });
+  await expect(banner).toContainText("sends 30% to the canary");
+  await expect(banner).toContainText("Aviary set 10%");
+  await expect(page.getByRole("button", { name: "Promote to 50%" })).toBeDisabled();
+
+  await banner.getByRole("button", { name: /Adopt live weights/ }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("canary 10% → 30%");
+  await dialog.getByRole("button", { name: "Adopt live weights" }).click();
+  await expect(banner).toBeHidden();
+  await expect(page.getByRole("button", { name: "Promote to 50%" })).toBeEnabled();
+  expect(await canaryOf(ref)).toBe(30); // adopting never writes to the cluster
+});
+
+test("an action taken elsewhere shows on an open page within a second or two", async ({ page, request }) => {
+  const { rollout } = await seedTarget(request, [10, 50, 100]);
+  await page.goto(`/rollouts/${rollout.id}`);
+  await confirmAction(page, "Start", {});
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Progressing");
+  // A teammate pauses it from another client.
+  const response = await request.post(`/api/rollouts/${rollout.id}/actions`, { data: { action: "pause", reason: "checking a latency blip" } });
+  expect(response.status()).toBe(200);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Paused", { timeout: 2_500 });
+  await expect(page.getByText(/Paused by .* — “checking a latency blip”/)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Promote to 50%" })).toBeDisabled();
+});
+
+test("rollback is one click away on the overview", async ({ page, request }) => {
+  const { rollout, ref } = await seedTarget(request, [20, 100]);
+  const started = await request.post(`/api/rollouts/${rollout.id}/actions`, { data: { action: "start" } });
+  expect(started.status()).toBe(200);
+  await page.goto("/");
+  const row = page.getByRole("row").filter({ hasText: rollout.name });
+  await row.getByRole("button", { name: `Roll back ${rollout.name}` }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("canary 20% → 0%");
+  await dialog.getByLabel(/Reason/).fill("error budget burn");
+  await dialog.getByRole("button", { name: "Roll back now" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row).toContainText("Rolled back");
+  await expect.poll(() => canaryOf(ref)).toBe(0);
+});
