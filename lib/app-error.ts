@@ -15,6 +15,8 @@ export const STATUS_BY_CODE = {
   INVALID_STATE: 422,
   TARGET_INVALID: 422,
   KUBE_ERROR: 502,
+  /** Prometheus answered, but with a query error or something Aviary cannot read. */
+  METRICS_ERROR: 502,
   METRICS_UNAVAILABLE: 503,
   KUBE_UNAVAILABLE: 503,
   DB_UNAVAILABLE: 503,
@@ -43,5 +45,8 @@ export class AppError extends Error {
 }
 
 export function isAppError(value: unknown): value is AppError {
-  return value instanceof AppError;
+  if (value instanceof AppError) return true;
+  // An AppError from another bundled copy of this module (Next.js may bundle it per route) is
+  // still one: recognise it by shape so it keeps its status instead of becoming a 500.
+  return value instanceof Error && value.name === "AppError" && typeof (value as { code?: unknown }).code === "string" && (value as unknown as { code: string }).code in STATUS_BY_CODE;
 }

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { ActionDialog } from "@/components/rollouts/action-dialog";
+import { OverviewSliCell } from "@/components/slis/overview-sli-cell";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -73,6 +74,7 @@ function RolloutTable({ rollouts }: { rollouts: RolloutJson[] }) {
           <th scope="col">Service</th>
           <th scope="col">Status</th>
           <th scope="col">Traffic</th>
+          <th scope="col">SLIs, canary vs stable (5 min)</th>
           <th scope="col">Step</th>
           <th scope="col">Updated</th>
           <th scope="col">Age</th>
@@ -101,6 +103,9 @@ function RolloutTable({ rollouts }: { rollouts: RolloutJson[] }) {
             <td>
               <WeightBar canaryWeight={rollout.canaryWeight} compact />
               <LiveFlag live={liveOf(rollout.id)} status={rollout.status} />
+            </td>
+            <td>
+              <OverviewSliCell rolloutId={rollout.id} />
             </td>
             <td>{rollout.currentStep === null ? <span className="muted">not started</span> : `${rollout.currentStep + 1} of ${rollout.steps.length}`}</td>
             <td>

@@ -43,7 +43,11 @@ export function ActionDialog({
     onSuccess: async (updated) => {
       queryClient.setQueryData(queryKeys.rollouts.detail(rollout.id), updated);
       close();
-      await queryClient.invalidateQueries({ queryKey: queryKeys.rollouts.all });
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.rollouts.all }),
+        // New action markers and set-weight steps on the charts without waiting for the next poll.
+        queryClient.invalidateQueries({ queryKey: queryKeys.metrics.all }),
+      ]);
     },
   });
   if (!action) return null;

@@ -8,4 +8,10 @@ export const queryKeys = {
     events: (id: string) => ["rollouts", "events", id] as const,
     allTraffic: ["rollouts", "traffic"] as const,
   },
+  metrics: {
+    all: ["metrics"] as const,
+    rollout: (id: string, window: string) => ["metrics", "rollout", id, window] as const,
+    /** One key for the whole overview: every row's cell reads from this single query. */
+    overview: ["metrics", "overview"] as const,
+  },
 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { startPrometheusForFile } from "../../test/prometheus";
 import { AppError } from "../app-error";
 import { createPrometheusClient } from "./client";
+import { fetchOverviewBurnRates } from "./fetch-overview-burn-rates";
 import { fetchOverviewSlis } from "./fetch-overview-slis";
 import { fetchRolloutSeries } from "./fetch-rollout-series";
 import { vectorOf } from "./results";
@@ -54,6 +55,23 @@ describe("hostile workload names against a real Prometheus", () => {
     expect(results[2]?.canary.errorRate).toBe(0);
   });
 
+  it("keeps hostile names inert in the overview's burn-rate windows", async () => {
+    const results = await fetchOverviewBurnRates(
+      client(),
+      [
+        { namespace: "shop", stable: ".*", canary: 'a"}or vector(1)#' },
+        { namespace: ".*", stable: "checkout-.*", canary: "checkout-canary|checkout-other" },
+        { namespace: "shop", stable: WEIRD_WORKLOADS.newline, canary: WEIRD_WORKLOADS.quoteAndBackslash },
+      ],
+      { time },
+    );
+    expect(Object.values(results[0]?.service.requests ?? {}).every((v) => v === null)).toBe(true);
+    expect(Object.values(results[1]?.service.errorRatio ?? {}).every((v) => v === null)).toBe(true);
+    // (3 + 4) req/s over 5 minutes, no 5xx series at all: ratio 0, not unknown
+    expect(results[2]?.service.requests["5m"]).toBeCloseTo(7 * 300, 6);
+    expect(results[2]?.canary.errorRatio["1h"]).toBe(0);
+  });
+
   it("keeps hostile names inert in range queries", async () => {
     const series = await fetchRolloutSeries(client(), {
       namespace: "shop", stable: "checkout-stable", canary: 'a"}or vector(1)#', start: new Date((END - 600) * 1000), end: time, stepSeconds: 60,
@@ -84,6 +102,8 @@ describe("label overrides are validated before any query", () => {
     await expect(overview).rejects.toMatchObject({ code: "VALIDATION" });
     const error = (await overview.catch((e: unknown) => e)) as AppError;
     expect(Object.keys(error.fields ?? {}).some((key) => key.startsWith(`rollouts.1.${field}`))).toBe(true);
+
+    await expect(fetchOverviewBurnRates(counting, [CHECKOUT, rollout], { time })).rejects.toMatchObject({ code: "VALIDATION" });
 
     const series = fetchRolloutSeries(counting, { ...rollout, start: new Date((END - 600) * 1000), end: time, stepSeconds: 60 });
     await expect(series).rejects.toMatchObject({ code: "VALIDATION" });

@@ -18,12 +18,28 @@ export type Deps = {
   afterPatch?: () => void;
 };
 
-const adapters = globalThis as unknown as { aviaryKube?: KubePort; aviaryPrometheus?: PrometheusClient };
+// Built per module copy, not shared on globalThis: Next.js may bundle this module more than once
+// (pages and route handlers), and an adapter shared across bundles throws error classes that the
+// other bundle's `instanceof` checks do not recognise, turning typed errors into 500s.
+let kube: KubePort | undefined;
+let prometheus: PrometheusClient | undefined;
+/** Tests and benchmarks may inject adapters here (e.g. a Prometheus client with a counting fetch). */
+const injected = globalThis as unknown as { aviaryKube?: KubePort; aviaryPrometheus?: PrometheusClient };
 
 export function getDeps(): Deps {
-  adapters.aviaryKube ??= createKubeAdapter();
-  adapters.aviaryPrometheus ??= prometheusFromEnv();
-  return { db: getDb(), kube: adapters.aviaryKube, prometheus: adapters.aviaryPrometheus, now: () => new Date(), sleep };
+  return {
+    db: getDb(),
+    kube: injected.aviaryKube ?? (kube ??= createKubeAdapter()),
+    prometheus: injected.aviaryPrometheus ?? (prometheus ??= prometheusFromEnv()),
+    now: () => new Date(),
+    sleep,
+  };
+}
+
+/** Forget the adapters built from the environment, so the next getDeps() reads it again. */
+export function resetDeps(): void {
+  kube = undefined;
+  prometheus = undefined;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { ActionDialog } from "@/components/rollouts/action-dialog";
+import { RolloutSlis } from "@/components/slis/rollout-slis";
 import { LocalTime } from "@/components/ui/local-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { useSession } from "@/lib/auth/use-session";
@@ -82,6 +83,8 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
         <LiveTrafficFacts rollout={rollout} live={liveTraffic} error={live.isError ? live.error.message : null} />
         <StepTimeline steps={rollout.steps} currentStep={rollout.currentStep} status={rollout.status} stepStartedAt={rollout.stepStartedAt} />
       </section>
+
+      <RolloutSlis rolloutId={rollout.id} slo={rollout.slo} />
 
       <section className="panel" aria-labelledby="activity-heading">
         <h2 id="activity-heading">Recent activity</h2>

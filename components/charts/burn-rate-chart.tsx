@@ -1,0 +1,86 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, LabelList, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import { CHART_COLORS } from "./colors";
+import { formatBurn, formatThreshold, formatTick } from "./format";
+
+export type BurnRateRow = { window: string; service: number | null; canary: number | null };
+/** `label` goes in the legend (with the windows); the line itself carries only the number. */
+export type BurnThreshold = { value: number; label: string };
+
+const SERVICE_COLOR = "#3d5a99";
+
+/**
+ * Burn rate per alerting window (how many times faster than "exactly on budget" errors arrive),
+ * for the service and for the canary alone, against the multiwindow thresholds (14.4, 6, 1).
+ * A missing bar means no traffic in that window, not zero burn.
+ */
+export function BurnRateChart({ rows, thresholds, height = 200, label }: { rows: readonly BurnRateRow[]; thresholds: readonly BurnThreshold[]; height?: number; label: string }) {
+  return (
+    <figure className="chart" aria-label={label}>
+      <ul className="chart-legend">
+        <li>
+          <span className="chart-swatch chart-swatch-block" style={{ background: SERVICE_COLOR }} aria-hidden="true" />
+          Service (stable + canary)
+        </li>
+        <li>
+          <span className="chart-swatch chart-swatch-block" style={{ background: CHART_COLORS.canary }} aria-hidden="true" />
+          Canary alone
+        </li>
+        {thresholds.map((t) => (
+          <li key={t.label}>
+            <span className="chart-swatch chart-swatch-dashed" style={{ borderColor: CHART_COLORS.threshold }} aria-hidden="true" />
+            {t.label}
+          </li>
+        ))}
+      </ul>
+      <BarChart data={[...rows]} responsive style={{ width: "100%", height }} margin={{ top: 18, right: 44, bottom: 0, left: 0 }} barGap={2}>
+        <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
+        <XAxis dataKey="window" tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
+        <YAxis width="auto" domain={[0, "auto"]} tickFormatter={(v: number) => formatTick("burn", v)} tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
+        <Tooltip content={BurnTooltip} isAnimationActive={false} cursor={{ fill: "rgba(27, 34, 48, 0.06)" }} />
+        {thresholds.map((t) => (
+          <ReferenceLine
+            key={t.label}
+            y={t.value}
+            stroke={CHART_COLORS.threshold}
+            strokeDasharray="6 4"
+            ifOverflow="extendDomain"
+            // Just the number, outside the plot on the right, where no bar can hide it.
+            label={{ value: formatThreshold(t.value), position: "right", fontSize: 11, fill: CHART_COLORS.threshold }}
+          />
+        ))}
+        <Bar dataKey="service" name="Service" fill={SERVICE_COLOR} isAnimationActive={false} maxBarSize={28}>
+          <LabelList dataKey="service" position="top" fontSize={10} formatter={labelOf} />
+        </Bar>
+        <Bar dataKey="canary" name="Canary alone" fill={CHART_COLORS.canary} isAnimationActive={false} maxBarSize={28}>
+          <LabelList dataKey="canary" position="top" fontSize={10} formatter={labelOf} />
+        </Bar>
+      </BarChart>
+    </figure>
+  );
+}
+
+function labelOf(value: unknown): string {
+  return typeof value === "number" ? formatBurn(value) : "";
+}
+
+function BurnTooltip({ active, payload }: TooltipContentProps) {
+  const row = payload?.[0]?.payload as BurnRateRow | undefined;
+  if (!active || !row) return null;
+  return (
+    <div className="chart-tooltip">
+      <p className="chart-tooltip-time">Over the last {row.window}</p>
+      <dl>
+        <div>
+          <dt>Service</dt>
+          <dd>{row.service === null ? "no traffic" : formatBurn(row.service)}</dd>
+        </div>
+        <div>
+          <dt>Canary alone</dt>
+          <dd>{row.canary === null ? "no traffic" : formatBurn(row.canary)}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}

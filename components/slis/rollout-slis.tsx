@@ -1,0 +1,142 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Suspense, useId, type ReactNode } from "react";
+import { CHART_COLORS } from "@/components/charts/colors";
+import { formatFullTime, formatPercent } from "@/components/charts/format";
+import { TimeSeriesChart } from "@/components/charts/time-series-chart";
+import { useTimeZone } from "@/components/charts/use-time-zone";
+import { metricsApi, type RolloutMetrics } from "@/lib/client/metrics-api";
+import { queryKeys } from "@/lib/client/query-keys";
+import { WINDOW_LABELS } from "@/lib/domain/metrics-window";
+import { ActionList } from "./action-list";
+import { MetricsErrorBanner, NoTrafficNotice } from "./metrics-status";
+import { SliPanels } from "./sli-panels";
+import { useMetricsWindow } from "./use-metrics-window";
+import { WindowPicker } from "./window-picker";
+
+export const POLL_SECONDS = 5;
+
+export type RolloutSlisProps = { rolloutId: string; slo: { availability: number; latencyP95Ms: number } };
+
+/**
+ * Live SLIs of one rollout, canary against stable. Owns the window picker (kept in the URL as
+ * ?window=) and polls every 5 s while the tab is visible. On a failed refresh the last answer
+ * stays on screen, dimmed and labelled stale, under a banner saying what failed.
+ */
+export function RolloutSlis(props: RolloutSlisProps) {
+  // useSearchParams needs a Suspense boundary so a statically rendered page keeps its shell.
+  return (
+    <Suspense fallback={<SlisFrame slo={props.slo} headingId="slis-heading-fallback" picker={null} body={<Placeholder text="Loading SLIs…" />} />}>
+      <LiveSlis {...props} />
+    </Suspense>
+  );
+}
+
+function LiveSlis({ rolloutId, slo }: RolloutSlisProps) {
+  const headingId = useId();
+  const zone = useTimeZone();
+  const [metricsWindow, setMetricsWindow] = useMetricsWindow();
+  const query = useQuery({
+    queryKey: queryKeys.metrics.rollout(rolloutId, metricsWindow),
+    queryFn: ({ signal }) => metricsApi.rolloutMetrics(rolloutId, metricsWindow, signal),
+    refetchInterval: POLL_SECONDS * 1000,
+    refetchIntervalInBackground: false,
+    // Switching windows keeps the old charts (dimmed) until the new ones arrive: never blank.
+    placeholderData: keepPreviousData,
+    // The poll is the retry: a failure shows at once, and the next tick tries again.
+    retry: false,
+  });
+  const data = query.data;
+  const stale = query.isError && data !== undefined;
+  const switching = query.isPlaceholderData;
+
+  let body;
+  if (data) {
+    body = (
+      <div className={stale || switching ? "slis-body slis-stale" : "slis-body"} aria-busy={switching}>
+        {switching ? <p className="slis-switching">Loading {WINDOW_LABELS[metricsWindow].toLowerCase()}…</p> : null}
+        {data.state === "no_traffic" ? <NoTraffic data={data} windowLabel={WINDOW_LABELS[data.window]} /> : <SliPanels data={data} />}
+        <ActionList markers={data.markers} zone={zone} />
+      </div>
+    );
+  } else if (query.isError) {
+    body = null; // the banner says what failed; there is nothing older to show
+  } else {
+    body = <Placeholder text="Loading SLIs…" />;
+  }
+
+  return (
+    <SlisFrame
+      slo={slo}
+      headingId={headingId}
+      picker={<WindowPicker value={metricsWindow} onChange={setMetricsWindow} />}
+      meta={data ? `Updated ${formatFullTime(query.dataUpdatedAt, zone)} · every ${POLL_SECONDS} s while this tab is visible · times in ${zone}` : null}
+      banner={
+        query.isError ? (
+          <MetricsErrorBanner error={query.error} staleSince={stale ? query.dataUpdatedAt : null} retrying={query.isFetching} intervalSeconds={POLL_SECONDS} zone={zone} />
+        ) : null
+      }
+      body={body}
+    />
+  );
+}
+
+function SlisFrame({ slo, headingId, picker, meta = null, banner = null, body }: {
+  slo: RolloutSlisProps["slo"];
+  headingId: string;
+  picker: ReactNode;
+  meta?: string | null;
+  banner?: ReactNode;
+  body: ReactNode;
+}) {
+  return (
+    <section className="panel slis" aria-labelledby={headingId}>
+      <div className="slis-header">
+        <div>
+          <h2 id={headingId}>Service level indicators</h2>
+          <p className="muted slis-objective">
+            Objective: {slo.availability}% of requests succeed (error rate ≤ {formatPercent(1 - slo.availability / 100)}), P95 ≤ {slo.latencyP95Ms} ms
+          </p>
+        </div>
+        {picker}
+      </div>
+      {banner}
+      {body}
+      {meta ? <p className="muted slis-meta">{meta}</p> : null}
+    </section>
+  );
+}
+
+function Placeholder({ text }: { text: string }) {
+  return (
+    <div className="slis-placeholder" role="status">
+      {text}
+    </div>
+  );
+}
+
+/** No requests yet: say so, and still show the weight Aviary set, which does not depend on traffic. */
+function NoTraffic({ data, windowLabel }: { data: RolloutMetrics; windowLabel: string }) {
+  return (
+    <>
+      <NoTrafficNotice workloads={data.workloads} windowLabel={windowLabel} />
+      <section className="sli-panel" aria-label="Traffic split">
+        <header className="sli-panel-header">
+          <h3>Traffic split</h3>
+          <div className="sli-panel-now">
+            set <strong>{data.split.currentWeight}%</strong> canary · nothing observed yet
+          </div>
+        </header>
+        <TimeSeriesChart
+          label="Canary weight set by Aviary"
+          unit="percent"
+          domain={[data.range.start, data.range.end]}
+          yMax={1}
+          markers={data.markers.map((m) => ({ t: m.t, label: m.action, muted: m.outcome !== "success" }))}
+          series={[{ key: "set", name: "Set by Aviary", color: CHART_COLORS.set, points: data.split.set, step: true, dashed: true }]}
+        />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,46 @@
+import { expect, test } from "../auth/signed-in";
+import { liveWeights } from "../fixtures/stack";
+
+/**
+ * JOURNEYS moment 1 on the live stack: the sandbox mesh sends real simulated traffic through the
+ * demo's payments VirtualService (its canary workload answers 5% 5xx), Prometheus scrapes it, and
+ * the detail page shows the canary above its objective; after a rollback the observed split drops
+ * to zero as Prometheus' rate window empties.
+ */
+test("a bad canary shows above its error-rate objective within a minute, and its observed split falls to 0 after rollback", async ({ page, request }) => {
+  test.setTimeout(240_000);
+  const created = await request.post("/api/rollouts", {
+    data: {
+      name: `payments-e2e-${Date.now().toString(36)}`,
+      namespace: "payments",
+      virtualService: "payments",
+      route: "api",
+      stable: { host: "payments.payments.svc.cluster.local", subset: "v1" },
+      canary: { host: "payments.payments.svc.cluster.local", subset: "v2" },
+      steps: [{ weight: 25 }, { weight: 100 }],
+      metrics: { stableWorkload: "payments-v1", canaryWorkload: "payments-v2" },
+      slo: { availability: 99.95, latencyP95Ms: 400 },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const rollout = (await created.json()) as { id: string };
+  expect((await request.post(`/api/rollouts/${rollout.id}/actions`, { data: { action: "start" } })).status()).toBe(200);
+  const canaryWeight = async () => (await liveWeights({ namespace: "payments", virtualService: "payments", route: "api" })).find((w) => w.subset === "v2")?.weight;
+  expect(await canaryWeight()).toBe(25);
+
+  await page.goto(`/rollouts/${rollout.id}?window=15m`);
+  const errorPanel = page.getByRole("region", { name: "Error rate (5xx)" });
+  await expect(errorPanel.getByLabel("above objective")).toBeVisible({ timeout: 60_000 });
+  await expect(errorPanel).toContainText(/[3-7](\.\d+)?\s?% canary vs/);
+
+  const split = page.getByRole("region", { name: "Traffic split" });
+  await expect(split).toContainText(/observed [1-3]\d(\.\d+)?\s?% canary/, { timeout: 30_000 });
+
+  await page.getByRole("group", { name: "Rollout actions" }).getByRole("button", { name: "Roll back" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel(/Reason/).fill("canary 5xx above objective");
+  await dialog.getByRole("button", { name: "Roll back now" }).click();
+  await expect(dialog).toBeHidden();
+  expect(await canaryWeight()).toBe(0);
+  await expect(split).toContainText(/set 0% · observed 0(\.0+)?\s?% canary/, { timeout: 150_000 });
+});

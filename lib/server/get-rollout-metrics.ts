@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { AppError } from "../app-error";
+import { listAuditEventsForRollout } from "../db/audit-events";
+import { summarizeBurn, type BurnSummary } from "../domain/burn-summary";
+import { DEFAULT_METRICS_WINDOW, METRICS_WINDOWS, windowRange, type MetricsWindow } from "../domain/metrics-window";
+import type { Point } from "../domain/series";
+import { errorBudget, MULTIWINDOW_CONDITIONS } from "../domain/slo";
+import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
+import { actionMarkers, rolloutStartedAt, setWeightSeries, weightChanges, type ActionMarker, type AuditEntry, type WeightChange } from "../domain/weight-history";
+import { fetchBurnRateInputs } from "../prometheus/fetch-burn-rate-inputs";
+import { fetchRolloutSeries, type SliSeries } from "../prometheus/fetch-rollout-series";
+import { stepFor } from "../prometheus/range";
+import type { Deps } from "./deps";
+import { getRollout } from "./get-rollout";
+import { withMetricsErrors } from "./metrics-errors";
+
+/** About one point per pixel of a half-width chart; Prometheus' `step` does the downsampling. */
+export const CHART_POINTS = 500;
+/** A finer step than the scrape interval only repeats samples. */
+export const SCRAPE_INTERVAL_SECONDS = 15;
+
+export type RolloutMetrics = {
+  rolloutId: string;
+  window: MetricsWindow;
+  /** "no_traffic": Prometheus answered but holds no requests for either workload in the window. */
+  state: "ok" | "no_traffic";
+  generatedAt: number;
+  /** Unix ms, aligned to the step; every series below sits on this grid. */
+  range: { start: number; end: number; stepSeconds: number; rateWindow: string };
+  workloads: { namespace: string; stable: string; canary: string };
+  slo: { availability: number; latencyP95Ms: number };
+  /** The numbers the charts draw their lines from: the same ones the verdicts use. */
+  thresholds: { errorRate: number; latencyP95Ms: number; burnRates: number[] };
+  canary: SliSeries;
+  stable: SliSeries;
+  /** Canary share of traffic, 0..1: what Prometheus observed, what Aviary set (step), and when it changed it. */
+  split: { observed: Point[]; set: Point[]; changes: WeightChange[]; currentWeight: number };
+  burn: BurnSummary;
+  markers: ActionMarker[];
+};
+
+export const metricsQuerySchema = z.strictObject({
+  window: z.enum(METRICS_WINDOWS, { error: `window must be one of ${METRICS_WINDOWS.join(", ")}` }).default(DEFAULT_METRICS_WINDOW),
+});
+
+export function parseMetricsQuery(params: URLSearchParams): { window: MetricsWindow } {
+  const parsed = metricsQuerySchema.safeParse(Object.fromEntries(params));
+  if (parsed.success) return parsed.data;
+  const fields = fieldErrorsFrom(parsed.error);
+  throw new AppError("VALIDATION", summarize(fields), { fields });
+}
+
+export type GetRolloutMetricsOptions = { id: string; window: MetricsWindow; maxPoints?: number };
+
+/**
+ * Everything the SLI panels of one rollout draw, from three Prometheus queries run together
+ * (two range queries for the series, one instant query for the burn-rate windows and the
+ * 30-day budget) plus the rollout's own audit log for the weight it set and the action markers.
+ */
+export async function getRolloutMetrics(deps: Deps, { id, window, maxPoints = CHART_POINTS }: GetRolloutMetricsOptions): Promise<RolloutMetrics> {
+  const rollout = await getRollout(deps, { id });
+  const entries = (await listAuditEventsForRollout(deps.db, rollout.id)).map(
+    (e): AuditEntry => ({ at: e.at, action: e.action, outcome: e.outcome, actor: e.actorEmail ?? e.actorId, reason: e.reason, before: e.before, after: e.after }),
+  );
+  const now = deps.now();
+  const { start, end } = windowRange({ window, now, rolloutStart: rolloutStartedAt(entries) ?? rollout.createdAt });
+  const stepSeconds = stepFor({ start, end, maxPoints, minStepSeconds: SCRAPE_INTERVAL_SECONDS });
+  const targets = { namespace: rollout.namespace, stable: rollout.metrics.stableWorkload, canary: rollout.metrics.canaryWorkload };
+
+  const [series, inputs] = await withMetricsErrors(() =>
+    Promise.all([
+      fetchRolloutSeries(deps.prometheus, { ...targets, start, end, stepSeconds, scrapeIntervalSeconds: SCRAPE_INTERVAL_SECONDS }),
+      fetchBurnRateInputs(deps.prometheus, { ...targets, time: now, latencyThresholdMs: rollout.slo.latencyP95Ms }),
+    ]),
+  );
+
+  const grid = series.canary.requestRate.map((p) => p.t);
+  const range = { start: series.start.getTime(), end: series.end.getTime(), stepSeconds, rateWindow: series.rateWindow };
+  const hasTraffic = [series.canary.requestRate, series.stable.requestRate].some((points) => points.some((p) => p.v !== null && p.v > 0));
+  return {
+    rolloutId: rollout.id,
+    window,
+    state: hasTraffic ? "ok" : "no_traffic",
+    generatedAt: now.getTime(),
+    range,
+    workloads: targets,
+    slo: rollout.slo,
+    thresholds: {
+      errorRate: errorBudget(rollout.slo.availability),
+      latencyP95Ms: rollout.slo.latencyP95Ms,
+      burnRates: MULTIWINDOW_CONDITIONS.map((c) => c.threshold),
+    },
+    canary: series.canary,
+    stable: series.stable,
+    split: {
+      observed: series.split,
+      set: setWeightSeries({ entries, grid, createdAt: rollout.createdAt }),
+      changes: weightChanges(entries).filter((c) => c.t >= range.start && c.t <= range.end),
+      currentWeight: rollout.canaryWeight,
+    },
+    burn: summarizeBurn({ ...inputs, slo: rollout.slo }),
+    markers: actionMarkers({ entries, start: range.start, end: range.end }),
+  };
+}
+

@@ -1,0 +1,55 @@
+import { getDb } from "@/lib/db/client";
+import { LOCAL_ACTOR } from "@/lib/auth/actor";
+import type { KubePort } from "@/lib/kube/virtual-services";
+import type { PrometheusClient } from "@/lib/prometheus/client";
+import { CHECKOUT } from "@/lib/prometheus/test-support";
+import { createRollout } from "@/lib/server/create-rollout";
+import type { Deps } from "@/lib/server/deps";
+import { rolloutInput } from "./fixtures";
+
+/**
+ * Test-only helpers for the SLI use cases: deps around a test Prometheus and a fixed clock, a
+ * rollout pointed at the backfilled checkout workloads, and audit events at chosen times (the
+ * log is append-only, but inserting history with a past timestamp is allowed).
+ */
+
+export const CONTEXT = { actor: LOCAL_ACTOR, requestId: "metrics-test", clientAddress: null };
+
+export function testDeps({ prometheus, now }: { prometheus: PrometheusClient; now: Date }): Deps {
+  const kube = {} as KubePort; // the SLI use cases never touch the cluster
+  return { db: getDb(), kube, prometheus, now: () => now, sleep: async () => {} };
+}
+
+/** A rollout on the checkout workloads of test-support's history, created `createdAt`. */
+export async function checkoutRollout({ deps, createdAt, overrides = {} }: { deps: Deps; createdAt: Date; overrides?: Record<string, unknown> }) {
+  const input = rolloutInput({
+    namespace: CHECKOUT.namespace,
+    metrics: { stableWorkload: CHECKOUT.stable, canaryWorkload: CHECKOUT.canary },
+    slo: { availability: 99.9, latencyP95Ms: 300 },
+    ...overrides,
+  });
+  const rollout = await createRollout(deps, { input, context: CONTEXT });
+  await getDb().rollout.update({ where: { id: rollout.id }, data: { createdAt } });
+  return { ...rollout, createdAt };
+}
+
+type EventSpec = { at: Date; action: string; outcome?: "success" | "refused" | "failed"; canaryWeight?: number; reason?: string; actorEmail?: string };
+
+export async function insertEvents(rolloutId: string, events: readonly EventSpec[]) {
+  for (const [i, e] of events.entries()) {
+    await getDb().auditEvent.create({
+      data: {
+        at: e.at,
+        rolloutId,
+        actorId: "sre",
+        actorEmail: e.actorEmail ?? "sre@example.com",
+        actorRole: "operator",
+        action: e.action,
+        reason: e.reason ?? null,
+        outcome: e.outcome ?? "success",
+        after: e.canaryWeight === undefined ? undefined : { status: "progressing", currentStep: 0, canaryWeight: e.canaryWeight, stableWeight: 100 - e.canaryWeight },
+        hash: `test-${rolloutId}-${i}-${e.at.getTime()}`,
+      },
+    });
+  }
+}
