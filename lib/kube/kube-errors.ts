@@ -10,14 +10,32 @@ export type KubeFailure = { kind: "conflict" | "transient" | "final"; error: App
 
 type Where = { cluster: string; namespace: string; name: string; verb: string };
 
-function statusMessage(body: unknown): string | undefined {
+type StatusBody = { message?: unknown; details?: { causes?: unknown } } | null;
+
+function parseStatus(body: unknown): StatusBody {
   try {
-    const parsed = typeof body === "string" ? (JSON.parse(body) as unknown) : body;
-    const message = (parsed as { message?: unknown } | null)?.message;
-    return typeof message === "string" ? message : undefined;
+    return (typeof body === "string" ? JSON.parse(body) : body) as StatusBody;
   } catch {
-    return typeof body === "string" && body.length < 300 ? body : undefined;
+    return null;
   }
+}
+
+function statusMessage(body: unknown): string | undefined {
+  const message = parseStatus(body)?.message;
+  if (typeof message === "string") return message;
+  return typeof body === "string" && body.length < 300 ? body : undefined;
+}
+
+/**
+ * kube-apiserver answers a JSON patch it cannot apply (a failed `test`, a path that is gone) with
+ * a bare 422: generic message, no `details.causes` (NewGenericServerResponse). Validation
+ * failures, also 422, always list their causes. Aviary's patches only test and set what it just
+ * read, so a bare 422 means the object changed under it.
+ */
+function isRejectedJsonPatch(code: number, body: unknown, verb: string): boolean {
+  if (code !== 422 || verb !== "patch") return false;
+  const causes = parseStatus(body)?.details?.causes;
+  return !Array.isArray(causes) || causes.length === 0;
 }
 
 export function classifyKubeError(error: unknown, where: Where): KubeFailure {
@@ -26,7 +44,7 @@ export function classifyKubeError(error: unknown, where: Where): KubeFailure {
   if (error instanceof ApiException) {
     const code = error.code;
     const detail = statusMessage(error.body);
-    if (code === 409 || (code === 422 && /test/i.test(detail ?? ""))) {
+    if (code === 409 || isRejectedJsonPatch(code, error.body, where.verb)) {
       return { kind: "conflict", error: new AppError("CONFLICT", `${target} changed while Aviary was writing it`) };
     }
     if (code === 404) return { kind: "final", error: new AppError("TARGET_INVALID", `${target} does not exist`) };

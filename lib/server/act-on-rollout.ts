@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "../app-error";
+import { AppError, isAppError } from "../app-error";
 import { finishOperation, recordIntent } from "../db/operations";
 import { withRolloutLock } from "../db/rollout-lock";
 import { applyRolloutState, findRollout } from "../db/rollouts";
@@ -12,7 +12,7 @@ import { recordAction } from "./action-audit";
 import type { Deps } from "./deps";
 import { reconcileRollout } from "./reconcile-rollout";
 import { assertRolloutId, notFound } from "./rollout-id";
-import { NORMAL_WRITE, ROLLBACK_WRITE, unwrap, writeWeights } from "./write-weights";
+import { NORMAL_WRITE, readForWrite, ROLLBACK_WRITE, writeWeights } from "./write-weights";
 
 export const actionInputSchema = z.strictObject({
   action: z.enum(ROLLOUT_ACTIONS, { error: `action must be one of ${ROLLOUT_ACTIONS.join(", ")}` }),
@@ -20,7 +20,13 @@ export const actionInputSchema = z.strictObject({
   expectedRevision: z.number({ error: "expectedRevision must be a number" }).int().positive().optional(),
 });
 
-export type ActOnRolloutOptions = { id: string; input: unknown; context: RequestContext };
+export type ActOnRolloutOptions = {
+  id: string;
+  input: unknown;
+  /** Why the request body could not be read (bad JSON, content type, size): refused and audited. */
+  bodyError?: unknown;
+  context: RequestContext;
+};
 
 /**
  * start / promote / promote_full / pause / resume / rollback / adopt, serialized per rollout.
@@ -28,25 +34,35 @@ export type ActOnRolloutOptions = { id: string; input: unknown; context: Request
  * VirtualService, refuse on drift (except rollback), record the intent, patch conditionally,
  * record the outcome. Every attempt, refused or failed ones included, leaves one audit event.
  */
-export async function actOnRollout(deps: Deps, { id, input, context }: ActOnRolloutOptions): Promise<Rollout> {
+export async function actOnRollout(deps: Deps, { id, input, bodyError, context }: ActOnRolloutOptions): Promise<Rollout> {
   const startedAt = performance.now();
-  const rolloutId = assertRolloutId(id);
   const parsed = actionInputSchema.safeParse(input);
   const action = parsed.success ? parsed.data.action : String((input as { action?: unknown } | null)?.action ?? "invalid");
   const reason = parsed.success ? parsed.data.reason || null : null;
   let audited = false;
-  let rolloutExists = true;
+  let rolloutId: string | null = null;
   try {
-    return await withRolloutLock(rolloutId, async () => {
-      await reconcileRollout(deps, rolloutId);
-      const rollout = await findRollout(deps.db, rolloutId);
+    const validId = assertRolloutId(id);
+    rolloutId = validId;
+    return await withRolloutLock(validId, async () => {
+      const { postponed } = await reconcileRollout(deps, validId);
+      const rollout = await findRollout(deps.db, validId);
       if (!rollout) {
-        rolloutExists = false;
+        rolloutId = null;
         throw notFound(id);
       }
+      if (bodyError !== undefined) throw bodyError;
       if (!parsed.success) {
         const fields = fieldErrorsFrom(parsed.error);
         throw new AppError("VALIDATION", summarize(fields), { fields });
+      }
+      // Acting on a record the cluster has not confirmed would be undone when it is confirmed.
+      const [unconfirmed] = postponed;
+      if (unconfirmed) {
+        throw new AppError(
+          "KUBE_UNAVAILABLE",
+          `an earlier change to this rollout (${unconfirmed.action}, started ${unconfirmed.startedAt.toISOString()}) was interrupted and the cluster cannot be read to confirm it; try again when the cluster is reachable`,
+        );
       }
       const result = await perform(deps, { rollout, ...parsed.data, reason, context, startedAt });
       audited = true;
@@ -54,7 +70,7 @@ export async function actOnRollout(deps: Deps, { id, input, context }: ActOnRoll
     });
   } catch (error) {
     if (!audited && !(error instanceof AuditedError)) {
-      await recordAction(deps.db, { rolloutId: rolloutExists ? rolloutId : null, action, reason, context, startedAt, error });
+      await recordAction(deps.db, { rolloutId, action, reason, context, startedAt, error });
     }
     throw error instanceof AuditedError ? error.inner : error;
   }
@@ -82,20 +98,20 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
   const touchesCluster = !["pause", "resume"].includes(action);
   let vs: VirtualServiceView | null = null;
   let located: LocatedRoute | null = null;
+  const policy = action === "rollback" ? ROLLBACK_WRITE : NORMAL_WRITE;
   if (touchesCluster) {
-    try {
-      vs = await deps.kube.readVirtualService({ cluster: rollout.cluster, namespace: rollout.namespace, name: rollout.virtualService });
-    } catch (error) {
-      throw unwrap(error);
-    }
+    vs = await readForWrite(deps, { cluster: rollout.cluster, namespace: rollout.namespace, name: rollout.virtualService }, policy);
     located = locateRoute(vs, rollout);
   }
   const plan = planAction(rollout, action, { liveCanaryWeight: located?.canaryWeight });
   const live = located?.canaryWeight;
   if (live !== undefined && live !== rollout.canaryWeight && action !== "rollback" && action !== "adopt") {
+    // A draft can neither adopt nor roll back: the way out is fixing the VirtualService.
     throw new AppError(
       "DRIFT",
-      `the VirtualService sends ${live}% to the canary but Aviary recorded ${rollout.canaryWeight}%: someone changed it outside Aviary. Adopt the live weights or roll back before you ${action.replace("_", " ")}.`,
+      rollout.status === "draft"
+        ? `the VirtualService already sends ${live}% to the canary; a rollout starts from 0%. Set the canary's weight to 0 in the VirtualService, then start.`
+        : `the VirtualService sends ${live}% to the canary but Aviary recorded ${rollout.canaryWeight}%: someone changed it outside Aviary. Adopt the live weights or roll back before you ${action.replace("_", " ")}.`,
     );
   }
   if (action === "adopt" && live === rollout.canaryWeight) throw new AppError("INVALID_STATE", "nothing to adopt: the live weights match Aviary's record");
@@ -117,11 +133,14 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
   });
   let written;
   try {
-    written = await writeWeights(deps, { rollout, vs: vs!, located: located!, canaryWeight: plan.to.canaryWeight, policy: action === "rollback" ? ROLLBACK_WRITE : NORMAL_WRITE });
+    written = await writeWeights(deps, { rollout, vs: vs!, located: located!, canaryWeight: plan.to.canaryWeight, policy });
   } catch (error) {
+    // Past the intent, only drift is a refusal (Aviary declined to overwrite); anything else,
+    // giving up after a conflict storm included, is a write that failed.
+    const outcome = isAppError(error) && error.code === "DRIFT" ? "refused" : "failed";
     await deps.db.$transaction(async (tx) => {
       await finishOperation(tx, op.id, { status: "failed", error: (error as Error).message, at: deps.now() });
-      await recordAction(tx, { rolloutId: rollout.id, action, reason, context, before, resourceVersionBefore: vs!.resourceVersion, startedAt, error });
+      await recordAction(tx, { rolloutId: rollout.id, action, reason, context, before, resourceVersionBefore: vs!.resourceVersion, startedAt, error, outcome });
     });
     throw new AuditedError(error);
   }

@@ -1,5 +1,5 @@
 import { isAppError } from "../app-error";
-import { appendAuditEvent } from "../db/audit-events";
+import { appendAuditEvent, type AuditOutcome } from "../db/audit-events";
 import type { DbTx } from "../db/rollouts";
 import type { Prisma } from "../db/generated/client";
 import type { TargetState } from "../domain/rollout-actions";
@@ -17,9 +17,11 @@ export type ActionRecord = {
   resourceVersionAfter?: string | null;
   startedAt: number;
   error?: unknown;
+  /** Overrides the outcome the error code implies, e.g. a write Aviary attempted and gave up on. */
+  outcome?: AuditOutcome;
 };
 
-const REFUSALS = new Set(["VALIDATION", "BAD_JSON", "CONFLICT", "DRIFT", "INVALID_STATE", "FORBIDDEN", "NOT_FOUND", "TARGET_INVALID"]);
+const REFUSALS = new Set(["VALIDATION", "BAD_JSON", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "CONFLICT", "DRIFT", "INVALID_STATE", "FORBIDDEN", "NOT_FOUND", "TARGET_INVALID"]);
 
 export function weights(state: TargetState | null | undefined) {
   return state ? { ...state, stableWeight: 100 - state.canaryWeight } : null;
@@ -33,7 +35,7 @@ export async function recordAction(tx: Prisma.TransactionClient | DbTx, record: 
     actor: record.context.actor,
     action: record.action,
     reason: record.reason,
-    outcome: code === null ? "success" : REFUSALS.has(code) ? "refused" : "failed",
+    outcome: record.outcome ?? (code === null ? "success" : REFUSALS.has(code) ? "refused" : "failed"),
     error: code === null ? null : { code, message: error instanceof Error ? error.message : String(error) },
     before: record.before ? { ...record.before, stableWeight: 100 - record.before.canaryWeight } : null,
     after: weights(record.after),

@@ -1,3 +1,4 @@
+import { isAppError } from "../app-error";
 import { findPendingOperations, finishOperation, type PendingOperation } from "../db/operations";
 import { applyRolloutState, findRollout } from "../db/rollouts";
 import { locateRoute } from "../domain/virtual-service-route";
@@ -5,34 +6,46 @@ import { recordAction } from "./action-audit";
 import type { Deps } from "./deps";
 import { unwrap } from "./write-weights";
 
+export type ReconcileResult = { reconciled: number; postponed: PendingOperation[] };
+
 /**
  * Finishes operations whose writer stopped between patching the VirtualService and recording
  * the result (a crash, a lost database connection). The cluster is the witness: if it shows the
  * intended weight, the operation is recorded as applied; if not, as failed. Callers hold the
- * rollout's lock, so no live writer can still be working on these operations.
+ * rollout's lock, so no live writer can still be working on these operations. An operation the
+ * cluster cannot vouch for now (unreachable, forbidden) stays pending and is returned as postponed.
  */
-export async function reconcileRollout(deps: Deps, rolloutId: string): Promise<number> {
+export async function reconcileRollout(deps: Deps, rolloutId: string): Promise<ReconcileResult> {
   const pending = await findPendingOperations(deps.db, rolloutId);
-  for (const op of pending) await reconcileOne(deps, op);
-  return pending.length;
+  const postponed: PendingOperation[] = [];
+  for (const op of pending) {
+    if (!(await reconcileOne(deps, op))) postponed.push(op);
+  }
+  return { reconciled: pending.length - postponed.length, postponed };
 }
 
-async function reconcileOne(deps: Deps, op: PendingOperation) {
+/** false when the cluster could not be asked: the operation stays pending. */
+async function reconcileOne(deps: Deps, op: PendingOperation): Promise<boolean> {
   const rollout = await findRollout(deps.db, op.rolloutId);
-  if (!rollout) return;
+  if (!rollout) return true;
   const started = performance.now();
-  let live: number;
-  let resourceVersion: string;
+  let live: number | null = null;
+  let resourceVersion: string | null = null;
   try {
     const vs = await deps.kube.readVirtualService({ cluster: rollout.cluster, namespace: rollout.namespace, name: rollout.virtualService });
-    live = locateRoute(vs, rollout).canaryWeight;
     resourceVersion = vs.resourceVersion;
+    live = locateRoute(vs, rollout).canaryWeight;
   } catch (error) {
-    // The cluster cannot tell us now; the operation stays pending and the next read tries again.
-    console.warn(`reconcile of operation ${op.id} postponed: ${(unwrap(error) as Error).message}`);
-    return;
+    const failure = unwrap(error);
+    if (!isAppError(failure) || failure.code !== "TARGET_INVALID") {
+      // The cluster cannot tell us now; the operation stays pending and the next read tries again.
+      console.warn(`reconcile of operation ${op.id} postponed: ${(failure as Error).message}`);
+      return false;
+    }
+    // The VirtualService or its route is gone or reshaped: the intended weights are not in place.
   }
   const landed = live === op.toState.canaryWeight;
+  const shows = live === null ? "no usable route" : `canary ${live}%`;
   const context = { actor: op.actor, requestId: op.requestId ?? `reconcile-${op.id}`, clientAddress: op.clientAddress };
   await deps.db.$transaction(async (tx) => {
     if (landed) {
@@ -41,7 +54,7 @@ async function reconcileOne(deps: Deps, op: PendingOperation) {
     await finishOperation(tx, op.id, {
       status: landed ? "applied" : "failed",
       resourceVersionAfter: resourceVersion,
-      error: landed ? null : `interrupted; the cluster shows canary ${live}%, not the intended ${op.toState.canaryWeight}%`,
+      error: landed ? null : `interrupted; the cluster shows ${shows}, not the intended canary ${op.toState.canaryWeight}%`,
       at: deps.now(),
     });
     await recordAction(tx, {
@@ -56,7 +69,8 @@ async function reconcileOne(deps: Deps, op: PendingOperation) {
       startedAt: started,
       error: landed
         ? undefined
-        : new Error(`the request was interrupted before its result was recorded (started ${op.startedAt.toISOString()}); the cluster shows canary ${live}%, so the change did not land`),
+        : new Error(`the request was interrupted before its result was recorded (started ${op.startedAt.toISOString()}); the cluster shows ${shows}, so the change did not land`),
     });
   });
+  return true;
 }

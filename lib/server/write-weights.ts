@@ -1,7 +1,7 @@
 import { AppError } from "../app-error";
 import type { Rollout } from "../domain/rollout";
 import { locateRoute, weightPatch, type LocatedRoute, type VirtualServiceView } from "../domain/virtual-service-route";
-import { KubeError } from "../kube/virtual-services";
+import { KubeError, type VsRef } from "../kube/virtual-services";
 import type { Deps } from "./deps";
 
 /**
@@ -18,6 +18,27 @@ export const ROLLBACK_WRITE: WritePolicy = { maxAttempts: 12, baseDelayMs: 20, m
 
 export type WriteResult = { vs: VirtualServiceView; attempts: number };
 
+const backoff = (policy: WritePolicy, attempt: number) => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 2));
+
+/**
+ * The read a write starts from. Transient failures (unreachable, 5xx, timeout) are retried within
+ * the same bound as the write, so a rollback rides out a blip instead of failing on its first read.
+ */
+export async function readForWrite({ kube, sleep }: Pick<Deps, "kube" | "sleep">, ref: VsRef, policy: WritePolicy): Promise<VirtualServiceView> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await kube.readVirtualService(ref);
+    } catch (error) {
+      if (!(error instanceof KubeError) || error.failure.kind !== "transient") throw unwrap(error);
+      if (attempt >= policy.maxAttempts) {
+        const { code, message } = error.failure.error;
+        throw attempt === 1 ? error.failure.error : new AppError(code, `gave up after ${attempt} attempts: ${message}`);
+      }
+      await sleep(backoff(policy, attempt + 1));
+    }
+  }
+}
+
 export async function writeWeights(
   { kube, sleep }: Pick<Deps, "kube" | "sleep">,
   { rollout, vs, located, canaryWeight, policy }: { rollout: Rollout; vs: VirtualServiceView; located: LocatedRoute; canaryWeight: number; policy: WritePolicy },
@@ -27,7 +48,7 @@ export async function writeWeights(
   let lastError: AppError | null = null;
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     if (attempt > 1) {
-      await sleep(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 2)));
+      await sleep(backoff(policy, attempt));
       try {
         const fresh = await kube.readVirtualService(ref);
         current = { vs: fresh, located: locateRoute(fresh, rollout) };

@@ -72,13 +72,12 @@ export function patchObject(registry: Registry, req: PatchRequest, opts: PatchOp
 
 /**
  * The apiserver answers a failing JSON-patch operation (including `test`) with
- * NewGenericServerResponse(422): reason Invalid and a generic message. We keep
- * that message and append the json-patch error so the cause is not lost.
+ * NewGenericServerResponse(422, …, isUnexpectedResponse=false): reason Invalid,
+ * a generic message and empty details. The json-patch error is dropped there,
+ * so it is dropped here too: clients must not be able to rely on it.
  */
-function patchRejected(detail: string) {
-  return failure(422, "Invalid", `the server rejected our request due to an error in our request: ${detail}`, {
-    causes: [{ message: detail }],
-  });
+function patchRejected(_detail: string) {
+  return failure(422, "Invalid", "the server rejected our request due to an error in our request", {});
 }
 
 function parseJson(body: string): JsonValue {

@@ -1,15 +1,17 @@
 import * as collection from "@/app/api/rollouts/route";
 import * as item from "@/app/api/rollouts/[id]/route";
+import * as actions from "@/app/api/rollouts/[id]/actions/route";
 
 /**
  * Calls the real route handlers with real Request objects (no HTTP server, no mocks): the
  * same code path Next.js runs, against the test file's own Postgres database.
  */
-type Init = { body?: unknown; rawBody?: string; contentType?: string | null; query?: string };
+type Init = { body?: unknown; rawBody?: string; contentType?: string | null; query?: string; requestId?: string };
 
-function request(method: string, path: string, { body, rawBody, contentType = "application/json", query = "" }: Init = {}) {
+function request(method: string, path: string, { body, rawBody, contentType = "application/json", query = "", requestId }: Init = {}) {
   const headers = new Headers();
   if (contentType) headers.set("content-type", contentType);
+  if (requestId) headers.set("x-request-id", requestId);
   const payload = rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
   return new Request(`http://aviary.test${path}${query}`, { method, headers, body: payload });
 }
@@ -29,4 +31,7 @@ export const api = {
   patch: (id: string, body: unknown, init: Init = {}) =>
     call(item.PATCH(request("PATCH", `/api/rollouts/${id}`, { body, ...init }), params(id))),
   archive: (id: string) => call(item.DELETE(request("DELETE", `/api/rollouts/${id}`), params(id))),
+  /** POST /api/rollouts/{id}/actions; `requestId` becomes x-request-id, which the audit log keeps. */
+  act: (id: string, body: unknown, init: Init = {}) =>
+    call(actions.POST(request("POST", `/api/rollouts/${id}/actions`, { body, ...init }), params(id))),
 };

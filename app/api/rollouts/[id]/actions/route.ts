@@ -12,7 +12,12 @@ type Params = { params: Promise<{ id: string }> };
 /** start / promote / promote_full / pause / resume / rollback / adopt. See actOnRollout. */
 export const POST = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
-  const input = await readJsonBody(request);
-  const rollout = await actOnRollout(getDeps(), { id, input, context: await requestContext(request, { need: "operator", input }) });
+  // A body that cannot be read is still an attempt: the use case audits it before refusing.
+  const body = await readJsonBody(request).then(
+    (input) => ({ input, bodyError: undefined }),
+    (bodyError: unknown) => ({ input: undefined, bodyError }),
+  );
+  const context = await requestContext(request, { need: "operator", input: body.input });
+  const rollout = await actOnRollout(getDeps(), { id, ...body, context });
   return json(rolloutJson(rollout));
 });
