@@ -27,6 +27,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         </Link>
         <nav aria-label="Main">
           <Link href="/">Rollouts</Link>
+          <Link href="/history">History</Link>
+          <Link href="/audit">Audit log</Link>
           {can(session.role, "rollouts.define") ? <Link href="/rollouts/new">New rollout</Link> : null}
         </nav>
         <UserMenu session={session} />

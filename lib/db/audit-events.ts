@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Prisma } from "./generated/client";
+import type { AuditEvent, Prisma } from "./generated/client";
 
 /**
  * The append-only audit log. The database refuses UPDATE/DELETE (init migration); in addition
@@ -23,6 +23,29 @@ export type NewAuditEvent = {
   durationMs?: number | null;
   requestId?: string | null;
   clientAddress?: string | null;
+  /** When it happened; defaults to now. Imports and test seeding set it explicitly. */
+  at?: Date;
+};
+
+/** Exactly the fields the hash covers, in the shape they had when the event was written. */
+export type AuditContent = {
+  at: string;
+  rolloutId: string | null;
+  actorId: string;
+  actorEmail: string | null;
+  actorRole: string | null;
+  action: string;
+  reason: string | null;
+  outcome: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  before: Prisma.InputJsonValue | null;
+  after: Prisma.InputJsonValue | null;
+  resourceVersionBefore: string | null;
+  resourceVersionAfter: string | null;
+  durationMs: number | null;
+  requestId: string | null;
+  clientAddress: string | null;
 };
 
 // One lock for the whole chain: events are rare (human actions), so serializing them is cheap.
@@ -31,7 +54,8 @@ const CHAIN_LOCK = 0x61766961; // "avia"
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => {
     if (inner && typeof inner === "object" && !Array.isArray(inner)) {
-      return Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)));
+      // A fixed locale: the default one follows LANG, and a chain must hash the same on every host.
+      return Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b, "en")));
     }
     return typeof inner === "bigint" ? inner.toString() : inner;
   });
@@ -45,12 +69,35 @@ function toJson(value: unknown): Prisma.InputJsonValue | undefined {
   return value === undefined || value === null ? undefined : (JSON.parse(canonicalJson(value)) as Prisma.InputJsonValue);
 }
 
-export async function appendAuditEvent(tx: Prisma.TransactionClient, event: NewAuditEvent) {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`;
-  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
-  const prevHash = last?.hash ?? null;
-  const content = {
-    at: new Date().toISOString(),
+/**
+ * The hashed content of a stored row. appendAuditEvent hashes the same shape before inserting,
+ * so the verifier (lib/server/verify-audit-chain.ts) recomputes exactly what was hashed.
+ */
+export function auditContentOf(row: AuditEvent): AuditContent {
+  return {
+    at: row.at.toISOString(),
+    rolloutId: row.rolloutId,
+    actorId: row.actorId,
+    actorEmail: row.actorEmail,
+    actorRole: row.actorRole,
+    action: row.action,
+    reason: row.reason,
+    outcome: row.outcome,
+    errorCode: row.errorCode,
+    errorMessage: row.errorMessage,
+    before: (row.before ?? null) as Prisma.InputJsonValue | null,
+    after: (row.after ?? null) as Prisma.InputJsonValue | null,
+    resourceVersionBefore: row.resourceVersionBefore,
+    resourceVersionAfter: row.resourceVersionAfter,
+    durationMs: row.durationMs,
+    requestId: row.requestId,
+    clientAddress: row.clientAddress,
+  };
+}
+
+function contentOf(event: NewAuditEvent): AuditContent {
+  return {
+    at: (event.at ?? new Date()).toISOString(),
     rolloutId: event.rolloutId ?? null,
     actorId: event.actor.id,
     actorEmail: event.actor.email ?? null,
@@ -68,6 +115,13 @@ export async function appendAuditEvent(tx: Prisma.TransactionClient, event: NewA
     requestId: event.requestId ?? null,
     clientAddress: event.clientAddress ?? null,
   };
+}
+
+export async function appendAuditEvent(tx: Prisma.TransactionClient, event: NewAuditEvent) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
+  const prevHash = last?.hash ?? null;
+  const content = contentOf(event);
   return tx.auditEvent.create({
     data: {
       ...content,
@@ -86,4 +140,9 @@ export async function listAuditEventsForRollout(tx: Prisma.TransactionClient | {
 
 export async function listRecentAuditEventsForRollout(db: { auditEvent: Prisma.TransactionClient["auditEvent"] }, rolloutId: string, limit: number) {
   return db.auditEvent.findMany({ where: { rolloutId }, orderBy: { id: "desc" }, take: limit });
+}
+
+/** One rollout's events in the order they happened, at most `limit` (the timeline). */
+export async function findRolloutTimelineEntries(db: { auditEvent: Prisma.TransactionClient["auditEvent"] }, { rolloutId, limit }: { rolloutId: string; limit: number }) {
+  return db.auditEvent.findMany({ where: { rolloutId }, orderBy: [{ at: "asc" }, { id: "asc" }], take: limit });
 }

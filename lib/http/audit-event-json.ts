@@ -1,4 +1,5 @@
 import type { AuditEvent } from "../db/generated/client";
+import type { AuditLogEntry } from "../domain/audit-entry";
 
 type Weights = { canaryWeight?: number; stableWeight?: number; status?: string; currentStep?: number | null } | null;
 
@@ -36,5 +37,39 @@ export function auditEventJson(event: AuditEvent): AuditEventJson {
     resourceVersionAfter: event.resourceVersionAfter,
     durationMs: event.durationMs,
     requestId: event.requestId,
+  };
+}
+
+/**
+ * An audit log entry as /api/audit-events and the JSON export show it: the event with its
+ * rollout's name and service, where it came from, and its place in the hash chain.
+ */
+export type AuditLogEntryJson = AuditEventJson & {
+  rollout: { name: string; namespace: string; virtualService: string; cluster: string } | null;
+  clientAddress: string | null;
+  prevHash: string | null;
+  hash: string;
+};
+
+export function auditLogEntryJson(entry: AuditLogEntry): AuditLogEntryJson {
+  return {
+    id: entry.id.toString(),
+    at: entry.at.toISOString(),
+    rolloutId: entry.rolloutId,
+    rollout: entry.rollout,
+    actor: { id: entry.actorId, email: entry.actorEmail, role: entry.actorRole },
+    action: entry.action,
+    reason: entry.reason,
+    outcome: entry.outcome,
+    error: entry.errorCode ? { code: entry.errorCode, message: entry.errorMessage ?? "" } : null,
+    before: (entry.before ?? null) as Weights,
+    after: (entry.after ?? null) as Weights,
+    resourceVersionBefore: entry.resourceVersionBefore,
+    resourceVersionAfter: entry.resourceVersionAfter,
+    durationMs: entry.durationMs,
+    requestId: entry.requestId,
+    clientAddress: entry.clientAddress,
+    prevHash: entry.prevHash,
+    hash: entry.hash,
   };
 }

@@ -87,7 +87,12 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
       <RolloutSlis rolloutId={rollout.id} slo={rollout.slo} />
 
       <section className="panel" aria-labelledby="activity-heading">
-        <h2 id="activity-heading">Recent activity</h2>
+        <div className="panel-header">
+          <h2 id="activity-heading">Recent activity</h2>
+          <Link className="button" href={`/rollouts/${rollout.id}/timeline`}>
+            Full timeline
+          </Link>
+        </div>
         <RecentEvents events={events.data?.events} error={events.isError ? events.error.message : null} />
       </section>
 

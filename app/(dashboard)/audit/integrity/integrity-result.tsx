@@ -1,0 +1,63 @@
+import { LocalTime } from "@/components/ui/local-time";
+import { getAuditReader } from "@/lib/db/audit-reader";
+import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+export async function IntegrityResult() {
+  const report = await verifyAuditChain({ audit: getAuditReader() });
+  const checkedAt = new Date().toISOString();
+  const seconds = report.durationMs < 1_000 ? `${report.durationMs} ms` : `${(report.durationMs / 1000).toFixed(1)} s`;
+  if (report.ok) {
+    return (
+      <section className="panel" aria-labelledby="integrity-heading">
+        <div className="banner banner-ok" role="status">
+          <h2 id="integrity-heading">Intact</h2>
+          <p>
+            All {count(report.checked)} events verified in {seconds}: every hash matches its content and every event links to the one
+            before it. Checked <LocalTime iso={checkedAt} />.
+          </p>
+        </div>
+        {report.head ? (
+          <dl className="facts">
+            <dt>Latest event</dt>
+            <dd className="mono">#{report.head.id}</dd>
+            <dt>Its hash</dt>
+            <dd className="mono integrity-hash">{report.head.hash}</dd>
+          </dl>
+        ) : (
+          <p className="muted">The log is empty: the first action on a rollout will start the chain.</p>
+        )}
+        <p className="hint">
+          The chain cannot show events cut off its end. Write the latest event&apos;s number and hash down outside Aviary (a ticket, the
+          change log) now and then: a later check that ends before that event, or shows another hash for it, means the log was cut.
+        </p>
+      </section>
+    );
+  }
+  const { broken } = report;
+  return (
+    <section className="panel panel-error" aria-labelledby="integrity-heading">
+      <div className="banner banner-error" role="alert">
+        <h2 id="integrity-heading">Broken at event #{broken.id}</h2>
+        <p>{broken.message}.</p>
+      </div>
+      <dl className="facts">
+        <dt>Problem</dt>
+        <dd>{broken.problem === "hash_mismatch" ? "hash mismatch (the event's content changed)" : "prevHash mismatch (the link to the previous event is broken)"}</dd>
+        <dt>Expected</dt>
+        <dd className="mono integrity-hash">{broken.expected ?? "none"}</dd>
+        <dt>Found</dt>
+        <dd className="mono integrity-hash">{broken.found ?? "none"}</dd>
+        <dt>Verified before it</dt>
+        <dd>
+          {count(report.checked)} events ({seconds}); checked <LocalTime iso={checkedAt} />
+        </dd>
+      </dl>
+      <p className="hint">
+        Events before #{broken.id} are intact. Compare the database with a backup from before the change, and run{" "}
+        <code>npm run audit:verify</code> on the server for the same check from the command line.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,21 @@
+import { requestContext } from "@/lib/http/request-context";
+import { route } from "@/lib/http/respond";
+import { getAuditReader } from "@/lib/db/audit-reader";
+import { exportAuditEvents } from "@/lib/server/export-audit-events";
+
+export const dynamic = "force-dynamic";
+
+/** The filtered audit log as a CSV or JSON download, streamed (role: viewer). */
+export const GET = route(async (request: Request) => {
+  await requestContext(request, { need: "viewer" });
+  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const { body, contentType, filename } = exportAuditEvents({ audit: getAuditReader() }, { query, now: new Date() });
+  return new Response(body, {
+    headers: {
+      "content-type": contentType,
+      "content-disposition": `attachment; filename="${filename}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+});

@@ -1,0 +1,15 @@
+import { auditLogEntryJson } from "@/lib/http/audit-event-json";
+import { requestContext } from "@/lib/http/request-context";
+import { json, route } from "@/lib/http/respond";
+import { getAuditReader } from "@/lib/db/audit-reader";
+import { listAuditEvents } from "@/lib/server/list-audit-events";
+
+export const dynamic = "force-dynamic";
+
+/** The audit log across all rollouts, newest first, one page per call (role: viewer). */
+export const GET = route(async (request: Request) => {
+  await requestContext(request, { need: "viewer" });
+  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const page = await listAuditEvents({ audit: getAuditReader() }, { query });
+  return json({ events: page.entries.map(auditLogEntryJson), nextCursor: page.nextCursor });
+});

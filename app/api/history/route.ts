@@ -1,0 +1,27 @@
+import { requestContext } from "@/lib/http/request-context";
+import { json, route } from "@/lib/http/respond";
+import { rolloutJson } from "@/lib/http/rollout-json";
+import { getAuditReader } from "@/lib/db/audit-reader";
+import { listRolloutHistory } from "@/lib/server/list-rollout-history";
+
+export const dynamic = "force-dynamic";
+
+/** Past and present rollouts with their latest event, filtered, one page per call (role: viewer). */
+export const GET = route(async (request: Request) => {
+  await requestContext(request, { need: "viewer" });
+  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const page = await listRolloutHistory({ audit: getAuditReader() }, { query });
+  return json({
+    rollouts: page.rows.map(({ rollout, lastEvent, eventCount }) => ({
+      ...rolloutJson(rollout),
+      eventCount,
+      lastEvent: lastEvent && {
+        at: lastEvent.at.toISOString(),
+        action: lastEvent.action,
+        outcome: lastEvent.outcome,
+        actor: { id: lastEvent.actorId, email: lastEvent.actorEmail },
+      },
+    })),
+    nextCursor: page.nextCursor,
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Checking the audit log's hash chain, one batch of events at a time (pure; the caller reads the
+ * batches in id order and computes each event's hash from its stored content).
+ *
+ * Each event stores `prevHash` (the previous event's hash) and `hash` (over its own content and
+ * prevHash). Editing an event's content breaks its own hash; editing it and recomputing its
+ * hash, or deleting an event, breaks the next event's prevHash. The first broken link is reported.
+ */
+
+export type ChainLink = { id: bigint; prevHash: string | null; hash: string; computedHash: string };
+
+export type ChainProblem = "prev_hash_mismatch" | "hash_mismatch";
+
+export type ChainBreak = {
+  id: string;
+  problem: ChainProblem;
+  /** What the chain requires at this point, and what the event holds. */
+  expected: string | null;
+  found: string | null;
+  message: string;
+};
+
+export type ChainProgress = { checked: number; lastId: bigint | null; lastHash: string | null };
+
+export const START: ChainProgress = { checked: 0, lastId: null, lastHash: null };
+
+export function checkLinks(progress: ChainProgress, links: readonly ChainLink[]): { progress: ChainProgress; broken: ChainBreak | null } {
+  let { checked, lastId, lastHash } = progress;
+  for (const link of links) {
+    if (link.prevHash !== lastHash) {
+      const after = lastId === null ? "it is the first event, so it should have none" : `event ${lastId} has ${short(lastHash)}`;
+      return {
+        progress: { checked, lastId, lastHash },
+        broken: {
+          id: link.id.toString(),
+          problem: "prev_hash_mismatch",
+          expected: lastHash,
+          found: link.prevHash,
+          message: `event ${link.id}: prevHash ${short(link.prevHash)} does not match the previous event (${after}); an event before it was deleted, inserted or rewritten`,
+        },
+      };
+    }
+    if (link.computedHash !== link.hash) {
+      return {
+        progress: { checked, lastId, lastHash },
+        broken: {
+          id: link.id.toString(),
+          problem: "hash_mismatch",
+          expected: link.computedHash,
+          found: link.hash,
+          message: `event ${link.id}: its content does not match its hash (stored ${short(link.hash)}, content hashes to ${short(link.computedHash)}); the event was edited after it was written`,
+        },
+      };
+    }
+    checked += 1;
+    lastId = link.id;
+    lastHash = link.hash;
+  }
+  return { progress: { checked, lastId, lastHash }, broken: null };
+}
+
+function short(hash: string | null): string {
+  return hash === null ? "none" : `${hash.slice(0, 12)}…`;
+}

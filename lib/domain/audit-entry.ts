@@ -1,0 +1,60 @@
+/**
+ * One audit event as the history, the log and the exports read it: the stored event plus the
+ * rollout it concerns (name and service, which the event itself only references by id).
+ */
+export type AuditLogEntry = {
+  id: bigint;
+  at: Date;
+  rolloutId: string | null;
+  actorId: string;
+  actorEmail: string | null;
+  actorRole: string | null;
+  action: string;
+  reason: string | null;
+  outcome: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  before: unknown;
+  after: unknown;
+  resourceVersionBefore: string | null;
+  resourceVersionAfter: string | null;
+  durationMs: number | null;
+  requestId: string | null;
+  clientAddress: string | null;
+  prevHash: string | null;
+  hash: string;
+  rollout: { name: string; namespace: string; virtualService: string; cluster: string } | null;
+};
+
+export const AUDIT_OUTCOMES = ["success", "refused", "failed"] as const;
+
+/** Actions Aviary writes today (definition changes, then traffic actions); the filters offer these. */
+export const KNOWN_AUDIT_ACTIONS = ["create", "update", "archive", "start", "promote", "promote_full", "pause", "resume", "rollback", "adopt"] as const;
+
+type StateFields = { status?: unknown; currentStep?: unknown; canaryWeight?: unknown; stableWeight?: unknown };
+
+/** A number field of a before/after snapshot, or null when absent or not a number. */
+export function snapshotNumber(state: unknown, field: "canaryWeight" | "stableWeight" | "currentStep"): number | null {
+  if (!state || typeof state !== "object") return null;
+  const value = (state as StateFields)[field];
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+export function snapshotStatus(state: unknown): string | null {
+  if (!state || typeof state !== "object") return null;
+  const value = (state as StateFields).status;
+  return typeof value === "string" ? value : null;
+}
+
+/** The stable weight of a snapshot: stored since traffic actions record it, else 100 − canary. */
+export function snapshotStableWeight(state: unknown): number | null {
+  const stored = snapshotNumber(state, "stableWeight");
+  if (stored !== null) return stored;
+  const canary = snapshotNumber(state, "canaryWeight");
+  return canary === null ? null : 100 - canary;
+}
+
+/** "shop/checkout" or null for events not tied to a rollout. */
+export function serviceOf(entry: Pick<AuditLogEntry, "rollout">): string | null {
+  return entry.rollout ? `${entry.rollout.namespace}/${entry.rollout.virtualService}` : null;
+}

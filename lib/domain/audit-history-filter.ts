@@ -1,0 +1,62 @@
+import { z } from "zod";
+import type { FieldErrors } from "../app-error";
+import { decodeRolloutCursor, type RolloutCursor } from "./audit-cursor";
+import { cleanParams, commonShape, DEFAULT_PAGE_SIZE, list, nonEmpty, parseDateRange, text, validationError, zodFields } from "./audit-filter-fields";
+import { ROLLOUT_STATUSES, type RolloutStatus } from "./rollout";
+
+/**
+ * The history's filters (/history, GET /api/history): rollouts, archived ones included.
+ *  - namespace, service (VirtualService), status: the rollout's own fields, exact
+ *  - actor, from, to: the rollout has at least one audit event by that actor within that range
+ *    (both conditions on the same event: "rollouts alice acted on in March")
+ *  - q: case-insensitive substring of the rollout's name or of the reason of any of its events
+ */
+export const HISTORY_PARAMS = ["namespace", "service", "status", "actor", "from", "to", "tz", "q"] as const;
+
+export type HistoryFilter = {
+  namespace?: string;
+  service?: string;
+  statuses?: RolloutStatus[];
+  actor?: string;
+  from?: Date;
+  toExclusive?: Date;
+  q?: string;
+};
+
+export type HistoryQuery = {
+  filter: HistoryFilter;
+  cursor: RolloutCursor | null;
+  limit: number;
+  params: Record<string, string>;
+};
+
+const schema = z.strictObject({
+  ...commonShape,
+  namespace: text("namespace", 253),
+  service: text("service", 253),
+  status: list("status", ROLLOUT_STATUSES),
+}).partial();
+
+export function parseHistoryQuery(raw: Record<string, string | string[] | undefined>): HistoryQuery {
+  const given = nonEmpty(raw);
+  const parsed = schema.safeParse(given);
+  // Every bad field is reported at once: the dates and the cursor are checked even when another field failed.
+  const fields: FieldErrors = parsed.success ? {} : zodFields(parsed.error);
+  const range = parseDateRange(
+    { from: fields.from ? undefined : given.from, to: fields.to ? undefined : given.to, tz: fields.tz ? undefined : given.tz },
+    fields,
+  );
+  const decoded = given.cursor && !fields.cursor ? decodeRolloutCursor(given.cursor) : null;
+  if (given.cursor && !decoded) fields.cursor ??= "cursor is not one this server handed out; start from the first page";
+  if (!parsed.success || Object.keys(fields).length > 0) throw validationError(fields);
+  const { namespace, service, status, actor, q, limit } = parsed.data;
+  const filter: HistoryFilter = {
+    ...(namespace ? { namespace } : {}),
+    ...(service ? { service } : {}),
+    ...(status?.length ? { statuses: status } : {}),
+    ...(actor ? { actor } : {}),
+    ...range,
+    ...(q ? { q } : {}),
+  };
+  return { filter, cursor: decoded, limit: limit ?? DEFAULT_PAGE_SIZE, params: cleanParams(raw, HISTORY_PARAMS) };
+}

@@ -1,0 +1,38 @@
+import { readChainBatch } from "../db/audit-chain-reader";
+import { auditContentOf, hashEvent } from "../db/audit-events";
+import { checkLinks, START, type ChainBreak } from "../domain/audit-chain";
+import type { AuditReader } from "../db/audit-reader";
+
+export type ChainReport =
+  | { ok: true; checked: number; head: { id: string; hash: string } | null; durationMs: number }
+  | { ok: false; checked: number; broken: ChainBreak; durationMs: number };
+
+export type VerifyAuditChainOptions = {
+  /** Events read per query; memory stays bounded by this whatever the size of the log. */
+  batchSize?: number;
+  onProgress?: (checked: number) => void;
+};
+
+/**
+ * Walks the whole audit log in id order and recomputes every hash: the same check for
+ * `npm run audit:verify` and the /audit/integrity page. Stops at the first broken link.
+ * The head (last id and hash) is worth noting down elsewhere: the chain alone cannot show that
+ * events were cut off its end.
+ */
+export async function verifyAuditChain({ audit }: { audit: AuditReader }, { batchSize = 1_000, onProgress }: VerifyAuditChainOptions = {}): Promise<ChainReport> {
+  const started = performance.now();
+  let progress = START;
+  for (;;) {
+    const batch = await readChainBatch(audit, { afterId: progress.lastId, size: batchSize });
+    const links = batch.map((row) => ({ id: row.id, prevHash: row.prevHash, hash: row.hash, computedHash: hashEvent(auditContentOf(row), row.prevHash) }));
+    const result = checkLinks(progress, links);
+    const durationMs = Math.round(performance.now() - started);
+    if (result.broken) return { ok: false, checked: result.progress.checked, broken: result.broken, durationMs };
+    progress = result.progress;
+    onProgress?.(progress.checked);
+    if (batch.length < batchSize) {
+      const head = progress.lastId === null || progress.lastHash === null ? null : { id: progress.lastId.toString(), hash: progress.lastHash };
+      return { ok: true, checked: progress.checked, head, durationMs };
+    }
+  }
+}

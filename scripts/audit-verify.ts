@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { createAuditReader } from "../lib/db/audit-reader";
+import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
+import { parseServerEnv } from "../lib/env";
+import { verifyAuditChain } from "../lib/server/verify-audit-chain";
+import { freePort } from "../test/free-port";
+import { redact } from "./lib/database";
+
+/**
+ * `npm run audit:verify [-- --data-dir <embedded postgres data dir>]`: recomputes the audit
+ * log's hash chain and names the first broken link. Exit 0 when intact, 1 when broken, 2 when
+ * the check could not run. Database: DATABASE_URL, else the demo's embedded database
+ * (<AVIARY_DATA_DIR>/demo/postgres), joined if it is running or started just for the check.
+ */
+
+// The embedded server's local-only credentials (lib/db/embedded-postgres.ts).
+const EMBEDDED = { user: "aviary", password: "aviary-local", database: "aviary" };
+
+type Target = { url: string; label: string; stop: () => Promise<void> };
+
+function dataDirArgument(argv: string[]): string | undefined {
+  const index = argv.indexOf("--data-dir");
+  return index >= 0 ? argv[index + 1] : undefined;
+}
+
+/** The port of a running server on this data directory (postmaster.pid line 4), if any. */
+function runningPort(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const [pid, , , port] = readFileSync(pidFile, "utf8").split("\n");
+  try {
+    process.kill(Number(pid), 0);
+  } catch {
+    return null;
+  }
+  return Number(port) || null;
+}
+
+async function resolveTarget(): Promise<Target> {
+  const env = parseServerEnv();
+  const given = dataDirArgument(process.argv.slice(2));
+  if (env.DATABASE_URL && !given) return { url: env.DATABASE_URL, label: `DATABASE_URL (${redact(env.DATABASE_URL)})`, stop: async () => {} };
+  const dataDir = path.resolve(given ?? path.join(env.AVIARY_DATA_DIR, "demo", "postgres"));
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+    throw new Error(`no database to check: DATABASE_URL is not set and ${dataDir} holds no PostgreSQL data (run the demo first, or set DATABASE_URL)`);
+  }
+  const port = runningPort(dataDir);
+  const relative = path.relative(process.cwd(), dataDir) || dataDir;
+  if (port) {
+    const url = `postgresql://${EMBEDDED.user}:${EMBEDDED.password}@127.0.0.1:${port}/${EMBEDDED.database}`;
+    return { url, label: `the running embedded database in ${relative} (port ${port})`, stop: async () => {} };
+  }
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  return { url: server.url, label: `the embedded database in ${relative} (started for this check)`, stop: server.stop };
+}
+
+async function main(): Promise<number> {
+  const target = await resolveTarget();
+  try {
+    const audit = createAuditReader(target.url, { max: 1 });
+    console.log(`audit:verify: checking the audit log in ${target.label}`);
+    const report = await verifyAuditChain({ audit }, {
+      batchSize: 2_000,
+      onProgress: (checked) => {
+        if (checked % 100_000 === 0) console.error(`  … ${checked.toLocaleString("en")} events verified`);
+      },
+    });
+    await audit.close();
+    const seconds = (report.durationMs / 1000).toFixed(1);
+    if (report.ok) {
+      const head = report.head ? `; head: event ${report.head.id}, hash ${report.head.hash}` : "";
+      console.log(`audit:verify: OK, ${report.checked.toLocaleString("en")} events, chain intact (${seconds} s)${head}`);
+      return 0;
+    }
+    const what = report.broken.problem === "hash_mismatch" ? "hash mismatch" : "prevHash mismatch";
+    console.log(`audit:verify: BROKEN at event ${report.broken.id} (${what})`);
+    console.log(`  ${report.broken.message}`);
+    console.log(`  ${report.checked.toLocaleString("en")} events before it verified (${seconds} s)`);
+    return 1;
+  } finally {
+    await target.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`audit:verify could not run: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  },
+);
