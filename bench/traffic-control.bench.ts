@@ -104,7 +104,7 @@ async function main({ log }: BenchContext): Promise<string> {
     process.env.DATABASE_URL = postgres.url;
     process.env.AVIARY_CLUSTERS = JSON.stringify({ default: { kubeconfig: kube.kubeconfigPath } });
     process.env.AVIARY_AUTH_MODE = "none";
-    delete (globalThis as { aviaryKube?: unknown }).aviaryKube;
+    (await import("../lib/server/deps")).resetDeps();
 
     // Imported only now: the route's adapters are built from the environment set above.
     const actions = await import("../app/api/rollouts/[id]/actions/route");
@@ -115,7 +115,7 @@ async function main({ log }: BenchContext): Promise<string> {
       await (globalThis as { aviaryLockPool?: { end(): Promise<void> } }).aviaryLockPool?.end();
       delete (globalThis as { aviaryLockPool?: unknown }).aviaryLockPool;
       delete (globalThis as { aviaryPrisma?: unknown }).aviaryPrisma;
-      delete (globalThis as { aviaryKube?: unknown }).aviaryKube;
+      (await import("../lib/server/deps")).resetDeps();
     });
 
     const post = (url: string, body: unknown) =>

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { startKubeApi, type KubeApi } from "../sandbox/kube-api/server";
 import type { KubeObject } from "../sandbox/kube-api/types";
+import { resetDeps } from "../lib/server/deps";
 import { assertLocalUrl } from "./local-only";
 
 /**
@@ -93,8 +94,8 @@ export function startKubeForFile({
     api = await startKubeApi({ port: 0, host: "127.0.0.1", seed, kubeconfigPath, dataFile });
     assertLocalUrl("sandbox Kubernetes API", api.url);
     process.env.AVIARY_CLUSTERS = JSON.stringify({ default: { kubeconfig: kubeconfigPath } });
-    // getDeps() caches its kube adapter on globalThis; drop any built before AVIARY_CLUSTERS was set.
-    delete (globalThis as { aviaryKube?: unknown }).aviaryKube;
+    // getDeps() caches its kube adapter; drop any built before AVIARY_CLUSTERS was set.
+    resetDeps();
   });
 
   afterAll(async () => {
@@ -102,7 +103,7 @@ export function startKubeForFile({
     await rm(dir, { recursive: true, force: true });
     if (previous === undefined) delete process.env.AVIARY_CLUSTERS;
     else process.env.AVIARY_CLUSTERS = previous;
-    delete (globalThis as { aviaryKube?: unknown }).aviaryKube;
+    resetDeps();
   });
 
   const running = () => {

@@ -1,5 +1,5 @@
-import type { Page } from "@playwright/test";
-import { expect, test } from "../auth/signed-in";
+import { request as playwrightRequest, type Page } from "@playwright/test";
+import { expect, signInAsDemoUser, test } from "../auth/signed-in";
 import { createRolloutViaApi, uniqueName } from "../fixtures/api";
 import { liveWeights, putSandboxObjects, setLiveWeights } from "../fixtures/stack";
 
@@ -140,3 +140,30 @@ test("rollback is one click away on the overview", async ({ page, request }) => 
   await expect(row).toContainText("Rolled back");
   await expect.poll(() => canaryOf(ref)).toBe(0);
 });
+
+test.describe("as a viewer", () => {
+  test.use({ demoRole: "viewer" });
+
+  test("the actions are visible but disabled, with the reason, and the API refuses them", async ({ page, request }) => {
+    const { rollout, ref } = await seedTargetAsAdmin([10, 100]);
+    await page.goto(`/rollouts/${rollout.id}`);
+    const start = page.getByRole("group", { name: "Rollout actions" }).getByRole("button", { name: "Start" });
+    await expect(start).toBeDisabled();
+    await expect(page.getByText("Your role is viewer; operators can start, promote, pause or roll back.")).toBeVisible();
+    const refused = await request.post(`/api/rollouts/${rollout.id}/actions`, { data: { action: "start" } });
+    expect(refused.status()).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain("operator");
+    expect(await canaryOf(ref)).toBe(0);
+  });
+});
+
+/** A viewer cannot create rollouts, so seeding signs in separately as an admin. */
+async function seedTargetAsAdmin(steps: number[]) {
+  const admin = await playwrightRequest.newContext({ baseURL: test.info().project.use.baseURL });
+  await signInAsDemoUser(admin, { role: "admin" });
+  try {
+    return await seedTarget(admin, steps);
+  } finally {
+    await admin.dispose();
+  }
+}
