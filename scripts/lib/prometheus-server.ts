@@ -17,7 +17,7 @@ export type ScrapeConfig = {
   scheme?: "http" | "https";
 };
 
-export type RunningPrometheus = { url: string; port: number; dataDir: string; stop: () => Promise<void> };
+export type RunningPrometheus = { url: string; port: number; dataDir: string; pid: number | null; stop: () => Promise<void> };
 
 const INSTALL_HINT =
   "Install it (Debian/Ubuntu: sudo apt-get install prometheus; elsewhere https://prometheus.io/download/) " +
@@ -86,7 +86,7 @@ export async function startPrometheus({
       const inUse = /address already in use/.test(tail) ? ` Port ${listenPort} on 127.0.0.1 is already in use.` : "";
       throw new Error(`Prometheus (${bin}) exited during start-up (code ${child.exitCode}).${inUse}\n${tail}`);
     }
-    if (await isReady(url)) return { url, port: listenPort, dataDir: absoluteDir, stop };
+    if (await isReady(url)) return { url, port: listenPort, dataDir: absoluteDir, pid: child.pid ?? null, stop };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();

@@ -25,7 +25,8 @@ export const stackFileSchema = z.object({
     adminUrl: z.url(),
     metricsUrl: z.url(),
   }),
-  prometheus: z.object({ url: z.url() }),
+  /** `pid` lets browser tests freeze Prometheus (SIGSTOP) to see the "unreachable" state. */
+  prometheus: z.object({ url: z.url(), pid: z.number().int().positive().nullable() }),
 });
 
 export type StackFile = z.infer<typeof stackFileSchema>;

@@ -113,7 +113,7 @@ export async function startStack({ dataDir, fresh, seed, appPort, ownsProcess = 
       await seedDemo();
     }
     const appUrl = appPort === undefined ? null : `http://127.0.0.1:${appPort}`;
-    const description: StackFile = { appUrl, databaseUrl: db?.url ?? null, kube, mesh, prometheus: { url: prometheus.url } };
+    const description: StackFile = { appUrl, databaseUrl: db?.url ?? null, kube, mesh, prometheus: { url: prometheus.url, pid: prometheus.pid } };
     await writeStackFile(dir, description);
     if (appUrl) {
       const next = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
