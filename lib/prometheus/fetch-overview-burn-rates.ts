@@ -3,7 +3,7 @@ import { BURN_WINDOWS, type BurnWindow, type WindowValues } from "../domain/slo"
 import type { PrometheusClient } from "./client";
 import { anyOfRegex, assertDuration, assertLabelName, labelMatcher, promqlString, tagged, union, vectorSelector } from "./promql";
 import { indexVector, seriesKey, vectorOf } from "./results";
-import { baseMatchers, NAMESPACE_LABEL, resolveTargets, type ResolvedTargets, type RolloutTargets } from "./selector";
+import { baseMatchers, groupRollouts, NAMESPACE_LABEL, resolveTargets, type ResolvedTargets, type RolloutTargets } from "./selector";
 import { PART_LABEL, REQUESTS_METRIC } from "./sli-queries";
 
 export type WindowRatios = { requests: WindowValues; errorRatio: WindowValues };
@@ -86,16 +86,3 @@ function classifiedRequests({ matchers, by, window }: { matchers: readonly strin
   return `sum by (${[...by, PART_LABEL].map((name) => assertLabelName(name, "by")).join(", ")}) (${marked})`;
 }
 
-type Group = { label: string; extraMatchers: Record<string, string>; members: ResolvedTargets[] };
-
-function groupRollouts(rollouts: readonly ResolvedTargets[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const rollout of rollouts) {
-    const extras = Object.entries(rollout.extraMatchers).sort(([a], [b]) => a.localeCompare(b));
-    const key = JSON.stringify([rollout.label, extras]);
-    const group = groups.get(key) ?? { label: rollout.label, extraMatchers: rollout.extraMatchers, members: [] };
-    group.members.push(rollout);
-    groups.set(key, group);
-  }
-  return [...groups.values()];
-}

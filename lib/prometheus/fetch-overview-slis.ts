@@ -2,7 +2,7 @@ import { ratio, trafficSplit } from "../domain/series";
 import type { PrometheusClient } from "./client";
 import { anyOfRegex, assertDuration, labelMatcher, tagged, union } from "./promql";
 import { indexVector, seriesKey, vectorOf } from "./results";
-import { baseMatchers, NAMESPACE_LABEL, resolveTargets, type ResolvedTargets, type RolloutTargets } from "./selector";
+import { baseMatchers, groupRollouts, NAMESPACE_LABEL, resolveTargets, type ResolvedTargets, type RolloutTargets } from "./selector";
 import { errorsExpr, PART_LABEL, quantileExpr, requestsExpr } from "./sli-queries";
 
 export type WorkloadSlis = { errorRate: number | null; p95Ms: number | null; requestRate: number | null };
@@ -66,16 +66,3 @@ export async function fetchOverviewSlis(
   });
 }
 
-type Group = { label: string; extraMatchers: Record<string, string>; members: ResolvedTargets[] };
-
-function groupRollouts(rollouts: readonly ResolvedTargets[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const rollout of rollouts) {
-    const extras = Object.entries(rollout.extraMatchers).sort(([a], [b]) => a.localeCompare(b));
-    const key = JSON.stringify([rollout.label, extras]);
-    const group = groups.get(key) ?? { label: rollout.label, extraMatchers: rollout.extraMatchers, members: [] };
-    group.members.push(rollout);
-    groups.set(key, group);
-  }
-  return [...groups.values()];
-}

@@ -78,3 +78,18 @@ export function selectorMatchers(selector: SliSelector): string[] {
 }
 
 export { NAMESPACE_LABEL };
+
+/** Rollouts that select by the same label and extra matchers share one grouped query. */
+export type TargetGroup = { label: string; extraMatchers: Record<string, string>; members: ResolvedTargets[] };
+
+export function groupRollouts(rollouts: readonly ResolvedTargets[]): TargetGroup[] {
+  const groups = new Map<string, TargetGroup>();
+  for (const rollout of rollouts) {
+    const extras = Object.entries(rollout.extraMatchers).sort(([a], [b]) => a.localeCompare(b));
+    const key = JSON.stringify([rollout.label, extras]);
+    const group = groups.get(key) ?? { label: rollout.label, extraMatchers: rollout.extraMatchers, members: [] };
+    group.members.push(rollout);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
