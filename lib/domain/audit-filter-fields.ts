@@ -138,3 +138,25 @@ export function toQueryString(params: Record<string, string>): string {
   const search = new URLSearchParams(params).toString();
   return search ? `?${search}` : "";
 }
+
+/**
+ * The shared shape of the log's and the history's query parsing. Every bad field is reported at
+ * once: the dates and the cursor are checked even when another field failed.
+ */
+export function parseFilterQuery<S extends z.ZodType, Cursor>(
+  schema: S,
+  raw: Record<string, string | string[] | undefined>,
+  decodeCursor: (cursor: string) => Cursor | null,
+): { data: z.infer<S>; range: DateRange; cursor: Cursor | null } {
+  const given = nonEmpty(raw);
+  const parsed = schema.safeParse(given);
+  const fields: FieldErrors = parsed.success ? {} : zodFields(parsed.error);
+  const range = parseDateRange(
+    { from: fields.from ? undefined : given.from, to: fields.to ? undefined : given.to, tz: fields.tz ? undefined : given.tz },
+    fields,
+  );
+  const cursor = given.cursor && !fields.cursor ? decodeCursor(given.cursor) : null;
+  if (given.cursor && !cursor) fields.cursor ??= "cursor is not one this server handed out; start from the first page";
+  if (!parsed.success || Object.keys(fields).length > 0) throw validationError(fields);
+  return { data: parsed.data, range, cursor };
+}

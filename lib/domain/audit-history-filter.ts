@@ -1,7 +1,6 @@
 import { z } from "zod";
-import type { FieldErrors } from "../app-error";
 import { decodeRolloutCursor, type RolloutCursor } from "./audit-cursor";
-import { cleanParams, commonShape, DEFAULT_PAGE_SIZE, list, nonEmpty, parseDateRange, text, validationError, zodFields } from "./audit-filter-fields";
+import { cleanParams, commonShape, DEFAULT_PAGE_SIZE, list, parseFilterQuery, text } from "./audit-filter-fields";
 import { ROLLOUT_STATUSES, type RolloutStatus } from "./rollout";
 
 /**
@@ -38,18 +37,8 @@ const schema = z.strictObject({
 }).partial();
 
 export function parseHistoryQuery(raw: Record<string, string | string[] | undefined>): HistoryQuery {
-  const given = nonEmpty(raw);
-  const parsed = schema.safeParse(given);
-  // Every bad field is reported at once: the dates and the cursor are checked even when another field failed.
-  const fields: FieldErrors = parsed.success ? {} : zodFields(parsed.error);
-  const range = parseDateRange(
-    { from: fields.from ? undefined : given.from, to: fields.to ? undefined : given.to, tz: fields.tz ? undefined : given.tz },
-    fields,
-  );
-  const decoded = given.cursor && !fields.cursor ? decodeRolloutCursor(given.cursor) : null;
-  if (given.cursor && !decoded) fields.cursor ??= "cursor is not one this server handed out; start from the first page";
-  if (!parsed.success || Object.keys(fields).length > 0) throw validationError(fields);
-  const { namespace, service, status, actor, q, limit } = parsed.data;
+  const { data, range, cursor: decoded } = parseFilterQuery(schema, raw, decodeRolloutCursor);
+  const { namespace, service, status, actor, q, limit } = data;
   const filter: HistoryFilter = {
     ...(namespace ? { namespace } : {}),
     ...(service ? { service } : {}),

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import type { FieldErrors } from "../app-error";
 import { decodeEventCursor, type EventCursor } from "./audit-cursor";
 import { AUDIT_OUTCOMES } from "./audit-entry";
-import { cleanParams, commonShape, DEFAULT_PAGE_SIZE, list, nonEmpty, parseDateRange, text, validationError, zodFields } from "./audit-filter-fields";
+import { cleanParams, commonShape, DEFAULT_PAGE_SIZE, list, parseFilterQuery, text } from "./audit-filter-fields";
 
 /**
  * The audit log's filters (/audit, GET /api/audit-events, the export). All given filters must
@@ -59,18 +58,8 @@ const schema = z.strictObject({
 }).partial();
 
 export function parseAuditLogQuery(raw: Record<string, string | string[] | undefined>): AuditLogQuery {
-  const given = nonEmpty(raw);
-  const parsed = schema.safeParse(given);
-  // Every bad field is reported at once: the dates and the cursor are checked even when another field failed.
-  const fields: FieldErrors = parsed.success ? {} : zodFields(parsed.error);
-  const range = parseDateRange(
-    { from: fields.from ? undefined : given.from, to: fields.to ? undefined : given.to, tz: fields.tz ? undefined : given.tz },
-    fields,
-  );
-  const decoded = given.cursor && !fields.cursor ? decodeEventCursor(given.cursor) : null;
-  if (given.cursor && !decoded) fields.cursor ??= "cursor is not one this server handed out; start from the first page";
-  if (!parsed.success || Object.keys(fields).length > 0) throw validationError(fields);
-  const { action, outcome, actor, rollout, namespace, service, q, limit } = parsed.data;
+  const { data, range, cursor: decoded } = parseFilterQuery(schema, raw, decodeEventCursor);
+  const { action, outcome, actor, rollout, namespace, service, q, limit } = data;
   const filter: AuditLogFilter = {
     ...(action?.length ? { actions: action } : {}),
     ...(outcome?.length ? { outcomes: outcome } : {}),
