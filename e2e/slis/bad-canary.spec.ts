@@ -31,7 +31,8 @@ test("a bad canary shows above its error-rate objective within a minute, and its
   await page.goto(`/rollouts/${rollout.id}?window=15m`);
   const errorPanel = page.getByRole("region", { name: "Error rate (5xx)" });
   await expect(errorPanel.getByLabel("above objective")).toBeVisible({ timeout: 60_000 });
-  await expect(errorPanel).toContainText(/[3-7](\.\d+)?\s?% canary vs/);
+  // Far above the 0.05% objective, not at its edge: at least 1% (the rate settles near 5% as scrapes accumulate).
+  await expect(errorPanel).toContainText(/▲ ([1-9]|[1-9]\d)(\.\d+)?\s?% canary vs/, { timeout: 60_000 });
 
   const split = page.getByRole("region", { name: "Traffic split" });
   await expect(split).toContainText(/observed [1-3]\d(\.\d+)?\s?% canary/, { timeout: 30_000 });
