@@ -21,7 +21,14 @@ export type AuditEventJson = {
   requestId: string | null;
 };
 
-export function auditEventJson(event: AuditEvent): AuditEventJson {
+/** The stored columns both shapes are made from: a Prisma row or an audit log entry. */
+type StoredEvent = Pick<
+  AuditEvent,
+  | "id" | "at" | "rolloutId" | "actorId" | "actorEmail" | "actorRole" | "action" | "reason" | "outcome"
+  | "errorCode" | "errorMessage" | "resourceVersionBefore" | "resourceVersionAfter" | "durationMs" | "requestId"
+> & { before: unknown; after: unknown };
+
+export function auditEventJson(event: StoredEvent): AuditEventJson {
   return {
     id: event.id.toString(),
     at: event.at.toISOString(),
@@ -53,21 +60,8 @@ export type AuditLogEntryJson = AuditEventJson & {
 
 export function auditLogEntryJson(entry: AuditLogEntry): AuditLogEntryJson {
   return {
-    id: entry.id.toString(),
-    at: entry.at.toISOString(),
-    rolloutId: entry.rolloutId,
+    ...auditEventJson(entry),
     rollout: entry.rollout,
-    actor: { id: entry.actorId, email: entry.actorEmail, role: entry.actorRole },
-    action: entry.action,
-    reason: entry.reason,
-    outcome: entry.outcome,
-    error: entry.errorCode ? { code: entry.errorCode, message: entry.errorMessage ?? "" } : null,
-    before: (entry.before ?? null) as Weights,
-    after: (entry.after ?? null) as Weights,
-    resourceVersionBefore: entry.resourceVersionBefore,
-    resourceVersionAfter: entry.resourceVersionAfter,
-    durationMs: entry.durationMs,
-    requestId: entry.requestId,
     clientAddress: entry.clientAddress,
     prevHash: entry.prevHash,
     hash: entry.hash,
