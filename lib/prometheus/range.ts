@@ -26,12 +26,19 @@ export function stepFor({ start, end, maxPoints, minStepSeconds = 1 }: TimeRange
   return days * 86400;
 }
 
-/** Start down and end up to multiples of the step, so every refresh evaluates at the same instants. */
+/**
+ * Start and end down to multiples of the step, so every refresh evaluates at the same instants.
+ * The end goes down, never up: callers pass "now" as the end, and at an instant in the future
+ * rate() finds only the samples scraped so far, so the latest point would read low (or, with a
+ * single sample in its window, be missing). An end at or before now is at most a scrape interval
+ * past the latest sample, which Prometheus extrapolates over exactly like every other point. The
+ * latest point is therefore at most one step old.
+ */
 export function alignRange({ start, end, stepSeconds }: TimeRange & { stepSeconds: number }): TimeRange {
   const stepMs = stepSeconds * 1000;
   return {
     start: new Date(Math.floor(start.getTime() / stepMs) * stepMs),
-    end: new Date(Math.ceil(end.getTime() / stepMs) * stepMs),
+    end: new Date(Math.floor(end.getTime() / stepMs) * stepMs),
   };
 }
 

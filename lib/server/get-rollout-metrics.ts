@@ -25,7 +25,10 @@ export type RolloutMetrics = {
   /** "no_traffic": Prometheus answered but holds no requests for either workload in the window. */
   state: "ok" | "no_traffic";
   generatedAt: number;
-  /** Unix ms, aligned to the step; every series below sits on this grid. */
+  /**
+   * Unix ms, aligned down to the step (so `end` is up to one step before `generatedAt`: a point in
+   * the future would read low); every series below sits on this grid.
+   */
   range: { start: number; end: number; stepSeconds: number; rateWindow: string };
   workloads: { namespace: string; stable: string; canary: string };
   slo: { availability: number; latencyP95Ms: number };
@@ -95,11 +98,12 @@ export async function getRolloutMetrics(deps: Deps, { id, window, maxPoints = CH
     split: {
       observed: series.split,
       set: setWeightSeries({ entries, grid, createdAt: rollout.createdAt }),
-      changes: weightChanges(entries).filter((c) => c.t >= range.start && c.t <= range.end),
+      changes: weightChanges(entries).filter((c) => c.t >= range.start && c.t <= end.getTime()),
       currentWeight: rollout.canaryWeight,
     },
     burn: summarizeBurn({ ...inputs, slo: rollout.slo }),
-    markers: actionMarkers({ entries, start: range.start, end: range.end }),
+    // Up to now, not to the grid's last point (up to a step earlier): an action just taken is listed at once.
+    markers: actionMarkers({ entries, start: range.start, end: end.getTime() }),
   };
 }
 
