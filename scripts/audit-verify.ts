@@ -73,7 +73,7 @@ async function main(): Promise<number> {
       console.log(`audit:verify: OK, ${report.checked.toLocaleString("en")} events, chain intact (${seconds} s)${head}`);
       return 0;
     }
-    const what = report.broken.problem === "hash_mismatch" ? "hash mismatch" : "prevHash mismatch";
+    const what = { hash_mismatch: "hash mismatch", prev_hash_mismatch: "prevHash mismatch", hash_downgrade: "unkeyed hash after keyed ones" }[report.broken.problem];
     console.log(`audit:verify: BROKEN at event ${report.broken.id} (${what})`);
     console.log(`  ${report.broken.message}`);
     console.log(`  ${report.checked.toLocaleString("en")} events before it verified (${seconds} s)`);

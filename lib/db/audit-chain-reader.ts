@@ -10,7 +10,8 @@ export async function readChainBatch(audit: AuditReader, { afterId, size }: { af
     SELECT id::text AS id, at, rollout_id AS "rolloutId", actor_id AS "actorId", actor_email AS "actorEmail", actor_role AS "actorRole",
            action, reason, outcome, error_code AS "errorCode", error_message AS "errorMessage", before, after,
            resource_version_before AS "resourceVersionBefore", resource_version_after AS "resourceVersionAfter",
-           duration_ms AS "durationMs", request_id AS "requestId", client_address AS "clientAddress", prev_hash AS "prevHash", hash
+           duration_ms AS "durationMs", request_id AS "requestId", client_address AS "clientAddress", repeat_count AS "repeatCount",
+           prev_hash AS "prevHash", hash, hash_version AS "hashVersion"
     FROM audit_events WHERE audit_events.id > ${(afterId ?? 0n).toString()}::bigint ORDER BY audit_events.id LIMIT ${size}`);
   return rows.map((row) => ({ ...row, id: BigInt(row.id) }));
 }

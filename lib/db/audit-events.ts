@@ -1,10 +1,12 @@
-import { createHash } from "node:crypto";
-import type { AuditEvent, Prisma } from "./generated/client";
+import { keyedHash, KEYED_HASH, legacyHash, LEGACY_HASH, storableJson, storableText } from "../domain/audit-hash";
+import { auditKey } from "./audit-key";
+import type { AuditEvent, Prisma, PrismaClient } from "./generated/client";
 
 /**
  * The append-only audit log. The database refuses UPDATE/DELETE (init migration); in addition
- * each event's hash covers its content and its predecessor's hash, so an edit made with the
- * trigger bypassed breaks the chain visibly.
+ * each event's keyed hash covers its content and its predecessor's hash, so an edit made with the
+ * trigger bypassed breaks the chain visibly. Text is stored, and hashed, in the form PostgreSQL
+ * keeps (storableText), so what was hashed is exactly what can be read back.
  */
 
 export type AuditOutcome = "success" | "refused" | "failed";
@@ -25,6 +27,8 @@ export type NewAuditEvent = {
   clientAddress?: string | null;
   /** When it happened; defaults to now. Imports and test seeding set it explicitly. */
   at?: Date;
+  /** How many identical requests this one event stands for (folded refusals); 1 by default. */
+  repeatCount?: number;
 };
 
 /** Exactly the fields the hash covers, in the shape they had when the event was written. */
@@ -46,34 +50,16 @@ export type AuditContent = {
   durationMs: number | null;
   requestId: string | null;
   clientAddress: string | null;
+  repeatCount: number;
 };
 
-// One lock for the whole chain: events are rare (human actions), so serializing them is cheap.
+// One lock for the whole chain, in every replica: the migration audit_chain_guard's trigger takes
+// the same lock and refuses an event whose prevHash is not the current head, so a writer that
+// forgot it fails loudly instead of forking the chain.
 const CHAIN_LOCK = 0x61766961; // "avia"
 
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => {
-    if (inner && typeof inner === "object" && !Array.isArray(inner)) {
-      // A fixed locale: the default one follows LANG, and a chain must hash the same on every host.
-      return Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b, "en")));
-    }
-    return typeof inner === "bigint" ? inner.toString() : inner;
-  });
-}
-
-export function hashEvent(content: Record<string, unknown>, prevHash: string | null): string {
-  return createHash("sha256").update(`${prevHash ?? ""}\n${canonicalJson(content)}`).digest("hex");
-}
-
-function toJson(value: unknown): Prisma.InputJsonValue | undefined {
-  return value === undefined || value === null ? undefined : (JSON.parse(canonicalJson(value)) as Prisma.InputJsonValue);
-}
-
-/**
- * The hashed content of a stored row. appendAuditEvent hashes the same shape before inserting,
- * so the verifier (lib/server/verify-audit-chain.ts) recomputes exactly what was hashed.
- */
-export function auditContentOf(row: AuditEvent): AuditContent {
+/** The hashed content of a stored row, by the scheme the row names (lib/domain/audit-hash.ts). */
+export function auditContentOf(row: StoredAuditEvent): AuditContent {
   return {
     at: row.at.toISOString(),
     rolloutId: row.rolloutId,
@@ -92,32 +78,62 @@ export function auditContentOf(row: AuditEvent): AuditContent {
     durationMs: row.durationMs,
     requestId: row.requestId,
     clientAddress: row.clientAddress,
+    repeatCount: row.repeatCount,
   };
+}
+
+export type StoredAuditEvent = Omit<AuditEvent, "before" | "after"> & { before: unknown; after: unknown };
+
+/** What a stored row's hash should be, recomputed from its stored columns. */
+export function expectedHashOf(row: StoredAuditEvent, key: string = auditKey()): string {
+  const content = auditContentOf(row);
+  if (row.hashVersion === LEGACY_HASH) {
+    // Version 1 predates repeatCount; its events all stand for one request.
+    const { repeatCount: _ignored, ...legacy } = content;
+    return legacyHash(legacy, row.prevHash);
+  }
+  return keyedHash({ ...content, hashVersion: row.hashVersion }, row.prevHash, key);
 }
 
 function contentOf(event: NewAuditEvent): AuditContent {
+  const text = (value: string | null | undefined) => (value === undefined || value === null ? null : storableText(value));
   return {
     at: (event.at ?? new Date()).toISOString(),
     rolloutId: event.rolloutId ?? null,
-    actorId: event.actor.id,
-    actorEmail: event.actor.email ?? null,
-    actorRole: event.actor.role ?? null,
-    action: event.action,
-    reason: event.reason ?? null,
+    actorId: storableText(event.actor.id),
+    actorEmail: text(event.actor.email),
+    actorRole: text(event.actor.role),
+    action: storableText(event.action),
+    reason: text(event.reason),
     outcome: event.outcome,
-    errorCode: event.error?.code ?? null,
-    errorMessage: event.error?.message ?? null,
-    before: toJson(event.before) ?? null,
-    after: toJson(event.after) ?? null,
-    resourceVersionBefore: event.resourceVersionBefore ?? null,
-    resourceVersionAfter: event.resourceVersionAfter ?? null,
+    errorCode: text(event.error?.code),
+    errorMessage: text(event.error?.message),
+    before: storableJson(event.before) as Prisma.InputJsonValue | null,
+    after: storableJson(event.after) as Prisma.InputJsonValue | null,
+    resourceVersionBefore: text(event.resourceVersionBefore),
+    resourceVersionAfter: text(event.resourceVersionAfter),
     durationMs: event.durationMs ?? null,
-    requestId: event.requestId ?? null,
-    clientAddress: event.clientAddress ?? null,
+    requestId: text(event.requestId),
+    clientAddress: text(event.clientAddress),
+    repeatCount: event.repeatCount ?? 1,
   };
 }
 
-export async function appendAuditEvent(tx: Prisma.TransactionClient, event: NewAuditEvent) {
+type RootClient = Pick<PrismaClient, "$transaction">;
+
+/**
+ * Appends one event to the chain. Reading the head and inserting after it must happen under the
+ * chain lock inside ONE transaction: given the root client, this opens that transaction itself
+ * (an advisory lock taken in autocommit mode is gone before the insert, which is how concurrent
+ * refusals once forked the chain).
+ */
+export async function appendAuditEvent(db: Prisma.TransactionClient | RootClient, event: NewAuditEvent): Promise<AuditEvent> {
+  if ("$transaction" in db) return db.$transaction((tx) => appendLocked(tx, event));
+  return appendLocked(db, event);
+}
+
+async function appendLocked(tx: Prisma.TransactionClient, event: NewAuditEvent): Promise<AuditEvent> {
+  const key = auditKey();
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`;
   const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
   const prevHash = last?.hash ?? null;
@@ -128,8 +144,9 @@ export async function appendAuditEvent(tx: Prisma.TransactionClient, event: NewA
       at: new Date(content.at),
       before: content.before ?? undefined,
       after: content.after ?? undefined,
+      hashVersion: KEYED_HASH,
       prevHash,
-      hash: hashEvent(content, prevHash),
+      hash: keyedHash({ ...content, hashVersion: KEYED_HASH }, prevHash, key),
     },
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkLinks, START, type ChainLink } from "./audit-chain";
 
-const link = (id: number, prevHash: string | null, hash: string, computedHash = hash): ChainLink => ({ id: BigInt(id), prevHash, hash, computedHash });
+const link = (id: number, prevHash: string | null, hash: string, computedHash = hash, version = 2): ChainLink => ({ id: BigInt(id), version, prevHash, hash, computedHash });
 
 describe("checkLinks", () => {
   const chain = [link(1, null, "h1"), link(2, "h1", "h2"), link(5, "h2", "h5")];
@@ -10,7 +10,7 @@ describe("checkLinks", () => {
     const first = checkLinks(START, chain.slice(0, 2));
     expect(first.broken).toBeNull();
     const second = checkLinks(first.progress, chain.slice(2));
-    expect(second).toEqual({ progress: { checked: 3, lastId: 5n, lastHash: "h5" }, broken: null });
+    expect(second).toEqual({ progress: { checked: 3, lastId: 5n, lastHash: "h5", lastVersion: 2 }, broken: null });
   });
 
   it("reports edited content as a hash mismatch on that event", () => {
@@ -31,5 +31,14 @@ describe("checkLinks", () => {
 
   it("accepts an empty log", () => {
     expect(checkLinks(START, [])).toEqual({ progress: START, broken: null });
+  });
+
+  it("accepts plain (version 1) events before keyed ones, never after", () => {
+    const upgraded = [link(1, null, "h1", "h1", 1), link(2, "h1", "h2", "h2", 2)];
+    expect(checkLinks(START, upgraded).broken).toBeNull();
+    const downgraded = [...upgraded, link(3, "h2", "h3", "h3", 1)];
+    const result = checkLinks(START, downgraded);
+    expect(result.broken).toMatchObject({ id: "3", problem: "hash_downgrade" });
+    expect(result.progress.checked).toBe(2);
   });
 });

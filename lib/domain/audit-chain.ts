@@ -7,9 +7,9 @@
  * hash, or deleting an event, breaks the next event's prevHash. The first broken link is reported.
  */
 
-export type ChainLink = { id: bigint; prevHash: string | null; hash: string; computedHash: string };
+export type ChainLink = { id: bigint; version: number; prevHash: string | null; hash: string; computedHash: string };
 
-export type ChainProblem = "prev_hash_mismatch" | "hash_mismatch";
+export type ChainProblem = "prev_hash_mismatch" | "hash_mismatch" | "hash_downgrade";
 
 export type ChainBreak = {
   id: string;
@@ -20,17 +20,31 @@ export type ChainBreak = {
   message: string;
 };
 
-export type ChainProgress = { checked: number; lastId: bigint | null; lastHash: string | null };
+export type ChainProgress = { checked: number; lastId: bigint | null; lastHash: string | null; lastVersion: number };
 
-export const START: ChainProgress = { checked: 0, lastId: null, lastHash: null };
+export const START: ChainProgress = { checked: 0, lastId: null, lastHash: null, lastVersion: 0 };
 
 export function checkLinks(progress: ChainProgress, links: readonly ChainLink[]): { progress: ChainProgress; broken: ChainBreak | null } {
-  let { checked, lastId, lastHash } = progress;
+  let { checked, lastId, lastHash, lastVersion } = progress;
   for (const link of links) {
+    if (link.version < lastVersion) {
+      // Unkeyed hashes can be forged by anyone holding the database: after the first keyed event,
+      // a plain one is a forgery (or a writer from before the upgrade still running).
+      return {
+        progress: { checked, lastId, lastHash, lastVersion },
+        broken: {
+          id: link.id.toString(),
+          problem: "hash_downgrade",
+          expected: `version ${lastVersion}`,
+          found: `version ${link.version}`,
+          message: `event ${link.id}: hashed with scheme ${link.version} after events with scheme ${lastVersion}; an unkeyed event after keyed ones was not written by Aviary`,
+        },
+      };
+    }
     if (link.prevHash !== lastHash) {
       const after = lastId === null ? "it is the first event, so it should have none" : `event ${lastId} has ${short(lastHash)}`;
       return {
-        progress: { checked, lastId, lastHash },
+        progress: { checked, lastId, lastHash, lastVersion },
         broken: {
           id: link.id.toString(),
           problem: "prev_hash_mismatch",
@@ -42,21 +56,22 @@ export function checkLinks(progress: ChainProgress, links: readonly ChainLink[])
     }
     if (link.computedHash !== link.hash) {
       return {
-        progress: { checked, lastId, lastHash },
+        progress: { checked, lastId, lastHash, lastVersion },
         broken: {
           id: link.id.toString(),
           problem: "hash_mismatch",
           expected: link.computedHash,
           found: link.hash,
-          message: `event ${link.id}: its content does not match its hash (stored ${short(link.hash)}, content hashes to ${short(link.computedHash)}); the event was edited after it was written`,
+          message: `event ${link.id}: its content does not match its hash (stored ${short(link.hash)}, content hashes to ${short(link.computedHash)}); the event was edited after it was written, or the audit key differs from the one it was written with`,
         },
       };
     }
     checked += 1;
     lastId = link.id;
     lastHash = link.hash;
+    lastVersion = link.version;
   }
-  return { progress: { checked, lastId, lastHash }, broken: null };
+  return { progress: { checked, lastId, lastHash, lastVersion }, broken: null };
 }
 
 function short(hash: string | null): string {

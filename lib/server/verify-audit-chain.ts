@@ -1,5 +1,6 @@
 import { readChainBatch } from "../db/audit-chain-reader";
-import { auditContentOf, hashEvent } from "../db/audit-events";
+import { expectedHashOf } from "../db/audit-events";
+import { auditKey } from "../db/audit-key";
 import { checkLinks, START, type ChainBreak } from "../domain/audit-chain";
 import type { AuditReader } from "../db/audit-reader";
 
@@ -21,10 +22,11 @@ export type VerifyAuditChainOptions = {
  */
 export async function verifyAuditChain({ audit }: { audit: AuditReader }, { batchSize = 1_000, onProgress }: VerifyAuditChainOptions = {}): Promise<ChainReport> {
   const started = performance.now();
+  const key = auditKey();
   let progress = START;
   for (;;) {
     const batch = await readChainBatch(audit, { afterId: progress.lastId, size: batchSize });
-    const links = batch.map((row) => ({ id: row.id, prevHash: row.prevHash, hash: row.hash, computedHash: hashEvent(auditContentOf(row), row.prevHash) }));
+    const links = batch.map((row) => ({ id: row.id, version: row.hashVersion, prevHash: row.prevHash, hash: row.hash, computedHash: expectedHashOf(row, key) }));
     const result = checkLinks(progress, links);
     const durationMs = Math.round(performance.now() - started);
     if (result.broken) return { ok: false, checked: result.progress.checked, broken: result.broken, durationMs };

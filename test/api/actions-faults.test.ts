@@ -3,6 +3,7 @@ import { LOCAL_ACTOR } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { getDeps, type Deps } from "@/lib/server/deps";
+import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
@@ -16,6 +17,11 @@ const kube = startKubeForFile();
 
 beforeAll(async () => {
   await useFreshDatabase();
+});
+
+// Whatever the race or fault, the audit log stays one unbroken chain.
+afterEach(async () => {
+  await expectAuditChainIntact();
 });
 
 afterEach(async () => {

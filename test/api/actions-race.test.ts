@@ -1,5 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
+import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
@@ -14,6 +15,11 @@ const kube = startKubeForFile();
 
 beforeAll(async () => {
   await useFreshDatabase();
+});
+
+// Whatever the race or fault, the audit log stays one unbroken chain.
+afterEach(async () => {
+  await expectAuditChainIntact();
 });
 
 async function startedRollout() {

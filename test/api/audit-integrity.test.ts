@@ -79,9 +79,10 @@ describe("hash chain verification", () => {
     // The forger's own row now fails its hash; fix that too, as a careful forger would...
     const report1 = await verifyAuditChain({ audit: getAuditReader() });
     expect(report1).toMatchObject({ ok: false, broken: { id: ids[1]!.toString(), problem: "hash_mismatch" } });
-    const { hashEvent, auditContentOf } = await import("@/lib/db/audit-events");
+    // (This forger even holds the audit key.)
+    const { expectedHashOf } = await import("@/lib/db/audit-events");
     const row = (await getDb().auditEvent.findUnique({ where: { id: ids[1]! } }))!;
-    await tamper("UPDATE audit_events SET hash = $1 WHERE id = $2", [hashEvent(auditContentOf(row), row.prevHash), ids[1]!.toString()]);
+    await tamper("UPDATE audit_events SET hash = $1 WHERE id = $2", [expectedHashOf(row), ids[1]!.toString()]);
     // ...and the next link gives it away.
     const report2 = await verifyAuditChain({ audit: getAuditReader() });
     expect(report2).toMatchObject({ ok: false, checked: 2, broken: { id: ids[2]!.toString(), problem: "prev_hash_mismatch" } });

@@ -4,6 +4,12 @@ import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 
 const count = (n: number) => n.toLocaleString("en-US");
 
+const PROBLEM_TEXT = {
+  hash_mismatch: "hash mismatch (the event's content changed, or it was written under another audit key)",
+  prev_hash_mismatch: "prevHash mismatch (the link to the previous event is broken)",
+  hash_downgrade: "unkeyed hash after keyed events (not written by Aviary)",
+} as const;
+
 export async function IntegrityResult() {
   const report = await verifyAuditChain({ audit: getAuditReader() });
   const checkedAt = new Date().toISOString();
@@ -44,7 +50,7 @@ export async function IntegrityResult() {
       </div>
       <dl className="facts">
         <dt>Problem</dt>
-        <dd>{broken.problem === "hash_mismatch" ? "hash mismatch (the event's content changed)" : "prevHash mismatch (the link to the previous event is broken)"}</dd>
+        <dd>{PROBLEM_TEXT[broken.problem]}</dd>
         <dt>Expected</dt>
         <dd className="mono integrity-hash">{broken.expected ?? "none"}</dd>
         <dt>Found</dt>
