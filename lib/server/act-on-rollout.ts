@@ -5,6 +5,7 @@ import { withRolloutLock } from "../db/rollout-lock";
 import { applyRolloutState, findRollout } from "../db/rollouts";
 import { planAction, REASON_REQUIRED, refusalReason, ROLLOUT_ACTIONS } from "../domain/rollout-actions";
 import type { Rollout } from "../domain/rollout";
+import { safeText } from "../domain/safe-text";
 import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
 import { locateRoute, type LocatedRoute, type VirtualServiceView } from "../domain/virtual-service-route";
 import type { RequestContext } from "../http/request-context";
@@ -16,7 +17,7 @@ import { NORMAL_WRITE, readForWrite, ROLLBACK_WRITE, writeWeights } from "./writ
 
 export const actionInputSchema = z.strictObject({
   action: z.enum(ROLLOUT_ACTIONS, { error: `action must be one of ${ROLLOUT_ACTIONS.join(", ")}` }),
-  reason: z.string({ error: "reason must be a string" }).trim().max(1000, { error: "reason must be at most 1000 characters" }).optional(),
+  reason: safeText("reason", { multiline: true }).trim().max(1000, { error: "reason must be at most 1000 characters" }).optional(),
   expectedRevision: z.number({ error: "expectedRevision must be a number" }).int().positive().optional(),
 });
 
@@ -37,7 +38,8 @@ export type ActOnRolloutOptions = {
 export async function actOnRollout(deps: Deps, { id, input, bodyError, context }: ActOnRolloutOptions): Promise<Rollout> {
   const startedAt = performance.now();
   const parsed = actionInputSchema.safeParse(input);
-  const action = parsed.success ? parsed.data.action : String((input as { action?: unknown } | null)?.action ?? "invalid");
+  // What was attempted, as far as it can be named: a refused body's action is kept (bounded) for the audit log.
+  const action = parsed.success ? parsed.data.action : String((input as { action?: unknown } | null)?.action ?? "invalid").slice(0, 64);
   const reason = parsed.success ? parsed.data.reason || null : null;
   let audited = false;
   let rolloutId: string | null = null;
