@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_CSP, STATIC_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // Separate build folders let parallel checkouts' builds and a running demo coexist.
@@ -9,6 +10,15 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@prisma/adapter-pg", "pg"],
   // Lint runs as its own step (npm run lint); types are checked by npm run typecheck.
   typescript: { ignoreBuildErrors: false },
+  // proxy.ts sets these (and a per-request CSP) on everything it sees; this covers what it does
+  // not: the build's static files and the favicon.
+  async headers() {
+    const headers = [...Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value })), { key: "Content-Security-Policy", value: API_CSP }];
+    return [
+      { source: "/_next/:path*", headers },
+      { source: "/favicon.svg", headers },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -1,43 +1,71 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { checkHost } from "@/lib/auth/allowed-host";
 import { auditRefusal } from "@/lib/auth/audit-refusal";
 import { authConfig, type AuthConfig } from "@/lib/auth/config";
 import { identify } from "@/lib/auth/identify";
 import { checkSameOrigin } from "@/lib/auth/same-origin";
 import { signInPath } from "@/lib/auth/session-response";
+import { clientAddress, peerAddress } from "@/lib/http/client-address";
+import { API_CSP, newNonce, pageCsp, withSecurityHeaders } from "@/lib/http/security-headers";
 
 /**
  * The gate in front of every page and API route (Next 16's proxy, formerly middleware; Node
  * runtime). Nobody gets past it anonymously except to the health checks and the sign-in flow;
- * cross-site state changes stop here. Route handlers check again, with the role each needs
- * (requestContext), so a route is never protected by this file alone.
+ * cross-site state changes stop here, and so do foreign Host names in the modes without a real
+ * sign-in. Route handlers check again, with the role each needs (requestContext), so a route is
+ * never protected by this file alone. Every answer carries the security headers; pages get a
+ * Content-Security-Policy with a fresh script nonce, which Next.js reads from the request.
  */
 let lastConfigError = "";
 
 const OPEN = [/^\/api\/healthz$/, /^\/api\/readyz$/, /^\/api\/auth\//, /^\/signin$/];
 
+/** What anonymous callers learn of a bad configuration; the details go to the server log. */
+export const MISCONFIGURED = "sign-in is misconfigured; see the server log";
+
 export async function proxy(request: NextRequest): Promise<Response> {
-  const { pathname, search } = request.nextUrl;
+  const { pathname } = request.nextUrl;
   const api = pathname.startsWith("/api/");
   let config: AuthConfig;
   try {
     config = authConfig();
   } catch (error) {
     if (String(error) !== lastConfigError) console.error((lastConfigError = String(error)));
+    const secure = (response: Response) => withSecurityHeaders(response, API_CSP);
     // Alive, but not ready: a load balancer should not send users to a server that cannot sign them in.
-    if (pathname === "/api/healthz") return NextResponse.next();
+    if (pathname === "/api/healthz") return secure(NextResponse.next());
     if (pathname === "/api/readyz") {
-      return Response.json({ status: "not_ready", checks: { signIn: { ok: false, reason: (error as Error).message } } }, { status: 503, headers: { "cache-control": "no-store" } });
+      return secure(Response.json({ status: "not_ready", checks: { signIn: { ok: false, reason: MISCONFIGURED } } }, { status: 503, headers: { "cache-control": "no-store" } }));
     }
-    const message = `${(error as Error).message}\nSee README.md, "Sign-in".`;
-    return api ? problem(500, "INTERNAL", message) : new Response(message, { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });
+    const message = `Aviary's ${MISCONFIGURED}.`;
+    return secure(api ? problem(500, "INTERNAL", message) : new Response(message, { status: 500, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } }));
   }
+  const nonce = api ? null : newNonce();
+  const csp = nonce ? pageCsp({ nonce, dev: process.env.NODE_ENV === "development", https: config.publicUrl?.protocol === "https:" }) : API_CSP;
+  return withSecurityHeaders(await gate(request, config, nonce && csp), csp);
+}
 
+async function gate(request: NextRequest, config: AuthConfig, pageCspHeader: string | null): Promise<Response> {
+  const { pathname, search } = request.nextUrl;
+  const api = pathname.startsWith("/api/");
+  const pass = () => {
+    if (!pageCspHeader) return NextResponse.next();
+    // Next.js takes the nonce for its own <script> tags from the request's CSP header.
+    const headers = new Headers(request.headers);
+    headers.set("content-security-policy", pageCspHeader);
+    return NextResponse.next({ request: { headers } });
+  };
+
+  const host = checkHost(config, request.headers.get("host"));
+  if (!host.ok) {
+    return api ? problem(421, "MISDIRECTED_REQUEST", host.reason) : new Response(host.reason, { status: 421, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  }
   const origin = checkSameOrigin({ method: request.method, headers: request.headers, expectedOrigin: config.publicUrl?.origin ?? null });
   if (!origin.ok) return problem(403, "FORBIDDEN", origin.reason);
-  if (OPEN.some((pattern) => pattern.test(pathname))) return NextResponse.next();
+  if (OPEN.some((pattern) => pattern.test(pathname))) return pass();
 
   const identity = await identify(request.headers, config);
-  if (identity.status === "signed-in") return NextResponse.next();
+  if (identity.status === "signed-in") return pass();
   if (identity.status === "no-role") {
     if (!api) return redirect(request, signInPath(undefined, "no-role"));
     const message = `Aviary needs at least the viewer role; ${identity.reason}`;
@@ -47,7 +75,7 @@ export async function proxy(request: NextRequest): Promise<Response> {
       path: pathname,
       message,
       requestId: /^[\w.-]{1,128}$/.test(request.headers.get("x-request-id") ?? "") ? request.headers.get("x-request-id")! : crypto.randomUUID(),
-      clientAddress: request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null,
+      clientAddress: clientAddress({ headers: request.headers, peer: peerAddress(request.headers), trusted: config.trustedProxies }),
     }).catch((error: unknown) => console.error("could not write the audit event of a refused request", error));
     return problem(403, "FORBIDDEN", message);
   }

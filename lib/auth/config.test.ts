@@ -86,6 +86,17 @@ describe("sign-in configuration", () => {
     expect(message).toContain("AVIARY_PROXY_USER_HEADER: must be an HTTP header name");
   });
 
+  it("reads AVIARY_TRUSTED_PROXIES in every mode and names a bad entry", () => {
+    expect(parseAuthConfig({ ...oidc, AVIARY_TRUSTED_PROXIES: "10.0.0.0/8, fd00::/8" }).trustedProxies.text).toBe("10.0.0.0/8,fd00::/8");
+    expect(parseAuthConfig({ NODE_ENV: "test" }).trustedProxies.text).toBe("");
+    const message = problemsOf({ NODE_ENV: "test", AVIARY_TRUSTED_PROXIES: "10.0.0.0/8, 10.0.0.0/40" });
+    expect(message).toContain('AVIARY_TRUSTED_PROXIES: "10.0.0.0/40" is not an IPv4 or IPv6 address or CIDR range');
+  });
+
+  it("refuses a proxy secret with a comma, which would read as a repeated header", () => {
+    expect(problemsOf({ NODE_ENV: "production", AVIARY_AUTH_MODE: "proxy", AVIARY_PROXY_SECRET: "0123456789,abcdef", AVIARY_ROLE_GROUPS: ROLES })).toContain("AVIARY_PROXY_SECRET: must not contain a comma");
+  });
+
   it("re-reads the environment when it changes, and keeps reporting a bad one", () => {
     expect(authConfig({ NODE_ENV: "test" }).mode).toBe("none");
     expect(() => authConfig({ NODE_ENV: "production" })).toThrow(/AVIARY_AUTH_MODE/);

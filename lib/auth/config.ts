@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from "../http/client-address";
 import { parseRoleGroups, ROLE_GROUPS_EXAMPLE, type RoleGroups } from "./role-mapping";
 
 /**
@@ -18,7 +19,10 @@ export const DEMO_ACKNOWLEDGEMENT = "anyone-can-sign-in-as-admin";
 
 type SessionSettings = { sessionSecret: string; sessionMaxAgeSeconds: number; publicUrl: URL | null };
 
-export type OidcConfig = SessionSettings & {
+/** Settings every mode has: where Aviary is served, and which proxies may say who the client is. */
+type Common = { publicUrl: URL | null; trustedProxies: TrustedProxies };
+
+export type OidcConfig = Common & SessionSettings & {
   mode: "oidc";
   publicUrl: URL;
   issuer: URL;
@@ -30,7 +34,7 @@ export type OidcConfig = SessionSettings & {
   roleGroups: RoleGroups;
 };
 
-export type ProxyConfig = {
+export type ProxyConfig = Common & {
   mode: "proxy";
   publicUrl: URL | null;
   secret: string;
@@ -39,8 +43,8 @@ export type ProxyConfig = {
   roleGroups: RoleGroups;
 };
 
-export type DemoConfig = SessionSettings & { mode: "demo" };
-export type NoneConfig = { mode: "none"; publicUrl: URL | null };
+export type DemoConfig = Common & SessionSettings & { mode: "demo" };
+export type NoneConfig = Common & { mode: "none" };
 export type AuthConfig = OidcConfig | ProxyConfig | DemoConfig | NoneConfig;
 
 type Env = Record<string, string | undefined>;
@@ -74,6 +78,12 @@ export function parseAuthConfig(env: Env = process.env): AuthConfig {
   if (mode === undefined && !problems.length) problem("AVIARY_AUTH_MODE", "is not set: choose oidc (OpenID Connect), proxy (behind an authenticating proxy) or demo");
   const publicUrl = read("AVIARY_PUBLIC_URL", httpUrl.transform((url) => new URL(url)), null) ?? null;
   if (publicUrl && publicUrl.pathname !== "/") problem("AVIARY_PUBLIC_URL", "must be an origin without a path (Aviary serves from /)");
+  let trustedProxies = NO_TRUSTED_PROXIES;
+  try {
+    trustedProxies = parseTrustedProxies(env.AVIARY_TRUSTED_PROXIES);
+  } catch (error) {
+    problem("AVIARY_TRUSTED_PROXIES", `${(error as Error).message}; a comma-separated list of the proxies allowed to set X-Forwarded-For`);
+  }
 
   const session = (): SessionSettings => ({
     sessionSecret: need("AVIARY_SESSION_SECRET", z.string().min(32, { error: "must be at least 32 characters (try: openssl rand -base64 32)" }), `in ${mode} mode, to encrypt session cookies (try: openssl rand -base64 32)`) ?? "",
@@ -106,6 +116,7 @@ export function parseAuthConfig(env: Env = process.env): AuthConfig {
       const scopes = read("AVIARY_OIDC_SCOPES", z.string().regex(/(^|\s)openid(\s|$)/, { error: 'must include "openid"' }), "openid profile email") ?? "";
       config = {
         mode,
+        trustedProxies,
         ...session(),
         publicUrl: publicUrl ?? new URL("http://invalid"),
         issuer: issuer ?? new URL("http://invalid"),
@@ -119,9 +130,10 @@ export function parseAuthConfig(env: Env = process.env): AuthConfig {
       break;
     }
     case "proxy": {
-      const secret = need("AVIARY_PROXY_SECRET", z.string().min(16, { error: "must be at least 16 characters" }), "in proxy mode: the proxy sends it in AVIARY_PROXY_SECRET_HEADER so Aviary can trust its identity headers");
+      const secret = need("AVIARY_PROXY_SECRET", z.string().min(16, { error: "must be at least 16 characters" }).regex(/^[^,]*$/, { error: "must not contain a comma (a comma in the secret header is read as a repeated header)" }), "in proxy mode: the proxy sends it in AVIARY_PROXY_SECRET_HEADER so Aviary can trust its identity headers");
       config = {
         mode,
+        trustedProxies,
         publicUrl,
         secret: secret ?? "",
         headers: {
@@ -140,11 +152,11 @@ export function parseAuthConfig(env: Env = process.env): AuthConfig {
       if (nodeEnv === "production" && env.AVIARY_DEMO_ACKNOWLEDGE !== DEMO_ACKNOWLEDGEMENT) {
         problem("AVIARY_DEMO_ACKNOWLEDGE", `demo mode lets anyone sign in as any user, admin included; in production (NODE_ENV=production) it needs AVIARY_DEMO_ACKNOWLEDGE=${DEMO_ACKNOWLEDGEMENT}`);
       }
-      config = { mode, ...session() };
+      config = { mode, trustedProxies, ...session() };
       break;
     case "none":
       if (nodeEnv === "production") problem("AVIARY_AUTH_MODE", "none (no sign-in, everyone is admin) exists for tests and is refused when NODE_ENV=production; use oidc, proxy or demo");
-      config = { mode, publicUrl };
+      config = { mode, trustedProxies, publicUrl };
       break;
   }
   if (problems.length || !config) throw new Error(`Invalid sign-in configuration:\n${problems.join("\n")}`);

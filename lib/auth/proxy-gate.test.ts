@@ -40,16 +40,73 @@ describe("proxy.ts", () => {
     expect(passedThrough(await gate("/api/rollouts/1/actions", { method: "POST", headers: { ...viewer, origin: "http://aviary.test" } }))).toBe(true);
   });
 
-  it("stops everything but liveness, and says not ready, when sign-in is misconfigured, naming the variable", async () => {
+  it("stops everything but liveness when sign-in is misconfigured, telling callers nothing but that; the log names the variable", async () => {
     vi.stubEnv("NODE_ENV", "production");
-    vi.stubEnv("AVIARY_AUTH_MODE", "");
+    vi.stubEnv("AVIARY_AUTH_MODE", "oidc");
+    vi.stubEnv("AVIARY_OIDC_ISSUER", "http://idp.internal.corp:8080/realms/secret-realm");
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const response = await gate("/api/rollouts");
     expect(response.status).toBe(500);
-    expect((await response.json()).error.message).toContain("AVIARY_AUTH_MODE: is not set");
-    expect((await gate("/")).status).toBe(500);
+    const body = JSON.stringify(await response.json());
+    expect(body).toContain("sign-in is misconfigured; see the server log");
+    const page = await gate("/");
+    expect(page.status).toBe(500);
     expect(passedThrough(await gate("/api/healthz"))).toBe(true);
     const ready = await gate("/api/readyz");
     expect(ready.status).toBe(503);
-    expect((await ready.json()).checks.signIn.reason).toContain("AVIARY_AUTH_MODE");
+    const readyBody = await ready.json();
+    expect(readyBody.checks.signIn.reason).toBe("sign-in is misconfigured; see the server log");
+    for (const text of [body, await page.text(), JSON.stringify(readyBody)]) {
+      expect(text).not.toMatch(/AVIARY_|idp\.internal|secret-realm/);
+    }
+    expect(logged.mock.calls.flat().join("\n")).toContain("AVIARY_OIDC_ISSUER");
+    logged.mockRestore();
+  });
+
+  it("refuses framing and sniffing on pages and API answers; pages get a script nonce that Next.js reads from the request", async () => {
+    for (const [name, value] of Object.entries(PROXY_MODE)) vi.stubEnv(name, value);
+    const page = await gate("/", { headers: viewer });
+    const csp = page.headers.get("content-security-policy")!;
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).toContain(`script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-eval");
+    // NextResponse.next({ request: { headers } }) hands the changed request headers on like this.
+    expect(page.headers.get("x-middleware-request-content-security-policy")).toBe(csp);
+    const again = (await gate("/", { headers: viewer })).headers.get("content-security-policy");
+    expect(again).not.toBe(csp);
+
+    for (const response of [page, await gate("/api/slis", { headers: viewer }), await gate("/api/rollouts"), await gate("/rollouts/new")]) {
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("referrer-policy")).toBe("same-origin");
+      expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    }
+    expect((await gate("/api/slis", { headers: viewer })).headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  });
+
+  it("in demo mode answers only to loopback names and AVIARY_PUBLIC_URL's host (DNS rebinding)", async () => {
+    vi.stubEnv("AVIARY_AUTH_MODE", "demo");
+    vi.stubEnv("AVIARY_SESSION_SECRET", "x".repeat(32));
+    const at = (host: string, path = "/api/rollouts") => proxy(new NextRequest(`http://${host}${path}`, { headers: { host } }));
+    const refused = await at("rebound.evil.example:3000");
+    expect(refused.status).toBe(421);
+    expect((await refused.json()).error.message).toContain("DNS rebinding");
+    expect((await at("rebound.evil.example", "/")).status).toBe(421);
+    expect((await at("127.0.0.1:3000")).status).toBe(401);
+    expect((await at("[::1]:3000")).status).toBe(401);
+    expect(passedThrough(await at("localhost:3000", "/signin"))).toBe(true);
+    vi.stubEnv("AVIARY_PUBLIC_URL", "http://aviary.lan:8080");
+    expect((await at("aviary.lan:8080")).status).toBe(401);
+    expect((await at("aviary.lan")).status).toBe(421);
+  });
+
+  it("refuses identity headers that came more than once", async () => {
+    for (const [name, value] of Object.entries(PROXY_MODE)) vi.stubEnv(name, value);
+    // Fetch joins a repeated header with ", ": a comma in the user header is the tell.
+    const joined = await gate("/api/slis", { headers: { ...viewer, "x-forwarded-user": "mallory, vera" } });
+    expect(joined.status).toBe(401);
+    expect((await joined.json()).error.message).toContain("x-forwarded-user came more than once");
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { duplicatedHeaders } from "../http/client-address";
 import type { ProxyConfig } from "./config";
 import type { SessionUser } from "./session-cookie";
 
@@ -7,6 +8,13 @@ import type { SessionUser } from "./session-cookie";
  * Istio ingress with RequestAuthentication `outputClaimToHeaders` puts the identity in headers.
  * Anyone who can reach Aviary directly could forge those, so they count only when the request
  * also carries the shared secret the proxy adds; compared in constant time.
+ *
+ * An identity header that arrives twice means something upstream added a value instead of
+ * replacing the client's (a client-sent X-Forwarded-Groups: admins, then the proxy's own): such a
+ * request is refused. Fetch's Headers joins repeats with ", ", so the count comes from the raw
+ * header list, stamped by scripts/next-server.ts (duplicatedHeaders). Without it, a comma in the
+ * user, email or secret header (none of which can legitimately hold one) is the tell; repeated
+ * name or groups headers then cannot be told from one header holding a list.
  */
 export type ProxyIdentity = { ok: true; user: SessionUser; groups: string[] } | { ok: false; reason: string };
 
@@ -20,6 +28,13 @@ export function secretsMatch(given: string | null, expected: string): boolean {
 
 export function identityFromProxyHeaders(config: ProxyConfig, headers: Headers): ProxyIdentity {
   const names = config.headers;
+  const repeated = duplicatedHeaders(headers);
+  for (const name of [names.secret, names.user, names.email, names.groups, names.name]) {
+    const commaFree = name !== names.groups && name !== names.name;
+    if (repeated.has(name) || (commaFree && headers.get(name)?.includes(","))) {
+      return { ok: false, reason: `header ${name} came more than once; the authenticating proxy must replace identity headers, not add to them` };
+    }
+  }
   if (!secretsMatch(headers.get(names.secret), config.secret)) {
     return { ok: false, reason: `the request did not come through the authenticating proxy (header ${names.secret} missing or wrong)` };
   }

@@ -40,4 +40,10 @@ describe("session cookie", () => {
     expect(readCookie(new Headers({ cookie: "aviary_session=plain; __Host-aviary_session=host" }), "aviary_session")).toBe("host");
     expect(readCookie(new Headers(), "aviary_session")).toBeUndefined();
   });
+
+  it("over https reads only the __Host- name: a plain one may have been planted by a sibling subdomain", () => {
+    const hostOnly = { hostOnly: true };
+    expect(readCookie(new Headers({ cookie: "aviary_session=tossed" }), "aviary_session", hostOnly)).toBeUndefined();
+    expect(readCookie(new Headers({ cookie: "aviary_session=tossed; __Host-aviary_session=host" }), "aviary_session", hostOnly)).toBe("host");
+  });
 });

@@ -76,8 +76,12 @@ export function cookieOptions({ secure, maxAge, path = "/" }: { secure: boolean;
   return { httpOnly: true, sameSite: "lax", secure, path, maxAge };
 }
 
-/** Reads one cookie from a Cookie header, trying the `__Host-` name first. */
-export function readCookie(headers: Headers, base: string): string | undefined {
+/**
+ * Reads one cookie from a Cookie header. Over https (hostOnly) only the `__Host-` name counts: a
+ * plain-named cookie can be planted by a sibling subdomain or a plain-http page (cookie tossing),
+ * a `__Host-` one only by this origin over https. Otherwise the `__Host-` name is tried first.
+ */
+export function readCookie(headers: Headers, base: string, { hostOnly = false }: { hostOnly?: boolean } = {}): string | undefined {
   const header = headers.get("cookie");
   if (!header) return undefined;
   const jar = new Map<string, string>();
@@ -85,5 +89,5 @@ export function readCookie(headers: Headers, base: string): string | undefined {
     const eq = part.indexOf("=");
     if (eq > 0) jar.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
   }
-  return jar.get(`__Host-${base}`) ?? jar.get(base);
+  return hostOnly ? jar.get(`__Host-${base}`) : (jar.get(`__Host-${base}`) ?? jar.get(base));
 }

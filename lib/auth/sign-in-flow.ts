@@ -41,7 +41,7 @@ export async function completeOidcLogin(request: Request): Promise<Response> {
   const config = authConfig();
   if (config.mode !== "oidc") return redirectTo("/signin");
   const url = new URL(request.url);
-  const transaction = await unseal("oidc-login", config.sessionSecret, readCookie(request.headers, LOGIN_COOKIE), loginTransactionSchema);
+  const transaction = await unseal("oidc-login", config.sessionSecret, readCookie(request.headers, LOGIN_COOKIE, { hostOnly: config.publicUrl.protocol === "https:" }), loginTransactionSchema);
   if (!transaction) return withoutLoginTransaction(redirectTo(signInPath(undefined, "login-expired")));
   const providerError = url.searchParams.get("error");
   if (providerError) {

@@ -6,6 +6,7 @@ import { authConfig } from "../auth/config";
 import { identify } from "../auth/identify";
 import { hasRole, type Role } from "../auth/roles";
 import { checkSameOrigin } from "../auth/same-origin";
+import { clientAddress as clientAddressOf, peerAddress } from "./client-address";
 
 /** What the audit log records about the caller of one request. */
 export type RequestContext = { actor: Actor; requestId: string; clientAddress: string | null };
@@ -24,10 +25,9 @@ export type ContextOptions = {
  */
 export async function requestContext(request: Request, { need, input }: ContextOptions): Promise<RequestContext> {
   const given = request.headers.get("x-request-id");
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   const requestId = given && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
-  const clientAddress = forwarded || request.headers.get("x-real-ip") || null;
   const config = authConfig();
+  const clientAddress = clientAddressOf({ headers: request.headers, peer: peerAddress(request.headers), trusted: config.trustedProxies });
   const identity = await identify(request.headers, config);
 
   const refuse = async (actor: { id: string; email: string | null; role: Role | null }, message: string): Promise<never> => {

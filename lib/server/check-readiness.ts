@@ -6,17 +6,35 @@ export type ReadinessReport = {
 };
 
 const DB_TIMEOUT_MS = 2_000;
+let lastLogged = "";
 
+/**
+ * The answer goes to anyone (load balancers probe anonymously), so it names what is broken in
+ * general terms only; the driver's message, which can hold host names, users and settings, goes to
+ * the server log, once per change.
+ */
 export async function checkReadiness(deps: () => Deps): Promise<ReadinessReport> {
   const started = performance.now();
+  let db: Deps["db"];
   try {
-    const { db } = deps();
-    await withTimeout(db.$queryRaw`SELECT 1`, DB_TIMEOUT_MS);
-    return { status: "ready", checks: { database: { ok: true, latencyMs: Math.round(performance.now() - started) } } };
+    db = deps().db;
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return { status: "not_ready", checks: { database: { ok: false, reason: `database: ${reason}` } } };
+    return notReady("the server is misconfigured; see the server log", error);
   }
+  try {
+    await withTimeout(db.$queryRaw`SELECT 1`, DB_TIMEOUT_MS);
+  } catch (error) {
+    return notReady("database unreachable", error);
+  }
+  if (lastLogged) console.error("readiness: the database answers again");
+  lastLogged = "";
+  return { status: "ready", checks: { database: { ok: true, latencyMs: Math.round(performance.now() - started) } } };
+}
+
+function notReady(reason: string, error: unknown): ReadinessReport {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (detail !== lastLogged) console.error(`readiness: ${reason}: ${(lastLogged = detail)}`);
+  return { status: "not_ready", checks: { database: { ok: false, reason } } };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -4,7 +4,7 @@ import { getDeps } from "@/lib/server/deps";
 
 export const dynamic = "force-dynamic";
 
-/** Readiness: 503 with the failing check's reason, so a load balancer and a human both learn why. */
+/** Readiness: 503 naming the failing check in general terms; the details are in the server log (check-readiness.ts). */
 export async function GET() {
   const report = await checkReadiness(() => getDeps());
   return json(report, { status: report.status === "ready" ? 200 : 503 });
