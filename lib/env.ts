@@ -10,9 +10,16 @@ const serverEnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: "DATABASE_URL must be a postgres:// or postgresql:// URL" })
     .optional(),
+  // The owner role that runs migrations; DATABASE_URL's user is then granted only what the app needs.
+  AVIARY_MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: "AVIARY_MIGRATION_DATABASE_URL must be a postgres:// or postgresql:// URL" })
+    .optional(),
   AVIARY_DATA_DIR: z.string().min(1).default(".data"),
   AVIARY_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** How often the audit chain's head is written to the log (when it moved). */
+  AVIARY_AUDIT_HEAD_LOG_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

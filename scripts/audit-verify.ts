@@ -3,13 +3,15 @@ import path from "node:path";
 import { createAuditReader } from "../lib/db/audit-reader";
 import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
 import { parseServerEnv } from "../lib/env";
+import { parseKnownHead, type KnownHead } from "../lib/domain/audit-chain";
 import { verifyAuditChain } from "../lib/server/verify-audit-chain";
 import { freePort } from "../test/free-port";
 import { redact } from "./lib/database";
 
 /**
- * `npm run audit:verify [-- --data-dir <embedded postgres data dir>]`: recomputes the audit
- * log's hash chain and names the first broken link. Exit 0 when intact, 1 when broken, 2 when
+ * `npm run audit:verify [-- --data-dir <embedded postgres data dir>] [--head <id>:<hash>]`:
+ * recomputes the audit log's hash chain and names the first broken link; with --head, also
+ * checks that a head noted earlier is still in the chain, unchanged. Exit 0 when intact, 1 when broken, 2 when
  * the check could not run. Database: DATABASE_URL, else the demo's embedded database
  * (<AVIARY_DATA_DIR>/demo/postgres), joined if it is running or started just for the check.
  */
@@ -55,13 +57,24 @@ async function resolveTarget(): Promise<Target> {
   return { url: server.url, label: `the embedded database in ${relative} (started for this check)`, stop: server.stop };
 }
 
+/** `--head <id>:<hash>`: a head noted earlier (the app's "audit chain head" log line). */
+function knownHeadArgument(argv: string[]): KnownHead | undefined {
+  const index = argv.indexOf("--head");
+  if (index < 0) return undefined;
+  const head = parseKnownHead(argv[index + 1] ?? "");
+  if (!head) throw new Error(`--head takes <event id>:<64 hex digits>, as the "audit chain head" log line prints it; got "${argv[index + 1] ?? ""}"`);
+  return head;
+}
+
 async function main(): Promise<number> {
+  const knownHead = knownHeadArgument(process.argv.slice(2));
   const target = await resolveTarget();
   try {
     const audit = createAuditReader(target.url, { max: 1 });
     console.log(`audit:verify: checking the audit log in ${target.label}`);
     const report = await verifyAuditChain({ audit }, {
       batchSize: 2_000,
+      knownHead,
       onProgress: (checked) => {
         if (checked % 100_000 === 0) console.error(`  … ${checked.toLocaleString("en")} events verified`);
       },
@@ -73,7 +86,13 @@ async function main(): Promise<number> {
       console.log(`audit:verify: OK, ${report.checked.toLocaleString("en")} events, chain intact (${seconds} s)${head}`);
       return 0;
     }
-    const what = { hash_mismatch: "hash mismatch", prev_hash_mismatch: "prevHash mismatch", hash_downgrade: "unkeyed hash after keyed ones" }[report.broken.problem];
+    const what = {
+      hash_mismatch: "hash mismatch",
+      prev_hash_mismatch: "prevHash mismatch",
+      hash_downgrade: "unkeyed hash after keyed ones",
+      head_missing: "noted head missing",
+      head_mismatch: "noted head rewritten",
+    }[report.broken.problem];
     console.log(`audit:verify: BROKEN at event ${report.broken.id} (${what})`);
     console.log(`  ${report.broken.message}`);
     console.log(`  ${report.checked.toLocaleString("en")} events before it verified (${seconds} s)`);

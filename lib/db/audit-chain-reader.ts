@@ -15,3 +15,9 @@ export async function readChainBatch(audit: AuditReader, { afterId, size }: { af
     FROM audit_events WHERE audit_events.id > ${(afterId ?? 0n).toString()}::bigint ORDER BY audit_events.id LIMIT ${size}`);
   return rows.map((row) => ({ ...row, id: BigInt(row.id) }));
 }
+
+/** The newest event's id and hash: the chain's head, worth writing down outside the database. */
+export async function readChainHead(audit: AuditReader): Promise<{ id: string; hash: string } | null> {
+  const [head] = await audit.query<{ id: string; hash: string }>(sql`SELECT id::text AS id, hash FROM audit_events ORDER BY id DESC LIMIT 1`);
+  return head ?? null;
+}

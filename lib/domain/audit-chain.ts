@@ -9,7 +9,7 @@
 
 export type ChainLink = { id: bigint; version: number; prevHash: string | null; hash: string; computedHash: string };
 
-export type ChainProblem = "prev_hash_mismatch" | "hash_mismatch" | "hash_downgrade";
+export type ChainProblem = "prev_hash_mismatch" | "hash_mismatch" | "hash_downgrade" | "head_missing" | "head_mismatch";
 
 export type ChainBreak = {
   id: string;
@@ -76,4 +76,40 @@ export function checkLinks(progress: ChainProgress, links: readonly ChainLink[])
 
 function short(hash: string | null): string {
   return hash === null ? "none" : `${hash.slice(0, 12)}…`;
+}
+
+/** A head written down earlier (log line, metrics): the event that must still be in the chain, unchanged. */
+export type KnownHead = { id: bigint; hash: string };
+
+/**
+ * Compares a head noted earlier with what the verified chain holds at that id. A chain rewritten
+ * end to end, or cut short, can be intact in itself; it cannot keep an old head's hash.
+ */
+export function checkKnownHead(known: KnownHead, found: { hash: string } | null): ChainBreak | null {
+  const id = known.id.toString();
+  if (!found) {
+    return {
+      id,
+      problem: "head_missing",
+      expected: known.hash,
+      found: null,
+      message: `event ${id}, noted as a head with hash ${short(known.hash)}, is not in the chain: events were cut off or the chain was rewritten`,
+    };
+  }
+  if (found.hash !== known.hash) {
+    return {
+      id,
+      problem: "head_mismatch",
+      expected: known.hash,
+      found: found.hash,
+      message: `event ${id} now has hash ${short(found.hash)}, but was noted as ${short(known.hash)}: the chain was rewritten from that event or earlier`,
+    };
+  }
+  return null;
+}
+
+/** Parses `<id>:<hash>` as printed by the head log line and audit:verify. */
+export function parseKnownHead(text: string): KnownHead | null {
+  const match = /^(\d{1,18}):([0-9a-f]{64})$/.exec(text.trim());
+  return match ? { id: BigInt(match[1]!), hash: match[2]! } : null;
 }

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { getAuditReader } from "@/lib/db/audit-reader";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
-import { useFreshDatabase } from "../database";
+import { asRole, useFreshDatabase } from "../database";
 import { auditApi } from "./audit-client";
 import { seedEvent, seedRollout } from "./audit-seed";
 
@@ -19,7 +19,8 @@ let url: string;
 let ids: bigint[];
 
 beforeEach(async () => {
-  url = await useFreshDatabase();
+  // The owner, so the statements below reach the trigger (the runtime role lacks the privileges).
+  url = await useFreshDatabase({ as: "owner" });
   const { id: rolloutId } = await seedRollout({ name: "ledger" });
   ids = [];
   for (const [i, action] of ["create", "start", "promote", "promote_full", "archive"].entries()) {
@@ -30,7 +31,7 @@ beforeEach(async () => {
 
 /** Runs SQL with the append-only trigger switched off, as only a superuser could. */
 async function tamper(sql: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: asRole(url, "superuser") });
   await client.connect();
   try {
     await client.query("BEGIN");
@@ -104,5 +105,30 @@ describe("hash chain verification", () => {
     expect(failure?.code).toBe(1);
     expect(failure?.stdout).toContain(`BROKEN at event ${ids[3]} (hash mismatch)`);
     expect(failure?.stdout).toContain("3 events before it verified");
+  }, 40_000);
+
+  it("--head catches a chain rewritten end to end, even by someone holding the database and the key", async () => {
+    const { expectedHashOf } = await import("@/lib/db/audit-events");
+    const noted = (await getDb().auditEvent.findUniqueOrThrow({ where: { id: ids[4]! } })).hash;
+    // Rewrite every event's reason and re-link the whole chain: intact in itself.
+    await tamper("UPDATE audit_events SET reason = 'nothing happened'");
+    let prevHash: string | null = null;
+    for (const row of await getDb().auditEvent.findMany({ orderBy: { id: "asc" } })) {
+      const hash = expectedHashOf({ ...row, prevHash });
+      await tamper("UPDATE audit_events SET prev_hash = $1, hash = $2 WHERE id = $3", [prevHash, hash, row.id.toString()]);
+      prevHash = hash;
+    }
+    expect(await verifyAuditChain({ audit: getAuditReader() })).toMatchObject({ ok: true });
+
+    const tsx = path.resolve("node_modules", ".bin", "tsx");
+    const run = (...args: string[]) =>
+      promisify(execFile)(tsx, ["scripts/audit-verify.ts", ...args], { env: { ...process.env, DATABASE_URL: url }, timeout: 30_000 }).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code: number; stdout: string }) => error,
+      );
+    const failure = await run("--head", `${ids[4]}:${noted}`);
+    expect(failure.code).toBe(1);
+    expect(failure.stdout).toContain(`BROKEN at event ${ids[4]} (noted head rewritten)`);
+    expect((await run("--head", "12:nothex")).code).toBe(2);
   }, 40_000);
 });

@@ -8,6 +8,8 @@ const PROBLEM_TEXT = {
   hash_mismatch: "hash mismatch (the event's content changed, or it was written under another audit key)",
   prev_hash_mismatch: "prevHash mismatch (the link to the previous event is broken)",
   hash_downgrade: "unkeyed hash after keyed events (not written by Aviary)",
+  head_missing: "a head noted earlier is missing",
+  head_mismatch: "a head noted earlier was rewritten",
 } as const;
 
 export async function IntegrityResult() {
