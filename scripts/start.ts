@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { auditKeyEnv } from "./lib/audit-key";
 import { prepareDatabase } from "./lib/database";
 import { log } from "./lib/log";
 import { handleSignals, onShutdown, runChild } from "./lib/processes";
@@ -18,12 +19,14 @@ async function main() {
   await mkdir(path.resolve(env.AVIARY_DATA_DIR), { recursive: true });
   const signIn = mode === "dev" && !process.env.AVIARY_AUTH_MODE ? await localSignInEnv(path.resolve(env.AVIARY_DATA_DIR)) : {};
   parseAuthConfig({ ...process.env, NODE_ENV: mode === "dev" ? "development" : "production", ...signIn });
+  // A deployment on its own database must be given the audit key; development may keep one locally.
+  const auditKey = await auditKeyEnv({ dataDir: path.resolve(env.AVIARY_DATA_DIR), externalDatabase: mode === "start" && Boolean(env.DATABASE_URL) });
   const database = await prepareDatabase();
   onShutdown(database.stop);
   const next = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
   log("app", `starting Next.js (${mode}) on http://127.0.0.1:${env.PORT}`);
   runChild(process.execPath, [next, mode, "--port", String(env.PORT), "--hostname", "127.0.0.1"], {
-    env: { DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1", ...signIn },
+    env: { DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1", ...signIn, ...auditKey },
   });
 }
 

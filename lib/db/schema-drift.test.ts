@@ -43,7 +43,7 @@ describe("migrations match schema.prisma", () => {
 
 describe("the comparison itself", () => {
   it("notices a column the schema does not have", async () => {
-    const url = await useFreshDatabase();
+    const url = await useFreshDatabase({ as: "owner" });
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(`ALTER TABLE rollouts ADD COLUMN sneaky TEXT`);

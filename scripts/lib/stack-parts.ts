@@ -24,12 +24,12 @@ export async function startDatabase({ dir, fresh, port }: { dir: string; fresh: 
   log("db", `starting a fresh embedded PostgreSQL on 127.0.0.1:${pgPort}`);
   const server = await startEmbeddedPostgres({ dataDir, port: pgPort, persistent: false, log: (line) => log("db", line) });
   try {
-    await migrateDatabase({ databaseUrl: server.url });
+    await migrateDatabase({ databaseUrl: server.ownerUrl, runtimeRole: server.runtimeRole });
   } catch (error) {
     await server.stop();
     throw error;
   }
-  return server;
+  return { url: server.appUrl, stop: server.stop };
 }
 
 /** The sandbox Kubernetes API as its own process, seeded with the demo's VirtualServices and DestinationRules. */

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { assertPortFree } from "../../lib/db/embedded-postgres";
+import { auditKeyEnv } from "./audit-key";
 import { log } from "./log";
 import { onShutdown, runChild, shutdown } from "./processes";
 import { findPrometheusBinary, startPrometheus } from "./prometheus-server";
@@ -103,7 +104,7 @@ export async function startStack({ dataDir, fresh, seed, appPort, ownsProcess = 
     log("stack", `Prometheus up at ${prometheus.url}, scraping the mesh every 2 s`);
 
     const appEnv = {
-      ...(db && { DATABASE_URL: db.url }),
+      ...(db && { DATABASE_URL: db.url, ...(await auditKeyEnv({ dataDir: dir, externalDatabase: false })) }),
       AVIARY_CLUSTERS: JSON.stringify({ default: { kubeconfig: kube.kubeconfigPath } }),
       AVIARY_PROMETHEUS_URL: prometheus.url,
     };
