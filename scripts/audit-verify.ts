@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createAuditReader } from "../lib/db/audit-reader";
-import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
+import { embeddedDataDir, embeddedRoleUrl, startEmbeddedPostgres } from "../lib/db/embedded-postgres";
 import { parseServerEnv } from "../lib/env";
 import { parseKnownHead, type KnownHead } from "../lib/domain/audit-chain";
 import { verifyAuditChain } from "../lib/server/verify-audit-chain";
@@ -15,9 +15,6 @@ import { redact } from "./lib/database";
  * the check could not run. Database: DATABASE_URL, else the demo's embedded database
  * (<AVIARY_DATA_DIR>/demo/postgres), joined if it is running or started just for the check.
  */
-
-// The embedded server's local-only credentials (lib/db/embedded-postgres.ts).
-const EMBEDDED = { user: "aviary", password: "aviary-local", database: "aviary" };
 
 type Target = { url: string; label: string; stop: () => Promise<void> };
 
@@ -43,18 +40,19 @@ async function resolveTarget(): Promise<Target> {
   const env = parseServerEnv();
   const given = dataDirArgument(process.argv.slice(2));
   if (env.DATABASE_URL && !given) return { url: env.DATABASE_URL, label: `DATABASE_URL (${redact(env.DATABASE_URL)})`, stop: async () => {} };
-  const dataDir = path.resolve(given ?? path.join(env.AVIARY_DATA_DIR, "demo", "postgres"));
+  // As root the data may live under /var/lib/aviary (lib/db/embedded/placement.ts).
+  const dataDir = embeddedDataDir(given ?? path.join(env.AVIARY_DATA_DIR, "demo", "postgres"));
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     throw new Error(`no database to check: DATABASE_URL is not set and ${dataDir} holds no PostgreSQL data (run the demo first, or set DATABASE_URL)`);
   }
   const port = runningPort(dataDir);
   const relative = path.relative(process.cwd(), dataDir) || dataDir;
   if (port) {
-    const url = `postgresql://${EMBEDDED.user}:${EMBEDDED.password}@127.0.0.1:${port}/${EMBEDDED.database}`;
+    const url = embeddedRoleUrl({ intendedDataDir: dataDir, port });
     return { url, label: `the running embedded database in ${relative} (port ${port})`, stop: async () => {} };
   }
   const server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
-  return { url: server.url, label: `the embedded database in ${relative} (started for this check)`, stop: server.stop };
+  return { url: server.appUrl, label: `the embedded database in ${relative} (started for this check)`, stop: server.stop };
 }
 
 /** `--head <id>:<hash>`: a head noted earlier (the app's "audit chain head" log line). */

@@ -23,7 +23,7 @@ import { ensureAppRoles } from "./embedded/roles";
  */
 
 export { embeddedRoleUrl } from "./embedded/credentials";
-export { EmbeddedPostgresSetupError } from "./embedded/placement";
+export { EmbeddedPostgresSetupError, resolveDataDir as embeddedDataDir } from "./embedded/placement";
 
 export type RunningPostgres = {
   /** The runtime role on the app database: the app's DATABASE_URL. */
