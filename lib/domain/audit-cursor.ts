@@ -5,11 +5,15 @@
  * cursor comes back from the URL.
  */
 
+import { EARLIEST_MS, LATEST_MS } from "./audit-filter-fields";
+
 export type EventCursor = { at: Date; id: bigint };
 export type RolloutCursor = { updatedAt: Date; id: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_CURSOR_LENGTH = 200;
+/** audit_events.id is a PostgreSQL bigint: a larger id would fail in the database, not here. */
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 function encode(parts: [number, string]): string {
   return Buffer.from(JSON.stringify(parts), "utf8").toString("base64url");
@@ -26,7 +30,8 @@ function decode(cursor: string): [number, string] | null {
   if (!Array.isArray(parsed) || parsed.length !== 2) return null;
   const [ms, id] = parsed as unknown[];
   if (typeof ms !== "number" || !Number.isSafeInteger(ms) || typeof id !== "string") return null;
-  if (Number.isNaN(new Date(ms).getTime())) return null;
+  // Every timestamp this server hands out is in range; others would fail in PostgreSQL.
+  if (ms < EARLIEST_MS || ms > LATEST_MS) return null;
   return [ms, id];
 }
 
@@ -37,7 +42,8 @@ export function encodeEventCursor({ at, id }: EventCursor): string {
 export function decodeEventCursor(cursor: string): EventCursor | null {
   const parts = decode(cursor);
   if (!parts || !/^[1-9]\d{0,18}$/.test(parts[1])) return null;
-  return { at: new Date(parts[0]), id: BigInt(parts[1]) };
+  const id = BigInt(parts[1]);
+  return id <= MAX_BIGINT ? { at: new Date(parts[0]), id } : null;
 }
 
 export function encodeRolloutCursor({ updatedAt, id }: RolloutCursor): string {

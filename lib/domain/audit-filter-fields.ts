@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AppError, type FieldErrors } from "../app-error";
 import { fieldErrorsFrom, summarize } from "./validation-errors";
 import { isCalendarDate, isTimeZone, wallTimeToInstant } from "./audit-zoned-time";
+import { textProblem } from "./query-text";
 
 /**
  * What the audit log and the history filters share: the actor, the date range (typed on the
@@ -15,10 +16,14 @@ export const MAX_PAGE_SIZE = 200;
 export const text = (name: string, max: number) =>
   z.string().trim().max(max, { error: `${name} must be at most ${max} characters` });
 
+/** A comma-separated list is capped as a whole too: each item is short, but not their number. */
+export const MAX_LIST_LENGTH = 500;
+
 /** "a,b" -> ["a", "b"], each one of `values`. */
 export const list = <const T extends readonly [string, ...string[]]>(name: string, values: T) =>
   z
     .string()
+    .max(MAX_LIST_LENGTH, { error: `${name} must be at most ${MAX_LIST_LENGTH} characters` })
     .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean))
     .pipe(z.array(z.enum(values, { error: `${name} must be one of ${values.join(", ")}` })));
 
@@ -26,7 +31,7 @@ export const commonShape = {
   actor: text("actor", 320).optional(),
   from: z.string().max(40, { error: "from is too long" }).optional(),
   to: z.string().max(40, { error: "to is too long" }).optional(),
-  tz: z.string().refine(isTimeZone, { error: "tz must be an IANA time zone such as UTC or Europe/Berlin" }).optional(),
+  tz: z.string().max(64, { error: "tz is too long for a time zone name" }).refine(isTimeZone, { error: "tz must be an IANA time zone such as UTC or Europe/Berlin" }).optional(),
   // Trigram search needs three characters to use its index; shorter terms would scan everything.
   q: text("q", 200).min(3, { error: "q must be at least 3 characters: search matches parts of words" }).optional(),
   cursor: z.string().max(200, { error: "cursor is not one this server handed out; start from the first page" }).optional(),
@@ -43,6 +48,9 @@ const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MINUTE = 60_000;
 const DAY_MS = 86_400_000;
+/** Years 1 to 9999, what the forms can type; PostgreSQL's timestamps reach further, JS dates both ways. */
+export const EARLIEST_MS = Date.parse("0001-01-01T00:00:00Z");
+export const LATEST_MS = Date.parse("9999-12-31T23:59:59.999Z");
 
 export type DateBound = "from" | "to";
 
@@ -52,6 +60,15 @@ export type DateBound = "from" | "to";
  * the returned `to` is therefore exclusive (the next day or minute).
  */
 export function parseDateBound(value: string, bound: DateBound, timeZone: string): Date | string {
+  const instant = dateBound(value, bound, timeZone);
+  // A zone offset can push year 1 or 9999 over the edge; a day past the end is `to`'s exclusive bound.
+  if (instant instanceof Date && !(instant.getTime() >= EARLIEST_MS - DAY_MS && instant.getTime() <= LATEST_MS + 2 * DAY_MS)) {
+    return `${bound}: ${value} is out of range (years 1 to 9999)`;
+  }
+  return instant;
+}
+
+function dateBound(value: string, bound: DateBound, timeZone: string): Date | string {
   const help = `${bound} must be a date (2026-03-31), a local time (2026-03-31T14:00) or an ISO time with zone (2026-03-31T12:00:00Z)`;
   const date = DATE.exec(value);
   const wall = date ? null : WALL_TIME.exec(value);
@@ -149,8 +166,14 @@ export function parseFilterQuery<S extends z.ZodType, Cursor>(
   decodeCursor: (cursor: string) => Cursor | null,
 ): { data: z.infer<S>; range: DateRange; cursor: Cursor | null } {
   const given = nonEmpty(raw);
-  const parsed = schema.safeParse(given);
-  const fields: FieldErrors = parsed.success ? {} : zodFields(parsed.error);
+  // NUL, control characters and lone surrogates, in any field: each is reported as that field's error.
+  const fields: FieldErrors = {};
+  for (const [key, value] of Object.entries(given)) {
+    const problem = textProblem(key, value);
+    if (problem) fields[key] = problem;
+  }
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(given).filter(([key]) => !(key in fields))));
+  if (!parsed.success) for (const [key, message] of Object.entries(zodFields(parsed.error))) fields[key] ??= message;
   const range = parseDateRange(
     { from: fields.from ? undefined : given.from, to: fields.to ? undefined : given.to, tz: fields.tz ? undefined : given.tz },
     fields,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { decodeEventCursor, type EventCursor } from "./audit-cursor";
 import { AUDIT_OUTCOMES } from "./audit-entry";
-import { cleanParams, commonShape, DEFAULT_PAGE_SIZE, list, parseFilterQuery, text } from "./audit-filter-fields";
+import { cleanParams, commonShape, DEFAULT_PAGE_SIZE, list, MAX_LIST_LENGTH, parseFilterQuery, text } from "./audit-filter-fields";
 
 /**
  * The audit log's filters (/audit, GET /api/audit-events, the export). All given filters must
@@ -44,6 +44,7 @@ const schema = z.strictObject({
   ...commonShape,
   action: z
     .string()
+    .max(MAX_LIST_LENGTH, { error: `action must be at most ${MAX_LIST_LENGTH} characters` })
     .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(ACTION, { error: "action must be an action name such as promote_full (lower case, digits and _)" }))),
   outcome: list("outcome", AUDIT_OUTCOMES),

@@ -97,6 +97,39 @@ describe("history filters", () => {
   });
 });
 
+describe("hostile input", () => {
+  const cursorOf = (parts: unknown) => Buffer.from(JSON.stringify(parts), "utf8").toString("base64url");
+  const ROLLOUT_ID = "6f1c1a52-0a6b-4d36-9d47-2f0b5a0e0c11";
+
+  it("answers 400 naming the field, never 500", async () => {
+    const cases: [string, string][] = [
+      ["?q=a%00b", "q"],
+      ["?q=ab%ED%A0%80c", "q"],
+      ["?q=abc%C2%9Bdef", "q"],
+      ["?actor=%00", "actor"],
+      ["?actor=%ED%A0%80", "actor"],
+      ["?namespace=%00", "namespace"],
+      ["?service=a%7Fb", "service"],
+      ["?tz=UTC%00", "tz"],
+      [`?status=${Array.from({ length: 500 }, () => "draft").join(",")}`, "status"],
+      [`?cursor=${cursorOf([-8.64e15, ROLLOUT_ID])}`, "cursor"],
+      [`?cursor=${cursorOf([8.64e15, ROLLOUT_ID])}`, "cursor"],
+      [`?cursor=${cursorOf([1700000000000, `${ROLLOUT_ID}\u0000`])}`, "cursor"],
+    ];
+    for (const [query, field] of cases) {
+      const { status, body } = await auditApi.history(query);
+      expect(status, `${query.slice(0, 80)}: ${JSON.stringify(body).slice(0, 200)}`).toBe(400);
+      expect(body.error.code).toBe("VALIDATION");
+      expect(Object.keys(body.error.fields), query.slice(0, 80)).toEqual([field]);
+    }
+  });
+
+  it("still takes the extremes that are valid", async () => {
+    expect(await history(`?cursor=${cursorOf([Date.parse("9999-12-31T23:59:59Z"), ROLLOUT_ID])}`)).toHaveLength(5);
+    expect(await history("?from=1970-01-01&to=9999-12-31&tz=Etc/GMT-14")).toHaveLength(4);
+  });
+});
+
 describe("retention", () => {
   it("archiving a rollout keeps every event of it, and its row cannot be deleted", async () => {
     const created = await api.create(rolloutInput({ name: "retained" }));

@@ -144,6 +144,72 @@ describe("audit log filters", () => {
   });
 });
 
+const cursorOf = (parts: unknown) => Buffer.from(JSON.stringify(parts), "utf8").toString("base64url");
+
+/** Input that once reached PostgreSQL and came back as a 500: NUL, bigint overflow, out-of-range dates. */
+const HOSTILE_COMMON: [string, string][] = [
+  ["?q=a%00b", "q"],
+  ["?q=abc%07def", "q"],
+  ["?q=abc%C2%85def", "q"], // NEL, a C1 control
+  ["?q=ab%ED%A0%80c", "q"], // a UTF-16 surrogate in (invalid) UTF-8
+  ["?q=ab%FFc", "q"], // not UTF-8 at all
+  ["?q=abc%", "q"], // a bare %
+  ["?actor=%00", "actor"],
+  ["?actor=alice%0Abob", "actor"],
+  ["?actor=%ED%B0%80", "actor"],
+  ["?namespace=se%00arch", "namespace"],
+  ["?service=search%1B", "service"],
+  ["?tz=Europe%2FBerlin%00", "tz"],
+  [`?tz=${"A".repeat(5000)}`, "tz"],
+  [`?actor=${"a".repeat(321)}`, "actor"],
+  ["?from=2026-01-01%00", "from"],
+  ["?from=0000-01-01", "from"],
+  ["?to=-271821-04-20", "to"],
+  [`?cursor=${"A".repeat(201)}`, "cursor"],
+  [`?cursor=${cursorOf([-8.64e15, "1"])}`, "cursor"],
+  [`?cursor=${cursorOf([8.64e15, "1"])}`, "cursor"],
+];
+
+describe("hostile input", () => {
+  it("answers 400 naming the field, never 500", async () => {
+    const cases: [string, string][] = [
+      ...HOSTILE_COMMON,
+      // past bigint's range: 2^63 - 1 is 9223372036854775807
+      [`?cursor=${cursorOf([1700000000000, "9999999999999999999"])}`, "cursor"],
+      [`?cursor=${cursorOf([1700000000000, "9223372036854775808"])}`, "cursor"],
+      ["?rollout=search%00", "rollout"],
+      ["?action=promote%00", "action"],
+      [`?action=${Array.from({ length: 500 }, () => "promote").join(",")}`, "action"],
+      [`?outcome=${Array.from({ length: 500 }, () => "success").join(",")}`, "outcome"],
+    ];
+    for (const [query, field] of cases) {
+      const { status, body } = await auditApi.list(query);
+      expect(status, `${query.slice(0, 80)}: ${JSON.stringify(body).slice(0, 200)}`).toBe(400);
+      expect(body.error.code).toBe("VALIDATION");
+      expect(Object.keys(body.error.fields), query.slice(0, 80)).toEqual([field]);
+    }
+  });
+
+  it("still takes the extremes that are valid", async () => {
+    expect(await count(`?cursor=${cursorOf([1700000000000, "9223372036854775807"])}&limit=1`)).toBe(0);
+    expect(await count(`?cursor=${cursorOf([Date.parse("9999-12-31T23:59:59Z"), "1"])}&limit=200`)).toBe(11);
+    expect(await count("?from=1970-01-01&to=9999-12-31&tz=Pacific/Kiritimati")).toBe(11);
+    expect(await count("?q=%E2%9C%93%F0%9F%9A%80caf%C3%A9")).toBe(0); // ✓🚀café: well-formed, just absent
+    expect(await count("?q=line%20one")).toBe(1);
+  });
+
+  it("refuses the same input on the export before streaming", async () => {
+    // the export ignores cursor and limit: it always runs from the newest event to the oldest
+    const filters = HOSTILE_COMMON.filter(([, field]) => field !== "cursor");
+    for (const [query, field] of [...filters, ["?format=csv%00", "format"]] as [string, string][]) {
+      const response = await auditApi.export(query);
+      expect(response.status, query.slice(0, 80)).toBe(400);
+      const body = (await response.json()) as { error: { code: string; fields: Record<string, string> } };
+      expect(Object.keys(body.error.fields), query.slice(0, 80)).toEqual([field]);
+    }
+  });
+});
+
 /** A minimal RFC 4180 reader, so the test does not trust the writer's own logic. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];

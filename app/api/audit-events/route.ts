@@ -1,4 +1,5 @@
 import { auditLogEntryJson } from "@/lib/http/audit-event-json";
+import { queryFromUrl } from "@/lib/domain/query-text";
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
 import { getAuditReader } from "@/lib/db/audit-reader";
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
 /** The audit log across all rollouts, newest first, one page per call (role: viewer). */
 export const GET = route(async (request: Request) => {
   await requestContext(request, { need: "viewer" });
-  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const query = queryFromUrl(request.url);
   const page = await listAuditEvents({ audit: getAuditReader() }, { query });
   return json({ events: page.entries.map(auditLogEntryJson), nextCursor: page.nextCursor });
 });

@@ -1,3 +1,4 @@
+import { queryFromUrl } from "@/lib/domain/query-text";
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
 import { rolloutJson } from "@/lib/http/rollout-json";
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
 /** Past and present rollouts with their latest event, filtered, one page per call (role: viewer). */
 export const GET = route(async (request: Request) => {
   await requestContext(request, { need: "viewer" });
-  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const query = queryFromUrl(request.url);
   const page = await listRolloutHistory({ audit: getAuditReader() }, { query });
   return json({
     rollouts: page.rows.map(({ rollout, lastEvent, eventCount }) => ({

@@ -1,3 +1,4 @@
+import { queryFromUrl } from "@/lib/domain/query-text";
 import { requestContext } from "@/lib/http/request-context";
 import { route } from "@/lib/http/respond";
 import { getAuditReader } from "@/lib/db/audit-reader";
@@ -8,7 +9,7 @@ export const dynamic = "force-dynamic";
 /** The filtered audit log as a CSV or JSON download, streamed (role: viewer). */
 export const GET = route(async (request: Request) => {
   await requestContext(request, { need: "viewer" });
-  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const query = queryFromUrl(request.url);
   const { body, contentType, filename } = exportAuditEvents({ audit: getAuditReader() }, { query, now: new Date() });
   return new Response(body, {
     headers: {
