@@ -37,7 +37,7 @@ describe("parseTrustedProxies", () => {
   it("takes IPv4 and IPv6 addresses and ranges", () => {
     const trusted = parseTrustedProxies(" 192.168.1.7 ,172.16.0.0/12,::1, 2001:db8::/32 ");
     expect(trusted.text).toBe("192.168.1.7,172.16.0.0/12,::1,2001:db8::/32");
-    for (const [peer, expected] of [["192.168.1.7", "1.2.3.4"], ["192.168.1.8", "192.168.1.8"], ["172.31.255.1", "1.2.3.4"], ["::1", "1.2.3.4"], ["2001:db8:1::1", "1.2.3.4"], ["2001:db9::1", "2001:db9::1"]]) {
+    for (const [peer, expected] of [["192.168.1.7", "1.2.3.4"], ["192.168.1.8", "192.168.1.8"], ["172.31.255.1", "1.2.3.4"], ["::1", "1.2.3.4"], ["2001:db8:1::1", "1.2.3.4"], ["2001:db9::1", "2001:db9::1"]] as [string, string][]) {
       expect(clientAddress({ headers: xff("1.2.3.4"), peer, trusted }), peer).toBe(expected);
     }
   });
