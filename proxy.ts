@@ -1,12 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { checkHost } from "@/lib/auth/allowed-host";
-import { auditRefusal } from "@/lib/auth/audit-refusal";
 import { authConfig, type AuthConfig } from "@/lib/auth/config";
 import { identify } from "@/lib/auth/identify";
 import { checkSameOrigin } from "@/lib/auth/same-origin";
 import { signInPath } from "@/lib/auth/session-response";
 import { clientAddress, peerAddress } from "@/lib/http/client-address";
 import { API_CSP, newNonce, pageCsp, withSecurityHeaders } from "@/lib/http/security-headers";
+import { recordRefusal } from "@/lib/server/record-refusal";
 
 /**
  * The gate in front of every page and API route (Next 16's proxy, formerly middleware; Node
@@ -69,14 +69,17 @@ async function gate(request: NextRequest, config: AuthConfig, pageCspHeader: str
   if (identity.status === "no-role") {
     if (!api) return redirect(request, signInPath(undefined, "no-role"));
     const message = `Aviary needs at least the viewer role; ${identity.reason}`;
-    await auditRefusal({
+    const { retryAfterSeconds } = await recordRefusal({
       actor: { id: identity.user.id, email: identity.user.email, role: null },
       method: request.method,
       path: pathname,
       message,
       requestId: /^[\w.-]{1,128}$/.test(request.headers.get("x-request-id") ?? "") ? request.headers.get("x-request-id")! : crypto.randomUUID(),
       clientAddress: clientAddress({ headers: request.headers, peer: peerAddress(request.headers), trusted: config.trustedProxies }),
-    }).catch((error: unknown) => console.error("could not write the audit event of a refused request", error));
+    });
+    if (retryAfterSeconds !== null) {
+      return problem(429, "RATE_LIMITED", `too many refused requests; try again in ${retryAfterSeconds} s (${message})`, { "retry-after": String(retryAfterSeconds) });
+    }
     return problem(403, "FORBIDDEN", message);
   }
   if (api) return problem(401, "UNAUTHENTICATED", `sign in first: ${identity.reason}`);
@@ -88,8 +91,8 @@ function redirect(request: NextRequest, location: string): Response {
   return NextResponse.redirect(new URL(location, request.url), { status: 307, headers: { "cache-control": "no-store" } });
 }
 
-function problem(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
+function problem(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store", ...headers } });
 }
 
 export const config = {

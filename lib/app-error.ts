@@ -12,6 +12,8 @@ export const STATUS_BY_CODE = {
   DRIFT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** Too many refused requests from one actor; the answer carries Retry-After. */
+  RATE_LIMITED: 429,
   INVALID_STATE: 422,
   TARGET_INVALID: 422,
   KUBE_ERROR: 502,
@@ -31,12 +33,14 @@ export type FieldErrors = Record<string, string>;
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly fields?: FieldErrors;
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: AppErrorCode, message: string, options: { fields?: FieldErrors; cause?: unknown } = {}) {
+  constructor(code: AppErrorCode, message: string, options: { fields?: FieldErrors; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.fields = options.fields;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): number {

@@ -20,6 +20,9 @@ const serverEnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** How often the audit chain's head is written to the log (when it moved). */
   AVIARY_AUDIT_HEAD_LOG_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Refused requests (403) per actor: one audit event per window and key, 429 past the limit. */
+  AVIARY_REFUSAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  AVIARY_REFUSAL_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "../app-error";
 import type { Actor } from "../auth/actor";
-import { auditRefusal } from "../auth/audit-refusal";
 import { authConfig } from "../auth/config";
 import { identify } from "../auth/identify";
 import { hasRole, type Role } from "../auth/roles";
 import { checkSameOrigin } from "../auth/same-origin";
+import { recordRefusal } from "../server/record-refusal";
 import { clientAddress as clientAddressOf, peerAddress } from "./client-address";
 
 /** What the audit log records about the caller of one request. */
@@ -21,7 +21,8 @@ export type ContextOptions = {
 /**
  * Every API route handler starts here. It identifies the caller (session cookie, auth proxy
  * headers, ...), refuses cross-site state changes and callers without the needed role, and
- * writes an audit event for each 403. Throws AppError UNAUTHENTICATED (401) or FORBIDDEN (403).
+ * records each 403 in the audit log (floods folded, 429 past the per-actor limit). Throws AppError
+ * UNAUTHENTICATED (401), FORBIDDEN (403) or RATE_LIMITED (429).
  */
 export async function requestContext(request: Request, { need, input }: ContextOptions): Promise<RequestContext> {
   const given = request.headers.get("x-request-id");
@@ -32,11 +33,9 @@ export async function requestContext(request: Request, { need, input }: ContextO
 
   const refuse = async (actor: { id: string; email: string | null; role: Role | null }, message: string): Promise<never> => {
     const { pathname } = new URL(request.url);
-    try {
-      await auditRefusal({ actor, method: request.method, path: pathname, input, message, requestId, clientAddress });
-    } catch (error) {
-      // The refusal stands either way; a database outage must not turn a 403 into a 500.
-      console.error("could not write the audit event of a refused request", error);
+    const { retryAfterSeconds } = await recordRefusal({ actor, method: request.method, path: pathname, input, message, requestId, clientAddress });
+    if (retryAfterSeconds !== null) {
+      throw new AppError("RATE_LIMITED", `too many refused requests from ${actor.id}; try again in ${retryAfterSeconds} s (${message})`, { retryAfterSeconds });
     }
     throw new AppError("FORBIDDEN", message);
   };

@@ -11,7 +11,8 @@ export function errorResponse(error: unknown): Response {
   const body: ErrorBody = {
     error: { code: appError.code, message: appError.message, ...(appError.fields ? { fields: appError.fields } : {}) },
   };
-  return json(body, { status: appError.status });
+  const retryAfter: Record<string, string> = appError.retryAfterSeconds === undefined ? {} : { "retry-after": String(appError.retryAfterSeconds) };
+  return json(body, { status: appError.status, headers: retryAfter });
 }
 
 /** Known failure shapes become typed errors; anything else is logged and answered generically. */

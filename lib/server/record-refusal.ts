@@ -1,0 +1,104 @@
+import { appendAuditEvent } from "../db/audit-events";
+import { getDb } from "../db/client";
+import { findRollout } from "../db/rollouts";
+import { admitRefusal, newFoldingState, takeClosedWindows, type FoldedRefusals, type FoldingPolicy, type FoldingState } from "../domain/refusal-folding";
+import { parseServerEnv } from "../env";
+
+/**
+ * Records a request refused for who made it (403): a viewer trying to roll back is exactly what
+ * an auditor wants to see, in the rollout's own trail when there is one. Floods are folded
+ * (lib/domain/refusal-folding.ts): the first refusal per window is written at once, the rest as
+ * one event with a count when the window closes, and an actor past the limit is told to wait.
+ * Folding is per process (each replica folds its own); a process that dies loses only the
+ * counts of its open windows, never the first event of each.
+ */
+export type Refusal = {
+  actor: { id: string; email: string | null; role: string | null };
+  method: string;
+  path: string;
+  /** The parsed request body, when the route has one: its `action` names what was attempted. */
+  input?: unknown;
+  message: string;
+  requestId: string;
+  clientAddress: string | null;
+};
+
+export type RefusalVerdict = { retryAfterSeconds: number | null };
+
+const ROLLOUT_PATH = /^\/api\/rollouts\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\/|$)/i;
+
+export function refusedAction({ method, path, input }: Pick<Refusal, "method" | "path" | "input">): string {
+  const requested = (input as { action?: unknown } | null | undefined)?.action;
+  if (/\/actions$/.test(path)) return typeof requested === "string" && /^[a-z_]{1,32}$/.test(requested) ? requested : "action";
+  if (path === "/api/rollouts" && method === "POST") return "create";
+  if (ROLLOUT_PATH.test(path) && method === "PATCH") return "update";
+  if (ROLLOUT_PATH.test(path) && method === "DELETE") return "archive";
+  return `${method.toLowerCase()} ${path.slice(0, 200)}`;
+}
+
+type Folder = { state: FoldingState<Refusal>; policy: FoldingPolicy; sweeper: NodeJS.Timeout | null };
+
+// One folder per process: Next.js may load this module in several bundles (proxy and routes).
+const FOLDER = Symbol.for("aviary.refusalFolder");
+
+function folder(): Folder {
+  const holder = globalThis as unknown as Record<symbol, Folder | undefined>;
+  let current = holder[FOLDER];
+  if (!current) {
+    const env = parseServerEnv();
+    current = { state: newFoldingState(), policy: { windowMs: env.AVIARY_REFUSAL_WINDOW_SECONDS * 1000, limitPerActor: env.AVIARY_REFUSAL_LIMIT }, sweeper: null };
+    holder[FOLDER] = current;
+  }
+  if (!current.sweeper) {
+    const folderNow = current;
+    folderNow.sweeper = setInterval(() => void flushRefusals({ now: Date.now() }), Math.min(5_000, folderNow.policy.windowMs));
+    folderNow.sweeper.unref();
+  }
+  return current;
+}
+
+export async function recordRefusal(refusal: Refusal, now = Date.now()): Promise<RefusalVerdict> {
+  const { state, policy } = folder();
+  const rollout = ROLLOUT_PATH.exec(refusal.path)?.[1]?.toLowerCase() ?? "";
+  const key = [refusal.actor.id, refusedAction(refusal), rollout].join("\u0000");
+  const admission = admitRefusal(state, { actorId: refusal.actor.id, key, sample: refusal, now }, policy);
+  if (admission.closed) await writeSafely(admission.closed.sample, admission.closed);
+  if (admission.record === "write") await writeSafely(refusal, null);
+  return { retryAfterSeconds: admission.retryAfterSeconds };
+}
+
+/** Records the folded refusals of closed windows (all open ones with `all`, e.g. in tests or at shutdown). */
+export async function flushRefusals({ now = Date.now(), all = false }: { now?: number; all?: boolean } = {}): Promise<void> {
+  const { state, policy } = folder();
+  for (const folded of takeClosedWindows(state, now, policy, { all })) await writeSafely(folded.sample, folded);
+}
+
+async function writeSafely(refusal: Refusal, folded: FoldedRefusals<Refusal> | null): Promise<void> {
+  try {
+    await writeRefusal(refusal, folded);
+  } catch (error) {
+    // The refusal stands either way; a database outage must not turn a 403 into a 500.
+    console.error("could not write the audit event of a refused request", error);
+  }
+}
+
+async function writeRefusal(refusal: Refusal, folded: FoldedRefusals<Refusal> | null): Promise<void> {
+  const candidate = ROLLOUT_PATH.exec(refusal.path)?.[1]?.toLowerCase() ?? null;
+  const db = getDb();
+  // The foreign key wants an existing rollout; a refusal on an unknown id is still recorded.
+  const rolloutId = candidate && (await findRollout(db, candidate)) ? candidate : null;
+  const message = folded
+    ? `${refusal.message} (the same request was refused ${folded.count} more time${folded.count === 1 ? "" : "s"} between ${new Date(folded.firstAt).toISOString()} and ${new Date(folded.lastAt).toISOString()})`
+    : refusal.message;
+  await appendAuditEvent(db, {
+    rolloutId,
+    actor: refusal.actor,
+    action: refusedAction(refusal),
+    outcome: "refused",
+    error: { code: "FORBIDDEN", message },
+    requestId: refusal.requestId,
+    clientAddress: refusal.clientAddress,
+    repeatCount: folded?.count ?? 1,
+    at: folded ? new Date(folded.lastAt) : undefined,
+  });
+}
