@@ -38,7 +38,7 @@ export function loadResources(crdDir: string): Resources {
 function readCrds(crdDir: string): ResourceType[] {
   if (!existsSync(crdDir)) {
     throw new Error(
-      `Istio CRDs not found in ${crdDir}: the sandbox validates objects against the real CRD schemas (shared/istio beside the repository); set AVIARY_ISTIO_CRD_DIR to their folder`,
+      `Istio CRDs not found in ${crdDir}: the sandbox validates objects against the real CRD schemas (sandbox/kube-api/crds by default); set AVIARY_ISTIO_CRD_DIR to their folder`,
     );
   }
   const files = readdirSync(crdDir).filter((f) => /\.ya?ml$/.test(f)).sort();

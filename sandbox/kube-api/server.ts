@@ -26,7 +26,7 @@ export type StartKubeApiOptions = {
   kubeconfigPath?: string;
   /** Accepted bearer tokens. The kubeconfig uses the first "all" token (one is generated if none). */
   tokens?: TokenMap;
-  /** Directory with the CRD YAML files; defaults to <repo>/../shared/istio. */
+  /** Directory with the CRD YAML files; defaults to AVIARY_ISTIO_CRD_DIR, else the Istio CRDs in ./crds. */
   crdDir?: string;
   /** Objects created at start unless they already exist (e.g. from dataFile). */
   seed?: unknown[];
@@ -48,8 +48,8 @@ export type KubeApi = {
   close(): Promise<void>;
 };
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const DEFAULT_CRD_DIR = path.resolve(repoRoot, "..", "shared", "istio");
+/** Istio's own CRDs, copied into the repository (see crds/README.md for source and licence). */
+export const DEFAULT_CRD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "crds");
 
 export async function startKubeApi(options: StartKubeApiOptions = {}): Promise<KubeApi> {
   const host = options.host ?? "127.0.0.1";
