@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError, type FieldErrors } from "../app-error";
 import { fieldErrorsFrom, summarize } from "./validation-errors";
 import { isCalendarDate, isTimeZone, wallTimeToInstant } from "./audit-zoned-time";
-import { textProblem } from "./query-text";
+import { textProblem } from "./safe-text";
 
 /**
  * What the audit log and the history filters share: the actor, the date range (typed on the
@@ -169,8 +169,8 @@ export function parseFilterQuery<S extends z.ZodType, Cursor>(
   // NUL, control characters and lone surrogates, in any field: each is reported as that field's error.
   const fields: FieldErrors = {};
   for (const [key, value] of Object.entries(given)) {
-    const problem = textProblem(key, value);
-    if (problem) fields[key] = problem;
+    const problem = textProblem(value);
+    if (problem) fields[key] = `${key} ${problem}`;
   }
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(given).filter(([key]) => !(key in fields))));
   if (!parsed.success) for (const [key, message] of Object.entries(zodFields(parsed.error))) fields[key] ??= message;

@@ -2,22 +2,11 @@ import { AppError, type FieldErrors } from "../app-error";
 import { summarize } from "./validation-errors";
 
 /**
- * Query strings are hostile input. PostgreSQL refuses NUL in text outright (a 500 if it gets that
- * far), control characters have no business in a name or a search term, and a lone UTF-16
- * surrogate is not text at all: it has no UTF-8 form, so it would be stored or compared as
- * something else. These helpers refuse such values, by field, before any filter is built.
+ * Query strings are hostile input. URLSearchParams turns an escape that is not UTF-8 (such as
+ * `%ED%A0%80`, a UTF-16 surrogate in UTF-8 form) into U+FFFD without a word, so a filter would
+ * search for something other than what was sent. This reader refuses it by field instead; the
+ * decoded text is then checked like any other (lib/domain/safe-text.ts).
  */
-
-// C0 controls, DEL and the C1 controls (U+0080-U+009F).
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Why `value` is not acceptable as the text of field `name`, or null when it is. */
-export function textProblem(name: string, value: string): string | null {
-  if (CONTROL_CHARS.test(value)) return `${name} must not contain control characters (such as NUL or line breaks)`;
-  if (LONE_SURROGATE.test(value)) return `${name} must be valid Unicode text (it holds a lone UTF-16 surrogate)`;
-  return null;
-}
 
 function strictDecode(component: string): string | null {
   try {
