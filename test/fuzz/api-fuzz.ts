@@ -1,0 +1,160 @@
+import fc from "fast-check";
+import pg from "pg";
+import * as auditExport from "@/app/api/audit-events/export/route";
+import * as auditEvents from "@/app/api/audit-events/route";
+import * as history from "@/app/api/history/route";
+import * as actions from "@/app/api/rollouts/[id]/actions/route";
+import * as events from "@/app/api/rollouts/[id]/events/route";
+import * as metrics from "@/app/api/rollouts/[id]/metrics/route";
+import * as item from "@/app/api/rollouts/[id]/route";
+import * as traffic from "@/app/api/rollouts/[id]/traffic/route";
+import * as collection from "@/app/api/rollouts/route";
+import * as inspect from "@/app/api/virtual-services/inspect/route";
+import { rolloutInput } from "../fixtures";
+
+/**
+ * Property-based fuzzing of every API route that takes input (body, query string or path),
+ * through the real route handlers on a real database: hostile unicode (lone surrogates, NUL,
+ * controls, overlong and broken percent-escapes), numbers past every range, prototype keys,
+ * mutated valid bodies. The properties: no answer of 500 or more; a refused request (4xx)
+ * leaves rollouts and operations untouched and writes at most its own audit event. The caller
+ * checks the audit chain afterwards. Shared by the seeded sample in `npm test` and `npm run fuzz`.
+ */
+export type FuzzTarget = { rolloutId: string; draftId: string };
+
+type Call = { route: string; run: () => Promise<Response>; describe: string };
+
+const EDGE_STRINGS = [
+  "", " ", "\u0000", "a\u0000b", "\ud800", "\udfff", "x\ud800y", "\ud83d\udc26", "\u202e", "\u001b[2J", "\u0085", "\ufeff", "\uffff",
+  "9999999999999999999", "-1", "0", "1e309", "NaN", "Infinity", "-0", "0x10", "1.5", "2026-13-45", "2026-06-01T25:00:00Z", "99999-01-01",
+  "__proto__", "constructor", "prototype", "toString", "a".repeat(5_000), "%", "%zz", "%00", "%ED%A0%80", "%C0%80", "%FF", "../../etc/passwd",
+  "'; DROP TABLE rollouts; --", '"}or vector(1)#', "${jndi:x}", "null", "true", "[]", "{}",
+];
+
+const edgeString = fc.oneof(fc.constantFrom(...EDGE_STRINGS), fc.string({ unit: "binary", maxLength: 40 }), fc.string({ maxLength: 12 }));
+const edgeNumber = fc.oneof(
+  fc.constantFrom(0, -1, 1, 2 ** 31, 2 ** 53 + 1, -(2 ** 63), 1e308, Number.MIN_VALUE, 0.5, 100, 101),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
+const jsonish: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: "small" }, edgeString, edgeNumber, fc.boolean(), fc.constant(null), fc.array(tie("value"), { maxLength: 4 }), fc.dictionary(edgeString, tie("value"), { maxKeys: 4 })),
+})).value;
+
+/** A valid definition with one field replaced, removed or added: reaches deep validation. */
+const mutatedDefinition = fc.tuple(fc.constantFrom(...Object.keys(rolloutInput())), fc.constantFrom("replace", "remove", "add"), jsonish, edgeString).map(([field, how, value, extra]) => {
+  const body: Record<string, unknown> = { ...rolloutInput(), name: `fuzz-${Math.random().toString(36).slice(2, 8)}` };
+  if (how === "replace") body[field] = value;
+  if (how === "remove") delete body[field];
+  if (how === "add") body[extra] = value;
+  return body;
+});
+
+const actionBody = fc.oneof(
+  fc.record({ action: fc.oneof(fc.constantFrom("start", "promote", "promote_full", "pause", "resume", "rollback", "adopt"), edgeString), reason: fc.option(edgeString, { nil: undefined }), expectedRevision: fc.option(edgeNumber, { nil: undefined }) }, { requiredKeys: ["action"] }),
+  jsonish,
+);
+
+/** Raw bodies: JSON of anything, broken JSON, other content types. */
+const rawBody = (structured: fc.Arbitrary<unknown>) =>
+  fc.oneof(
+    { weight: 4, arbitrary: structured.map((value) => ({ text: JSON.stringify(value) ?? "null", type: "application/json" })) },
+    { weight: 1, arbitrary: edgeString.map((text) => ({ text, type: "application/json" })) },
+    { weight: 1, arbitrary: fc.tuple(edgeString, fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "", "application/json; charset=latin1")).map(([text, type]) => ({ text, type })) },
+  );
+
+const QUERY_NAMES = ["action", "outcome", "actor", "rollout", "namespace", "service", "from", "to", "tz", "q", "cursor", "limit", "format", "window", "status", "includeArchived", "sort"];
+
+/** Query strings: values percent-encoded as a browser would, or raw escapes as an attacker would. */
+const queryString = fc
+  .array(fc.tuple(fc.constantFrom(...QUERY_NAMES), edgeString, fc.boolean()), { maxLength: 4 })
+  .map((pairs) => pairs.map(([name, value, raw]) => `${name}=${raw && /^[\x21-\x7e]*$/.test(value) ? value.replaceAll("#", "%23").replaceAll("&", "%26") : new URLSearchParams({ v: value }).toString().slice(2)}`).join("&"))
+  .map((query) => (query ? `?${query}` : ""));
+
+const cursorLike = fc.oneof(
+  fc.tuple(edgeNumber, fc.oneof(edgeString, edgeNumber)).map((pair) => Buffer.from(JSON.stringify(pair)).toString("base64url")),
+  edgeString.map((text) => Buffer.from(text).toString("base64url")),
+);
+
+const pathId = (target: FuzzTarget) =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(target.rolloutId, target.draftId, "00000000-0000-0000-0000-000000000000", target.rolloutId.toUpperCase()) },
+    { weight: 1, arbitrary: edgeString },
+  );
+
+function request(method: string, path: string, { query = "", body }: { query?: string; body?: { text: string; type: string } } = {}) {
+  const headers = new Headers();
+  if (body?.type) headers.set("content-type", body.type);
+  // The handler gets the path parameter as given; the URL only needs to be one (lone surrogates as U+FFFD).
+  const urlPath = path.split("/").map((part) => encodeURIComponent(Buffer.from(part).toString())).join("/");
+  return new Request(`http://aviary.test${urlPath}${query}`, { method, headers, body: body?.text });
+}
+
+const params = (id: string) => ({ params: Promise.resolve({ id }) });
+
+/** One arbitrary API call, over every route with input. */
+export function apiCall(target: FuzzTarget): fc.Arbitrary<Call> {
+  const id = pathId(target);
+  const call = (route: string, describe: string, run: () => Promise<Response>): Call => ({ route, describe, run });
+  return fc.oneof(
+    rawBody(fc.oneof(mutatedDefinition, jsonish)).map((body) => call("POST /api/rollouts", body.text.slice(0, 300), () => collection.POST(request("POST", "/api/rollouts", { body })))),
+    queryString.map((query) => call("GET /api/rollouts", query, () => collection.GET(request("GET", "/api/rollouts", { query })))),
+    fc.tuple(id, rawBody(fc.oneof(mutatedDefinition, jsonish))).map(([rid, body]) => call("PATCH /api/rollouts/{id}", `${rid} ${body.text.slice(0, 300)}`, () => item.PATCH(request("PATCH", `/api/rollouts/${rid}`, { body }), params(rid)))),
+    id.map((rid) => call("GET /api/rollouts/{id}", rid, () => item.GET(request("GET", `/api/rollouts/${rid}`), params(rid)))),
+    id.filter((rid) => rid !== target.rolloutId).map((rid) => call("DELETE /api/rollouts/{id}", rid, () => item.DELETE(request("DELETE", `/api/rollouts/${rid}`), params(rid)))),
+    fc.tuple(id, rawBody(actionBody)).map(([rid, body]) => call("POST /api/rollouts/{id}/actions", `${rid} ${body.text.slice(0, 300)}`, () => actions.POST(request("POST", `/api/rollouts/${rid}/actions`, { body }), params(rid)))),
+    fc.tuple(id, queryString).map(([rid, query]) => call("GET /api/rollouts/{id}/events", `${rid} ${query}`, () => events.GET(request("GET", `/api/rollouts/${rid}/events`, { query }), params(rid)))),
+    fc.tuple(id, queryString).map(([rid, query]) => call("GET /api/rollouts/{id}/traffic", `${rid} ${query}`, () => traffic.GET(request("GET", `/api/rollouts/${rid}/traffic`, { query }), params(rid)))),
+    fc.tuple(id, queryString).map(([rid, query]) => call("GET /api/rollouts/{id}/metrics", `${rid} ${query}`, () => metrics.GET(request("GET", `/api/rollouts/${rid}/metrics`, { query }), params(rid)))),
+    rawBody(fc.oneof(fc.record({ cluster: edgeString, namespace: edgeString, virtualService: edgeString, route: edgeString, stable: jsonish, canary: jsonish }), jsonish)).map((body) =>
+      call("POST /api/virtual-services/inspect", body.text.slice(0, 300), () => inspect.POST(request("POST", "/api/virtual-services/inspect", { body }))),
+    ),
+    fc.oneof(queryString, cursorLike.map((cursor) => `?cursor=${cursor}`)).map((query) => call("GET /api/audit-events", query, () => auditEvents.GET(request("GET", "/api/audit-events", { query })))),
+    queryString.map((query) => call("GET /api/audit-events/export", query, () => auditExport.GET(request("GET", "/api/audit-events/export", { query })))),
+    fc.oneof(queryString, cursorLike.map((cursor) => `?cursor=${cursor}`)).map((query) => call("GET /api/history", query, () => history.GET(request("GET", "/api/history", { query })))),
+  );
+}
+
+/** What refused input must not change: every rollout and operation row, and the audit log's size. */
+async function snapshot(client: pg.Client) {
+  const { rows } = await client.query<{ rollouts: string; operations: string; events: string }>(`
+    SELECT (SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r.id), '')) FROM rollouts r) AS rollouts,
+           (SELECT md5(coalesce(string_agg(o::text, '|' ORDER BY o.id), '')) FROM rollout_operations o) AS operations,
+           (SELECT count(*)::text FROM audit_events) AS events`);
+  return rows[0]!;
+}
+
+export type FuzzReport = { runs: number; byRoute: Record<string, Record<string, number>>; failures: string[] };
+
+/** Runs `numRuns` calls with a fixed seed; every property violation is collected, not thrown one by one. */
+export async function fuzzApi({ databaseUrl, target, numRuns, seed }: { databaseUrl: string; target: FuzzTarget; numRuns: number; seed: number }): Promise<FuzzReport> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const report: FuzzReport = { runs: 0, byRoute: {}, failures: [] };
+  try {
+    await fc.assert(
+      fc.asyncProperty(apiCall(target), async (call) => {
+        const before = await snapshot(client);
+        const response = await call.run();
+        await response.arrayBuffer(); // streams (exports) run to the end
+        const after = await snapshot(client);
+        report.runs += 1;
+        const counts = (report.byRoute[call.route] ??= {});
+        counts[response.status] = (counts[response.status] ?? 0) + 1;
+        const fail = (why: string) => report.failures.push(`${call.route} -> ${response.status}: ${why}; input: ${JSON.stringify(call.describe)}`);
+        if (response.status >= 500) fail("an answer of 500 or more");
+        if (response.status >= 400 && response.status < 500) {
+          if (after.rollouts !== before.rollouts) fail("refused input changed a rollout");
+          if (after.operations !== before.operations) fail("refused input changed an operation");
+          const written = Number(after.events) - Number(before.events);
+          if (written > 1) fail(`refused input wrote ${written} audit events`);
+        }
+        return true;
+      }),
+      { numRuns, seed, endOnFailure: false },
+    );
+  } finally {
+    await client.end();
+  }
+  return report;
+}
