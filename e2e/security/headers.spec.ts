@@ -60,10 +60,18 @@ test("pages and API answers refuse framing and sniffing", async ({ request }) =>
 });
 
 test("a page on another site cannot frame Aviary", async ({ page, baseURL }) => {
-  const violations = await watchCsp(page);
   await page.route("http://framer.test/", (route) => route.fulfill({ contentType: "text/html", body: `<iframe src="${baseURL}/signin"></iframe>` }));
   await page.goto("http://framer.test/");
-  await expect.poll(() => violations.join("\n")).toMatch(/frame-ancestors|Refused to (display|frame)/);
+  // Chrome replaces a refused frame (frame-ancestors 'none', X-Frame-Options: DENY) with its error page.
+  await expect.poll(() => page.frames().map((frame) => frame.url())).toContain("chrome-error://chromewebdata/");
+  await expect(page.frameLocator("iframe").getByRole("button", { name: "Sign in" })).toHaveCount(0);
+});
+
+test("the violation watcher itself sees a refused load (so an empty list above means something)", async ({ page }) => {
+  const violations = await watchCsp(page);
+  await page.goto("/signin");
+  await page.evaluate(() => document.body.append(Object.assign(document.createElement("img"), { src: "http://elsewhere.test/pixel.png" })));
+  await expect.poll(() => violations.join("\n")).toMatch(/img-src|elsewhere\.test/);
 });
 
 test("demo mode answers only to its own host names (DNS rebinding)", async ({ baseURL }) => {
