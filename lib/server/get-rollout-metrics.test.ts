@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase } from "../../test/database";
-import { checkoutRollout, insertEvents, testDeps } from "../../test/metrics-fixtures";
+import { appendEvents } from "../../test/chained-events";
+import { checkoutRollout, testDeps } from "../../test/metrics-fixtures";
 import { startPrometheusForFile } from "../../test/prometheus";
 import { createPrometheusClient } from "../prometheus/client";
 import { checkoutHistory, sig3 } from "../prometheus/test-support";
@@ -27,7 +28,7 @@ beforeAll(async () => {
   await useFreshDatabase();
   const rollout = await checkoutRollout({ deps: deps(), createdAt: at(7200) });
   rolloutId = rollout.id;
-  await insertEvents(rolloutId, [
+  await appendEvents(rolloutId, [
     { at: at(3000), action: "start", canaryWeight: 5 },
     { at: at(1800), action: "promote", canaryWeight: 25, actorEmail: "captain@example.com" },
     { at: at(1500), action: "promote", outcome: "refused", reason: "too early" },

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase } from "../../test/database";
-import { checkoutRollout, insertEvents, testDeps } from "../../test/metrics-fixtures";
+import { appendEvents } from "../../test/chained-events";
+import { checkoutRollout, testDeps } from "../../test/metrics-fixtures";
 import { startPrometheusForFile } from "../../test/prometheus";
 import { latestValue } from "../domain/burn-summary";
 import type { MetricsWindow } from "../domain/metrics-window";
@@ -83,7 +84,7 @@ describe("the latest request rate", () => {
 
   it("lists an action taken after the grid's last point, up to now", async () => {
     const rollout = await checkoutRollout({ deps: testDeps({ prometheus: client(), now: nowAt(0) }), createdAt: new Date((LAST_SCRAPE - 3600) * 1000) });
-    await insertEvents(rollout.id, [{ at: nowAt(10), action: "start", canaryWeight: 5 }]);
+    await appendEvents(rollout.id, [{ at: nowAt(10), action: "start", canaryWeight: 5 }]);
     const metrics = await getRolloutMetrics(testDeps({ prometheus: client(), now: nowAt(12) }), { id: rollout.id, window: "6h" });
     expect(metrics.range.end).toBeLessThan(nowAt(10).getTime());
     expect(metrics.markers.map((m) => [m.t, m.action])).toEqual([[nowAt(10).getTime(), "start"]]);
