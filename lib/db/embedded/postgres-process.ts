@@ -63,7 +63,7 @@ export async function startPostgres({ binaries, dataDir, port, runAs, onLog }: {
     child.stderr.on("data", (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;
-      for (const line of text.split("\n")) if (/\b(ERROR|FATAL|PANIC):/.test(line)) onLog(line.trim());
+      for (const line of text.split("\n")) if (/\b(FATAL|PANIC):/.test(line)) onLog(line.trim());
       if (output.includes("database system is ready to accept connections")) resolve();
     });
     child.on("error", (error: NodeJS.ErrnoException) => reject(new Error(`could not run ${binaries.postgres} (${error.code ?? error.message})`)));
