@@ -3,8 +3,7 @@ import { getDb } from "@/lib/db/client";
 
 /**
  * Test-only: audit events at chosen (past) times, written through the real append path, as the
- * database refuses any event not linked to the chain's head. Same shape as metrics-fixtures'
- * insertEvents, which still inserts rows directly.
+ * database refuses any event not linked to the chain's head.
  */
 
 type EventSpec = { at: Date; action: string; outcome?: "success" | "refused" | "failed"; canaryWeight?: number; reason?: string; actorEmail?: string };

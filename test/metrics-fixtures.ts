@@ -33,23 +33,3 @@ export async function checkoutRollout({ deps, createdAt, overrides = {} }: { dep
   return { ...rollout, createdAt };
 }
 
-type EventSpec = { at: Date; action: string; outcome?: "success" | "refused" | "failed"; canaryWeight?: number; reason?: string; actorEmail?: string };
-
-export async function insertEvents(rolloutId: string, events: readonly EventSpec[]) {
-  for (const [i, e] of events.entries()) {
-    await getDb().auditEvent.create({
-      data: {
-        at: e.at,
-        rolloutId,
-        actorId: "sre",
-        actorEmail: e.actorEmail ?? "sre@example.com",
-        actorRole: "operator",
-        action: e.action,
-        reason: e.reason ?? null,
-        outcome: e.outcome ?? "success",
-        after: e.canaryWeight === undefined ? undefined : { status: "progressing", currentStep: 0, canaryWeight: e.canaryWeight, stableWeight: 100 - e.canaryWeight },
-        hash: `test-${rolloutId}-${i}-${e.at.getTime()}`,
-      },
-    });
-  }
-}

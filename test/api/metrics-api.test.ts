@@ -12,7 +12,8 @@ import { backfillOpenMetrics, startPrometheus, type RunningPrometheus } from "@/
 import { useFreshDatabase } from "../database";
 import { freePort } from "../free-port";
 import { assertLocalUrl } from "../local-only";
-import { checkoutRollout, insertEvents, testDeps } from "../metrics-fixtures";
+import { appendEvents } from "../chained-events";
+import { checkoutRollout, testDeps } from "../metrics-fixtures";
 
 /*
  * The SLI endpoints through their real route handlers (and getDeps), against a real Prometheus
@@ -53,7 +54,7 @@ beforeAll(async () => {
   const deps = testDeps({ prometheus: createPrometheusClient({ baseUrl: realUrl() }), now: new Date() });
   const rollout = await checkoutRollout({ deps, createdAt: new Date((END - 7200) * 1000) });
   rolloutId = rollout.id;
-  await insertEvents(rolloutId, [{ at: new Date((END - 600) * 1000), action: "start", canaryWeight: 5 }]);
+  await appendEvents(rolloutId, [{ at: new Date((END - 600) * 1000), action: "start", canaryWeight: 5 }]);
 });
 
 afterAll(async () => {
