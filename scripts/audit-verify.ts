@@ -6,6 +6,7 @@ import { parseServerEnv } from "../lib/env";
 import { parseKnownHead, type KnownHead } from "../lib/domain/audit-chain";
 import { verifyAuditChain } from "../lib/server/verify-audit-chain";
 import { freePort } from "../test/free-port";
+import { AUDIT_KEY_FILE_NAME } from "./lib/audit-key";
 import { redact } from "./lib/database";
 
 /**
@@ -40,8 +41,12 @@ async function resolveTarget(): Promise<Target> {
   const env = parseServerEnv();
   const given = dataDirArgument(process.argv.slice(2));
   if (env.DATABASE_URL && !given) return { url: env.DATABASE_URL, label: `DATABASE_URL (${redact(env.DATABASE_URL)})`, stop: async () => {} };
+  const intended = path.resolve(given ?? path.join(env.AVIARY_DATA_DIR, "demo", "postgres"));
+  // The embedded default keeps the chain's key beside the database folder (scripts/lib/audit-key.ts).
+  const keyFile = path.join(path.dirname(intended), AUDIT_KEY_FILE_NAME);
+  if (!process.env.AVIARY_AUDIT_KEY && !process.env.AVIARY_AUDIT_KEY_FILE && existsSync(keyFile)) process.env.AVIARY_AUDIT_KEY_FILE = keyFile;
   // As root the data may live under /var/lib/aviary (lib/db/embedded/placement.ts).
-  const dataDir = embeddedDataDir(given ?? path.join(env.AVIARY_DATA_DIR, "demo", "postgres"));
+  const dataDir = embeddedDataDir(intended);
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     throw new Error(`no database to check: DATABASE_URL is not set and ${dataDir} holds no PostgreSQL data (run the demo first, or set DATABASE_URL)`);
   }
