@@ -76,10 +76,11 @@ export async function startEmbeddedPostgres({
   );
   const place = await placeEmbeddedPostgres(dataDir);
   if (place.note) log(place.note);
-  const cleanup = async () => {
-    for (const target of [place.dataDir, place.credentialsFile, ...place.removeOnCleanup]) await rm(target, { recursive: true, force: true });
+  const remove = async (targets: string[]) => {
+    for (const target of targets) await rm(target, { recursive: true, force: true });
   };
-  if (!persistent) await cleanup();
+  const cleanup = () => remove([place.dataDir, place.credentialsFile, ...place.removeOnCleanup]);
+  if (!persistent) await remove([place.dataDir, place.credentialsFile]);
   const fresh = !existsSync(`${place.dataDir}/PG_VERSION`);
   let credentials = fresh ? null : readCredentialsFile(place.credentialsFile);
   if (fresh) {
