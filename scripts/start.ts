@@ -3,6 +3,7 @@ import path from "node:path";
 import { auditKeyEnv } from "./lib/audit-key";
 import { prepareDatabase } from "./lib/database";
 import { log } from "./lib/log";
+import { appCommand } from "./lib/app-command";
 import { handleSignals, onShutdown, runChild } from "./lib/processes";
 import { parseAuthConfig } from "../lib/auth/config";
 import { parseServerEnv } from "../lib/env";
@@ -23,9 +24,9 @@ async function main() {
   const auditKey = await auditKeyEnv({ dataDir: path.resolve(env.AVIARY_DATA_DIR), externalDatabase: mode === "start" && Boolean(env.DATABASE_URL) });
   const database = await prepareDatabase();
   onShutdown(database.stop);
-  const next = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+  const app = appCommand({ repoRoot: process.cwd(), mode, port: env.PORT });
   log("app", `starting Next.js (${mode}) on http://127.0.0.1:${env.PORT}`);
-  runChild(process.execPath, [next, mode, "--port", String(env.PORT), "--hostname", "127.0.0.1"], {
+  runChild(app.command, app.args, {
     env: { DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1", ...signIn, ...auditKey },
   });
 }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { assertPortFree } from "../../lib/db/embedded-postgres";
 import { auditKeyEnv } from "./audit-key";
 import { log } from "./log";
+import { appCommand } from "./app-command";
 import { onShutdown, runChild, shutdown } from "./processes";
 import { findPrometheusBinary, startPrometheus } from "./prometheus-server";
 import { seedDemo } from "../seed";
@@ -23,7 +24,7 @@ export type StackOptions = {
   fresh: boolean;
   /** Create the demo rollouts that are missing and warm up the new ones. */
   seed: boolean;
-  /** Start the app (`next start`) on this port; omit for the other parts only. */
+  /** Start the app (production build, scripts/next-server.ts) on this port; omit for the other parts only. */
   appPort?: number;
   /**
    * true (scripts): Ctrl-C, SIGTERM and a part that dies stop everything and exit, through
@@ -103,11 +104,7 @@ export async function startStack({ dataDir, fresh, seed, appPort, ownsProcess = 
     await waitForFirstScrape({ url: prometheus.url, job: MESH_JOB });
     log("stack", `Prometheus up at ${prometheus.url}, scraping the mesh every 2 s`);
 
-    const appEnv = {
-      ...(db && { DATABASE_URL: db.url, ...(await auditKeyEnv({ dataDir: dir, externalDatabase: false })) }),
-      AVIARY_CLUSTERS: JSON.stringify({ default: { kubeconfig: kube.kubeconfigPath } }),
-      AVIARY_PROMETHEUS_URL: prometheus.url,
-    };
+    const appEnv = await stackAppEnv({ dir, databaseUrl: db?.url ?? null, kubeconfigPath: kube.kubeconfigPath, prometheusUrl: prometheus.url });
     if (seed) {
       // getDeps() builds its adapters from process.env.
       Object.assign(process.env, appEnv);
@@ -116,10 +113,10 @@ export async function startStack({ dataDir, fresh, seed, appPort, ownsProcess = 
     const appUrl = appPort === undefined ? null : `http://127.0.0.1:${appPort}`;
     const description: StackFile = { appUrl, databaseUrl: db?.url ?? null, kube, mesh, prometheus: { url: prometheus.url, pid: prometheus.pid } };
     await writeStackFile(dir, description);
-    if (appUrl) {
-      const next = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
+    if (appUrl && appPort !== undefined) {
+      const app = appCommand({ repoRoot, mode: "start", port: appPort });
       log("app", `starting Next.js on ${appUrl}`);
-      runChild(process.execPath, [next, "start", "--port", String(appPort), "--hostname", "127.0.0.1"], {
+      runChild(app.command, app.args, {
         env: { ...appEnv, ...(await localSignInEnv(dir)), PORT: String(appPort), NEXT_TELEMETRY_DISABLED: "1" },
         name: "app",
       });
@@ -130,6 +127,15 @@ export async function startStack({ dataDir, fresh, seed, appPort, ownsProcess = 
     await life.stop();
     throw error;
   }
+}
+
+/** The app's environment on this stack: also what a second app process (another replica) needs. */
+export async function stackAppEnv({ dir, databaseUrl, kubeconfigPath, prometheusUrl }: { dir: string; databaseUrl: string | null; kubeconfigPath: string; prometheusUrl: string }) {
+  return {
+    ...(databaseUrl && { DATABASE_URL: databaseUrl, ...(await auditKeyEnv({ dataDir: dir, externalDatabase: false })) }),
+    AVIARY_CLUSTERS: JSON.stringify({ default: { kubeconfig: kubeconfigPath } }),
+    AVIARY_PROMETHEUS_URL: prometheusUrl,
+  };
 }
 
 /** One block with every address, printed once everything is up. */
