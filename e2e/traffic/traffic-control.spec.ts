@@ -167,3 +167,16 @@ async function seedTargetAsAdmin(steps: number[]) {
     await admin.dispose();
   }
 }
+
+// Whatever the clicks above did, in whatever order, the audit log is still one unbroken chain.
+test.afterAll(async ({ baseURL }) => {
+  const admin = await playwrightRequest.newContext({ baseURL });
+  try {
+    await signInAsDemoUser(admin, { role: "admin" });
+    const integrity = await admin.get("/api/audit-events/integrity");
+    expect(integrity.status()).toBe(200);
+    expect(await integrity.json()).toMatchObject({ ok: true });
+  } finally {
+    await admin.dispose();
+  }
+});
