@@ -33,7 +33,7 @@ const COLUMNS = sql`e.id, e.at, e.rollout_id AS "rolloutId", e.actor_id AS "acto
   e.error_message AS "errorMessage", e.before, e.after,
   e.resource_version_before AS "resourceVersionBefore", e.resource_version_after AS "resourceVersionAfter",
   e.duration_ms AS "durationMs", e.request_id AS "requestId", e.client_address AS "clientAddress",
-  e.prev_hash AS "prevHash", e.hash,
+  e.repeat_count AS "repeatCount", e.prev_hash AS "prevHash", e.hash,
   r.name AS "rolloutName", r.namespace AS "rolloutNamespace", r.virtual_service AS "rolloutService",
   r.cluster AS "rolloutCluster"`;
 

@@ -46,6 +46,7 @@ describe("auditCsvRow", () => {
     durationMs: 87,
     requestId: "req-1",
     clientAddress: "10.0.0.1",
+    repeatCount: 3,
     prevHash: "a".repeat(64),
     hash: "b".repeat(64),
     rollout: { name: "checkout-v7", namespace: "shop", virtualService: "checkout", cluster: "default" },
@@ -58,6 +59,7 @@ describe("auditCsvRow", () => {
     const cell = (name: string) => cells[header.indexOf(name)];
     expect(cell("at_utc")).toBe("2026-04-15T10:30:00.123Z");
     expect(cell("reason")).toBe('"errors, again"');
+    expect(cell("repeat_count")).toBe("3");
     expect(cell("canary_weight_before_pct")).toBe("25");
     expect(cell("stable_weight_before_pct")).toBe("75");
     expect(cell("stable_weight_after_pct")).toBe("100");

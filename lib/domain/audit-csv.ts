@@ -57,6 +57,7 @@ const COLUMNS: readonly [string, (entry: AuditLogEntry) => Cell][] = [
   ["resource_version_after", (e) => e.resourceVersionAfter],
   ["prev_hash", (e) => e.prevHash],
   ["hash", (e) => e.hash],
+  ["repeat_count", (e) => e.repeatCount],
 ];
 
 export const AUDIT_CSV_HEADER = csvRow(COLUMNS.map(([name]) => name));

@@ -21,6 +21,8 @@ export type AuditLogEntry = {
   durationMs: number | null;
   requestId: string | null;
   clientAddress: string | null;
+  /** How many identical refused requests this event stands for (a folded flood); 1 otherwise. */
+  repeatCount: number;
   prevHash: string | null;
   hash: string;
   rollout: { name: string; namespace: string; virtualService: string; cluster: string } | null;

@@ -54,6 +54,8 @@ export function auditEventJson(event: StoredEvent): AuditEventJson {
 export type AuditLogEntryJson = AuditEventJson & {
   rollout: { name: string; namespace: string; virtualService: string; cluster: string } | null;
   clientAddress: string | null;
+  /** How many identical refused requests this event stands for (a folded flood); 1 otherwise. */
+  repeatCount: number;
   prevHash: string | null;
   hash: string;
 };
@@ -63,6 +65,7 @@ export function auditLogEntryJson(entry: AuditLogEntry): AuditLogEntryJson {
     ...auditEventJson(entry),
     rollout: entry.rollout,
     clientAddress: entry.clientAddress,
+    repeatCount: entry.repeatCount,
     prevHash: entry.prevHash,
     hash: entry.hash,
   };

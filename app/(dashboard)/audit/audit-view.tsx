@@ -109,6 +109,11 @@ function AuditRow({ entry }: { entry: AuditLogEntry }) {
       <td>
         <span className="audit-action">{actionLabel(entry.action)}</span>
         <OutcomeBadge outcome={entry.outcome} />
+        {entry.repeatCount > 1 ? (
+          <span className="audit-sub" title="identical refused requests folded into this one event">
+            {entry.repeatCount.toLocaleString("en-US")} requests
+          </span>
+        ) : null}
       </td>
       <td>
         {entry.actorEmail ?? entry.actorId}
