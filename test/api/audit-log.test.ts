@@ -268,7 +268,7 @@ describe("export", () => {
     const text = await (await auditApi.export("?service=checkout")).text();
     const rows = parseCsv(text).slice(1);
     expect(rows).toHaveLength(3);
-    expect(rows.every((row) => row.length === 28)).toBe(true);
+    expect(rows.every((row) => row.length === 29)).toBe(true); // 28 columns, then repeat_count (folded refusals) at the end
     const reasons = rows.map((row) => row[12]);
     expect(reasons).toContain("line one\nline two, with comma");
     expect(reasons).toContain("'-5% error budget burn @ checkout");
