@@ -37,8 +37,10 @@ export async function IntegrityResult() {
           <p className="muted">The log is empty: the first action on a rollout will start the chain.</p>
         )}
         <p className="hint">
-          The chain cannot show events cut off its end. Write the latest event&apos;s number and hash down outside Aviary (a ticket, the
-          change log) now and then: a later check that ends before that event, or shows another hash for it, means the log was cut.
+          The chain cannot show events cut off its end, or a chain rewritten end to end by someone holding the database and the key.
+          Every Aviary server logs the latest event&apos;s number and hash every few minutes (&ldquo;audit chain head&rdquo;); keep those
+          lines. <code>npm run audit:verify -- --head {report.head ? `${report.head.id}:${report.head.hash.slice(0, 8)}…` : "<id>:<hash>"}</code>{" "}
+          later fails if that event is gone or changed.
         </p>
       </section>
     );
