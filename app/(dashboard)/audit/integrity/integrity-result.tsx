@@ -39,7 +39,7 @@ export async function IntegrityResult() {
         <p className="hint">
           The chain cannot show events cut off its end, or a chain rewritten end to end by someone holding the database and the key.
           Every Aviary server logs the latest event&apos;s number and hash every few minutes (&ldquo;audit chain head&rdquo;); keep those
-          lines. <code>npm run audit:verify -- --head {report.head ? `${report.head.id}:${report.head.hash}` : "<id>:<hash>"}</code>{" "}
+          lines. <code className="integrity-hash">npm run audit:verify -- --head {report.head ? `${report.head.id}:${report.head.hash}` : "<id>:<hash>"}</code>{" "}
           later fails if that event is gone or changed.
         </p>
       </section>
