@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
@@ -200,8 +199,6 @@ async function seedValidChain(url: string, log: (line: string) => void) {
 }
 
 async function main({ log }: BenchContext): Promise<string> {
-  // The chain is keyed; the bench writes and verifies its own with a throwaway key.
-  process.env.AVIARY_AUDIT_KEY ??= `bench-${randomBytes(24).toString("hex")}`;
   const root = path.resolve(".data", "bench", "audit");
   await rm(root, { recursive: true, force: true });
   log("starting embedded PostgreSQL");

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { readdir, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -16,6 +17,8 @@ export type BenchContext = { log: (line: string) => void };
 export type BenchModule = { title: string; run: (ctx: BenchContext) => Promise<string> };
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
+// Every bench writes audit events on its own throwaway database: a throwaway chain key will do.
+process.env.AVIARY_AUDIT_KEY ??= `bench-${randomBytes(24).toString("hex")}`;
 const resultsFile = path.join(benchDir, "RESULTS.md");
 
 function isBenchModule(value: unknown): value is BenchModule {
