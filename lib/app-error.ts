@@ -30,10 +30,24 @@ export type AppErrorCode = keyof typeof STATUS_BY_CODE;
 /** Field path (as in the request body, dot-separated: "steps.1.weight") to message. */
 export type FieldErrors = Record<string, string>;
 
+// Next.js bundles lib/ into more than one server layer (pages, route handlers, the proxy), so
+// one error may be thrown by one copy of this class and checked against another. Instances
+// carry their class names under a process-wide symbol, and `instanceof` reads those: it answers
+// the same in every bundle, for AppError and for every subclass that names its own `brand`.
+const BRANDS = Symbol.for("aviary.errorBrands");
+
 export class AppError extends Error {
+  static readonly brand: string = "AppError";
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const brands = (value as { [BRANDS]?: unknown } | null | undefined)?.[BRANDS];
+    return Array.isArray(brands) && brands.includes(this.brand);
+  }
+
   readonly code: AppErrorCode;
   readonly fields?: FieldErrors;
   readonly retryAfterSeconds?: number;
+  declare readonly [BRANDS]: string[];
 
   constructor(code: AppErrorCode, message: string, options: { fields?: FieldErrors; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, { cause: options.cause });
@@ -41,6 +55,11 @@ export class AppError extends Error {
     this.code = code;
     this.fields = options.fields;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    const brands: string[] = [];
+    for (let type = new.target as { brand?: string } | null; type && typeof type.brand === "string"; type = Object.getPrototypeOf(type) as { brand?: string } | null) {
+      if (!brands.includes(type.brand)) brands.push(type.brand);
+    }
+    Object.defineProperty(this, BRANDS, { value: brands, enumerable: false });
   }
 
   get status(): number {
@@ -49,8 +68,5 @@ export class AppError extends Error {
 }
 
 export function isAppError(value: unknown): value is AppError {
-  if (value instanceof AppError) return true;
-  // An AppError from another bundled copy of this module (Next.js may bundle it per route) is
-  // still one: recognise it by shape so it keeps its status instead of becoming a 500.
-  return value instanceof Error && value.name === "AppError" && typeof (value as { code?: unknown }).code === "string" && (value as unknown as { code: string }).code in STATUS_BY_CODE;
+  return value instanceof AppError;
 }
