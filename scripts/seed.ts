@@ -1,7 +1,7 @@
 import { AppError } from "../lib/app-error";
 import type { Rollout } from "../lib/domain/rollout";
 import { locateRoute, weightPatch } from "../lib/domain/virtual-service-route";
-import type { RequestContext } from "../lib/http/request-context";
+import type { RequestContext } from "../lib/domain/actor";
 import { actOnRollout } from "../lib/server/act-on-rollout";
 import { createRollout } from "../lib/server/create-rollout";
 import { getDeps, type Deps } from "../lib/server/deps";

@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db/client";
-import { LOCAL_ACTOR } from "@/lib/auth/actor";
+import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import type { KubePort } from "@/lib/kube/virtual-services";
 import type { PrometheusClient } from "@/lib/prometheus/client";
 import { CHECKOUT } from "@/lib/prometheus/test-support";

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { DemoBanner } from "@/components/auth/demo-banner";
 import { UserMenu } from "@/components/auth/user-menu";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/domain/roles";
 import { currentIdentity } from "@/lib/auth/session";
 import { signInPath } from "@/lib/auth/session-response";
 import { SessionProvider } from "@/lib/auth/use-session";

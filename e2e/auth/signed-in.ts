@@ -8,7 +8,7 @@ import {
   type PlaywrightWorkerOptions,
   type Fixtures,
 } from "@playwright/test";
-import type { Role } from "../../lib/auth/roles";
+import type { Role } from "../../lib/domain/roles";
 
 /**
  * For specs against the shared e2e server, which runs in demo mode: `page`, `context` and

@@ -1,4 +1,4 @@
-import type { Role } from "./roles";
+import type { Role } from "../domain/roles";
 
 /**
  * The people of demo mode. Each comes with a suggested role; the sign-in page lets the visitor

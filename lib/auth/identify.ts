@@ -1,4 +1,4 @@
-import { LOCAL_ACTOR, type Actor } from "./actor";
+import { LOCAL_ACTOR, type Actor } from "../domain/actor";
 import { authConfig, type AuthConfig, type AuthMode } from "./config";
 import { identityFromProxyHeaders } from "./proxy-headers";
 import { roleForGroups } from "./role-mapping";

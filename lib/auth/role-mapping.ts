@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES, type Role } from "./roles";
+import { ROLES, type Role } from "../domain/roles";
 
 /**
  * Which identity-provider groups grant which role, from AVIARY_ROLE_GROUPS:

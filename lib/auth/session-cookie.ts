@@ -1,7 +1,7 @@
 import { hkdfSync } from "node:crypto";
 import { EncryptJWT, jwtDecrypt } from "jose";
 import { z } from "zod";
-import { ROLES } from "./roles";
+import { ROLES } from "../domain/roles";
 
 /**
  * Sessions live in the browser, not in a table: an encrypted, integrity-protected JWT (JWE,

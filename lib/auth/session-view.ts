@@ -1,5 +1,5 @@
 import type { AuthMode } from "./config";
-import type { Role } from "./roles";
+import type { Role } from "../domain/roles";
 
 /**
  * What the browser may know about the signed-in user: handed from server components to client

@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { identify, type Identity } from "./identify";
-import { hasRole, type Role } from "./roles";
+import { hasRole, type Role } from "../domain/roles";
 import { signInPath } from "./session-response";
 import type { SessionView } from "./session-view";
 

@@ -3,7 +3,7 @@ import { authConfig } from "./config";
 import { findDemoUser } from "./demo-users";
 import { beginLogin, finishLogin } from "./oidc";
 import { relevantGroups, roleForGroups } from "./role-mapping";
-import { ROLES } from "./roles";
+import { ROLES } from "../domain/roles";
 import { checkSameOrigin } from "./same-origin";
 import { LOGIN_COOKIE, loginTransactionSchema, readCookie, unseal } from "./session-cookie";
 import {

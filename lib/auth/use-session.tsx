@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext, type ReactNode } from "react";
-import { can, denialReason, type Permission } from "./roles";
+import { can, denialReason, type Permission } from "../domain/roles";
 import type { SessionView } from "./session-view";
 
 /**

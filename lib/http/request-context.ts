@@ -1,15 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "../app-error";
-import type { Actor } from "../auth/actor";
+import type { RequestContext } from "../domain/actor";
 import { authConfig } from "../auth/config";
 import { identify } from "../auth/identify";
-import { hasRole, type Role } from "../auth/roles";
+import { hasRole, type Role } from "../domain/roles";
 import { checkSameOrigin } from "../auth/same-origin";
 import { recordRefusal } from "../server/record-refusal";
 import { clientAddress as clientAddressOf, peerAddress } from "./client-address";
 
-/** What the audit log records about the caller of one request. */
-export type RequestContext = { actor: Actor; requestId: string; clientAddress: string | null };
 
 export type ContextOptions = {
   /** The least role the route requires. Required on purpose: every route states it. */

@@ -8,7 +8,7 @@ import type { Rollout } from "../domain/rollout";
 import { safeText } from "../domain/safe-text";
 import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
 import { locateRoute, type LocatedRoute, type VirtualServiceView } from "../domain/virtual-service-route";
-import type { RequestContext } from "../http/request-context";
+import type { RequestContext } from "../domain/actor";
 import { recordAction } from "./action-audit";
 import type { Deps } from "./deps";
 import { reconcileRollout } from "./reconcile-rollout";

@@ -3,7 +3,7 @@ import { appendAuditEvent, type AuditOutcome } from "../db/audit-events";
 import type { DbTx } from "../db/rollouts";
 import type { Prisma } from "../db/generated/client";
 import type { TargetState } from "../domain/rollout-actions";
-import type { RequestContext } from "../http/request-context";
+import type { RequestContext } from "../domain/actor";
 
 /** One audit event per action attempt: what was asked, by whom, what it changed, how it ended. */
 export type ActionRecord = {

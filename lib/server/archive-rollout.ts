@@ -2,7 +2,7 @@ import { appendAuditEvent } from "../db/audit-events";
 import { archiveRolloutRow, lockRollout } from "../db/rollouts";
 import { assertArchivable } from "../domain/rollout-lifecycle";
 import type { Rollout } from "../domain/rollout";
-import type { RequestContext } from "../http/request-context";
+import type { RequestContext } from "../domain/actor";
 import type { Deps } from "./deps";
 import { assertRolloutId, notFound } from "./rollout-id";
 

@@ -4,7 +4,7 @@ import { insertRollout } from "../db/rollouts";
 import { rolloutDefinitionSchema } from "../domain/rollout-definition";
 import type { Rollout, RolloutDefinition } from "../domain/rollout";
 import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
-import type { RequestContext } from "../http/request-context";
+import type { RequestContext } from "../domain/actor";
 import type { Deps } from "./deps";
 import { definitionOf } from "./definition-of";
 

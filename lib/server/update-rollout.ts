@@ -5,7 +5,7 @@ import { mergeDefinition, rolloutDefinitionPatchSchema } from "../domain/rollout
 import { assertEditable } from "../domain/rollout-lifecycle";
 import type { Rollout } from "../domain/rollout";
 import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
-import type { RequestContext } from "../http/request-context";
+import type { RequestContext } from "../domain/actor";
 import { definitionOf } from "./definition-of";
 import type { Deps } from "./deps";
 import { assertRolloutId, notFound } from "./rollout-id";

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { LOCAL_ACTOR } from "@/lib/auth/actor";
+import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import { getDb } from "@/lib/db/client";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { getDeps, type Deps } from "@/lib/server/deps";

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import styles from "@/components/auth/auth.module.css";
 import type { DemoUser } from "@/lib/auth/demo-users";
-import { ROLES, type Role } from "@/lib/auth/roles";
+import { ROLES, type Role } from "@/lib/domain/roles";
 
 const ROLE_HINT: Record<Role, string> = {
   viewer: "looks",
