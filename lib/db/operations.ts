@@ -1,5 +1,5 @@
 import type { TargetState } from "../domain/rollout-actions";
-import type { Actor } from "../auth/actor";
+import type { Actor } from "../domain/actor";
 import type { DbTx } from "./rollouts";
 
 /** The intent log (rollout_operations): what Aviary is about to write to a VirtualService. */
