@@ -4,13 +4,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AccessControl, DenyRule, TokenGrant } from "./auth";
 import type { FaultController, FaultRule } from "./faults";
+import type { RequestLog } from "./request-log";
 import { mediaType, readBody, sendJson } from "./http-util";
 import type { SandboxStore } from "./sandbox-store";
 import { parseSeed } from "./seed";
 import { badRequest, failure, methodNotAllowed, pathNotFound } from "./status";
 import { isJsonObject } from "./types";
 
-export type AdminDeps = { faults: FaultController; store: SandboxStore; access: AccessControl };
+export type AdminDeps = {
+  faults: FaultController;
+  store: SandboxStore;
+  access: AccessControl;
+  requests: RequestLog;
+  watches: { open(): number; compact(): void; disconnect(): void };
+};
 
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL, deps: AdminDeps): Promise<void> {
   if (!isLoopback(req.socket.remoteAddress)) {
@@ -27,7 +34,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url
       throw badRequest(`invalid body: ${(err as Error).message}`);
     }
   };
-  const { faults, store, access } = deps;
+  const { faults, store, access, requests, watches } = deps;
   switch (`${method} ${section ?? ""}`) {
     case "GET faults":
       return sendJson(res, 200, { faults: faults.list() });
@@ -61,6 +68,19 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url
     case "DELETE deny":
       access.clearDenies();
       return sendJson(res, 200, { rules: [] });
+    case "GET requests":
+      return sendJson(res, 200, { counts: requests.counts(), requests: requests.list() });
+    case "DELETE requests":
+      requests.clear();
+      return sendJson(res, 200, { counts: {} });
+    case "GET watches":
+      return sendJson(res, 200, { open: watches.open() });
+    case "POST watches":
+      // POST /sandbox/watches/compact | /sandbox/watches/disconnect
+      if (id === "compact") watches.compact();
+      else if (id === "disconnect") watches.disconnect();
+      else throw pathNotFound();
+      return sendJson(res, 200, { open: watches.open() });
     case "POST tokens": {
       const t = (await body()) as { token?: string } & Partial<TokenGrant>;
       if (!t.token || !t.user || (t.allow !== "all" && t.allow !== "read-only")) {
@@ -70,7 +90,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url
       return sendJson(res, 201, { user: t.user, allow: t.allow });
     }
     default:
-      throw ["faults", "objects", "deny", "tokens"].includes(section ?? "") ? methodNotAllowed() : pathNotFound();
+      throw ["faults", "objects", "deny", "tokens", "requests", "watches"].includes(section ?? "") ? methodNotAllowed() : pathNotFound();
   }
 }
 

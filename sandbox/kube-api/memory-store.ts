@@ -1,8 +1,10 @@
 // Raw object storage with one global resourceVersion counter, like etcd's
-// revision: every write (create, update, delete) bumps it. Optionally persisted
-// to a JSON file so a demo keeps its state across restarts.
+// revision: every write (create, update, delete) bumps it and is recorded in the
+// change log that watches are served from. Optionally persisted to a JSON file
+// so a demo keeps its state across restarts.
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
+import { ChangeLog, type ChangeType } from "./change-log";
 import { clone, type KubeObject } from "./types";
 
 type Persisted = { resourceVersion: number; items: { resource: string; object: KubeObject }[] };
@@ -10,9 +12,16 @@ type Persisted = { resourceVersion: number; items: { resource: string; object: K
 export class MemoryStore {
   private revision = 0;
   private readonly objects = new Map<string, { resource: string; object: KubeObject }>();
+  /** Every change since start (bounded), for watches. Changes before start are not kept. */
+  readonly changes: ChangeLog;
 
-  constructor(private readonly dataFile?: string) {
+  constructor(private readonly dataFile?: string, historySize?: number) {
     if (dataFile && existsSync(dataFile)) this.load(dataFile);
+    this.changes = new ChangeLog(this.revision, historySize);
+  }
+
+  get revisionNumber(): number {
+    return this.revision;
   }
 
   get revisionString(): string {
@@ -36,8 +45,11 @@ export class MemoryStore {
     this.revision += 1;
     const stored = clone(object);
     stored.metadata.resourceVersion = String(this.revision);
-    this.objects.set(key(resource, stored.metadata.namespace, stored.metadata.name), { resource, object: stored });
+    const k = key(resource, stored.metadata.namespace, stored.metadata.name);
+    const type: ChangeType = this.objects.has(k) ? "MODIFIED" : "ADDED";
+    this.objects.set(k, { resource, object: stored });
     this.persist();
+    this.changed(type, resource, stored);
     return clone(stored);
   }
 
@@ -48,13 +60,24 @@ export class MemoryStore {
     this.objects.delete(k);
     this.revision += 1;
     this.persist();
+    this.changed("DELETED", resource, entry.object);
     return entry.object;
   }
 
   clear(): void {
+    const removed = [...this.objects.values()];
     this.objects.clear();
     this.revision += 1;
     this.persist();
+    // One revision for the whole reset (as before), one DELETED event per object.
+    for (const e of removed) this.changed("DELETED", e.resource, e.object);
+  }
+
+  private changed(type: ChangeType, resource: string, object: KubeObject): void {
+    const event = clone(object);
+    // A DELETED event carries the revision of the deletion, as kube-apiserver sends it.
+    event.metadata.resourceVersion = String(this.revision);
+    this.changes.record({ revision: this.revision, type, resource, object: event });
   }
 
   private load(file: string): void {

@@ -1,20 +1,24 @@
-// The request pipeline: admin endpoints, injected faults, authentication,
-// routing, authorization, then the resource handler. Every failure is answered
+// The request pipeline: admin endpoints, the request log, injected faults,
+// authentication, routing, authorization, then the resource or watch handler. Every failure is answered
 // with a metav1.Status body, as kube-apiserver does.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleAdmin, type AdminDeps } from "./admin";
 import { discoveryDoc, VERSION_INFO } from "./discovery";
 import { isApiError, mediaType, readBody, sendJson, sendStatus, sendText } from "./http-util";
 import type { Registry } from "./registry";
+import type { RequestLog } from "./request-log";
 import { handleResource } from "./resource-handler";
 import type { Resources } from "./resources";
 import { matchRoute, verbFor } from "./routes";
 import { conflict, forbidden, internalError, methodNotAllowed, pathNotFound, unauthorized } from "./status";
+import { serveWatch, type WatchOptions } from "./watch-handler";
 
 export type PipelineDeps = AdminDeps & {
   resources: Resources;
   registry: Registry;
   serverAddress: () => string;
+  requests: RequestLog;
+  watch: WatchOptions;
 };
 
 export function createRequestHandler(deps: PipelineDeps) {
@@ -32,6 +36,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
   const method = (req.method ?? "GET").toUpperCase();
   if (url.pathname === "/sandbox" || url.pathname.startsWith("/sandbox/")) return handleAdmin(req, res, url, deps);
 
+  const route = matchRoute(url.pathname, deps.resources);
+  const watch = url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
+  const resource = route?.type === "resource" ? route : undefined;
+  deps.requests.record({
+    at: Date.now(),
+    method,
+    path: url.pathname,
+    verb: resource ? verbFor(method, resource.name !== undefined, watch) : null,
+    ...(resource ? { resource: resource.res.plural, namespace: resource.namespace, name: resource.name } : {}),
+  });
+
   const fault = deps.faults.decide(method, url.pathname);
   if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
   if (fault.reset) {
@@ -39,7 +54,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     return;
   }
 
-  const route = matchRoute(url.pathname, deps.resources);
   if (route?.type === "health") return sendText(res, 200, "ok");
   if (route?.type === "version") return sendJson(res, 200, VERSION_INFO);
   const grant = deps.access.authenticate(req.headers.authorization);
@@ -52,7 +66,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     return sendJson(res, 200, doc);
   }
 
-  const watch = url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
   const verb = verbFor(method, route.name !== undefined, watch);
   const target = { verb, resource: route.res.plural, namespace: route.namespace, name: route.name };
   if (!deps.access.authorize(grant, target)) {
@@ -62,6 +75,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
   if (fault.fail) throw internalError("sandbox fault injection: simulated apiserver failure");
   if (fault.claimConflict()) throw conflict(route.res, route.name ?? "");
 
+  if (watch && method === "GET" && !route.subresource) {
+    const { res: type, version, namespace, name } = route;
+    return serveWatch(deps.registry.storage, res, { res: type, version, namespace, name, query: url.searchParams }, deps.watch);
+  }
   const out = handleResource(deps.registry, { route, method, query: url.searchParams, contentType: mediaType(req), body });
   sendJson(res, out.code, out.body, out.headers);
 }

@@ -5,7 +5,7 @@ import type { FieldValidation } from "./admission";
 import { PATCH_MEDIA_TYPES, patchObject } from "./patch";
 import type { Registry, WriteResult } from "./registry";
 import type { ApiRoute } from "./routes";
-import { badRequest, failure, methodNotAllowed, unsupportedMediaType } from "./status";
+import { badRequest, methodNotAllowed, unsupportedMediaType } from "./status";
 
 export type ApiResponse = { code: number; body: unknown; headers?: Record<string, string | string[]> };
 
@@ -24,9 +24,8 @@ export function handleResource(registry: Registry, req: ResourceRequest): ApiRes
   const { res, version, namespace, name, subresource } = route;
   const opts = { dryRun: query.get("dryRun") === "All", fieldValidation: fieldValidation(query) };
   if (method === "GET" || method === "HEAD") {
-    if (query.get("watch") === "true" || query.get("watch") === "1") {
-      throw failure(405, "MethodNotAllowed", "watch is not implemented by the sandbox Kubernetes API test double", {});
-    }
+    // Watches are streamed by watch-handler.ts before reaching here; what is left is HEAD or /status.
+    if (query.get("watch") === "true" || query.get("watch") === "1") throw methodNotAllowed();
     if (name && namespace) return { code: 200, body: registry.get(res, version, namespace, name) };
     if (subresource) throw methodNotAllowed();
     const selectors = { labelSelector: query.get("labelSelector"), fieldSelector: query.get("fieldSelector") };

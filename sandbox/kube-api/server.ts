@@ -12,6 +12,7 @@ import { buildKubeconfig, writeKubeconfig } from "./kubeconfig";
 import { MemoryStore } from "./memory-store";
 import { Registry } from "./registry";
 import { createRequestHandler } from "./request-handler";
+import { RequestLog } from "./request-log";
 import { loadResources } from "./resources";
 import { createSandboxStore, type SandboxStore } from "./sandbox-store";
 import { generateTls } from "./tls";
@@ -30,6 +31,19 @@ export type StartKubeApiOptions = {
   crdDir?: string;
   /** Objects created at start unless they already exist (e.g. from dataFile). */
   seed?: unknown[];
+  /** How many changes watches can resume from (older resourceVersions get 410); default 1000. */
+  watchHistory?: number;
+  /** Interval of BOOKMARK events on watches that allow them; default 1000 ms. */
+  bookmarkIntervalMs?: number;
+};
+
+/** Open watches, and the faults only a watch can suffer. */
+export type WatchControl = {
+  open(): number;
+  /** Forget the history up to now (an etcd compaction): open watches end with 410 Expired. */
+  compact(): void;
+  /** Cut every open watch connection without an event, as a network failure would. */
+  disconnect(): void;
 };
 
 export type KubeApi = {
@@ -43,6 +57,9 @@ export type KubeApi = {
   store: SandboxStore;
   faults: FaultController;
   access: AccessControl;
+  /** Every request that reached the API (not /sandbox), with its verb: what a feature costs the server. */
+  requests: RequestLog;
+  watches: WatchControl;
   /** A kubeconfig for the same server with another token (e.g. a read-only user). */
   kubeconfigFor(token: string, user?: string): string;
   close(): Promise<void>;
@@ -54,7 +71,7 @@ export const DEFAULT_CRD_DIR = path.resolve(path.dirname(fileURLToPath(import.me
 export async function startKubeApi(options: StartKubeApiOptions = {}): Promise<KubeApi> {
   const host = options.host ?? "127.0.0.1";
   const resources = loadResources(options.crdDir ?? process.env.AVIARY_ISTIO_CRD_DIR ?? DEFAULT_CRD_DIR);
-  const storage = new MemoryStore(options.dataFile);
+  const storage = new MemoryStore(options.dataFile, options.watchHistory);
   const registry = new Registry(storage);
   const store = createSandboxStore(registry, storage, resources);
   const tokens: TokenMap = { ...options.tokens };
@@ -65,6 +82,12 @@ export async function startKubeApi(options: StartKubeApiOptions = {}): Promise<K
   }
   const access = new AccessControl(tokens);
   const faults = new FaultController();
+  const requests = new RequestLog();
+  const watches: WatchControl = {
+    open: () => storage.changes.openWatches,
+    compact: () => storage.changes.compact(storage.revisionNumber),
+    disconnect: () => storage.changes.disconnectAll(),
+  };
   if (options.seed) store.seed(options.seed);
 
   const tls = await generateTls(host);
@@ -73,7 +96,17 @@ export async function startKubeApi(options: StartKubeApiOptions = {}): Promise<K
   const serverAddress = () => `${clientHost.includes(":") ? `[${clientHost}]` : clientHost}:${port}`;
   const server = createServer(
     { key: tls.keyPem, cert: tls.certPem },
-    createRequestHandler({ resources, registry, access, faults, store, serverAddress }),
+    createRequestHandler({
+      resources,
+      registry,
+      access,
+      faults,
+      store,
+      serverAddress,
+      requests,
+      watches,
+      watch: { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000 },
+    }),
   );
   const sockets = new Set<Socket>();
   server.on("connection", (s: Socket) => {
@@ -123,6 +156,8 @@ export async function startKubeApi(options: StartKubeApiOptions = {}): Promise<K
     store,
     faults,
     access,
+    requests,
+    watches,
     kubeconfigFor,
     async close() {
       unsubscribe();
