@@ -67,6 +67,21 @@ export async function findPendingOperations(tx: DbTx, rolloutId: string): Promis
   }));
 }
 
-export async function hasPendingOperation(tx: DbTx, rolloutId: string): Promise<boolean> {
-  return (await tx.rolloutOperation.count({ where: { rolloutId, status: "pending" } })) > 0;
+/** What a read shows of an interrupted operation: enough to say what it was, when, and to what weight. */
+export type UnconfirmedOperation = { action: string; startedAt: Date; toCanaryWeight: number };
+
+/** The oldest operation of a rollout still pending (a read reports it; reconciliation finishes it). */
+export async function findUnconfirmedOperation(tx: DbTx, rolloutId: string): Promise<UnconfirmedOperation | null> {
+  const row = await tx.rolloutOperation.findFirst({
+    where: { rolloutId, status: "pending" },
+    orderBy: { id: "asc" },
+    select: { action: true, startedAt: true, toState: true },
+  });
+  return row ? { action: row.action, startedAt: row.startedAt, toCanaryWeight: (row.toState as TargetState).canaryWeight } : null;
+}
+
+/** Every rollout with an operation still pending, oldest operation first. */
+export async function listRolloutsWithPendingOperations(tx: DbTx): Promise<string[]> {
+  const rows = await tx.rolloutOperation.findMany({ where: { status: "pending" }, orderBy: { id: "asc" }, select: { rolloutId: true } });
+  return [...new Set(rows.map((row) => row.rolloutId))];
 }

@@ -1,10 +1,46 @@
 import { getAuditReader } from "../db/audit-reader";
 import { parseServerEnv } from "../env";
+import { getDeps, type Deps } from "./deps";
 import { startAuditHeadLog } from "./log-audit-head";
+import { reconcileInterruptedOperations } from "./reconcile-interrupted-operations";
+
+/**
+ * How often interrupted operations are confirmed against the cluster. Short, so a write whose
+ * process died is not shown as unconfirmed for long; the sweep is one indexed SELECT when
+ * nothing is pending.
+ */
+export const RECONCILE_INTERVAL_MS = 30_000;
 
 /** What a server process does besides answering requests (started from instrumentation.ts). */
 export function startBackgroundWork(): void {
   const env = parseServerEnv();
   if (!env.DATABASE_URL) return;
   startAuditHeadLog({ audit: getAuditReader(), intervalMs: env.AVIARY_AUDIT_HEAD_LOG_SECONDS * 1000 });
+  startReconcileSweep({ deps: getDeps(), intervalMs: RECONCILE_INTERVAL_MS });
+}
+
+/**
+ * Runs the sweep now (start-up: a crash of the previous process leaves work behind) and then
+ * every `intervalMs`, never two at once. Returns a function that stops it.
+ */
+export function startReconcileSweep({ deps, intervalMs }: { deps: Deps; intervalMs: number }): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const result = await reconcileInterruptedOperations(deps);
+      if (result.reconciled + result.postponed + result.errors > 0) {
+        console.log(JSON.stringify({ level: "info", at: new Date().toISOString(), msg: "interrupted operations reconciled", ...result }));
+      }
+    } catch (error) {
+      console.warn(JSON.stringify({ level: "warn", at: new Date().toISOString(), msg: "reconcile sweep failed", error: (error as Error).message }));
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

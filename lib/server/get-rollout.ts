@@ -1,22 +1,21 @@
-import { hasPendingOperation } from "../db/operations";
-import { tryWithRolloutLock } from "../db/rollout-lock";
+import { findUnconfirmedOperation, type UnconfirmedOperation } from "../db/operations";
 import { findRollout } from "../db/rollouts";
 import type { Rollout } from "../domain/rollout";
 import type { Deps } from "./deps";
-import { reconcileRollout } from "./reconcile-rollout";
 import { assertRolloutId, notFound } from "./rollout-id";
 
+/** A rollout as read, with the operation its record may not reflect yet. */
+export type RolloutRead = Rollout & { pendingOperation: UnconfirmedOperation | null };
+
 /**
- * Reads a rollout. If an earlier action stopped between patching the cluster and recording the
- * result, and no one holds the rollout's lock (its writer is gone), the read finishes that work
- * first, so no one looks at weights Aviary only believes it set.
+ * Reads a rollout: two SELECTs, no lock, no cluster call, no write. An action that stopped
+ * between patching the cluster and recording the result is reported (`pendingOperation`), not
+ * repaired here: the next action on the rollout and the periodic sweep
+ * (reconcile-interrupted-operations.ts) finish it, so a page polled by many tabs never writes.
  */
-export async function getRollout(deps: Deps, { id }: { id: string }): Promise<Rollout> {
+export async function getRollout(deps: Deps, { id }: { id: string }): Promise<RolloutRead> {
   const rolloutId = assertRolloutId(id);
-  if (await hasPendingOperation(deps.db, rolloutId)) {
-    await tryWithRolloutLock(rolloutId, () => reconcileRollout(deps, rolloutId));
-  }
-  const rollout = await findRollout(deps.db, rolloutId);
+  const [rollout, pendingOperation] = await Promise.all([findRollout(deps.db, rolloutId), findUnconfirmedOperation(deps.db, rolloutId)]);
   if (!rollout) throw notFound(id);
-  return rollout;
+  return { ...rollout, pendingOperation };
 }

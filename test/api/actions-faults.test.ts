@@ -1,8 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import { getDb } from "@/lib/db/client";
+import { withRolloutLock } from "@/lib/db/rollout-lock";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { getDeps, type Deps } from "@/lib/server/deps";
+import { reconcileInterruptedOperations } from "@/lib/server/reconcile-interrupted-operations";
 import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
@@ -172,14 +174,47 @@ describe("a crash between patch and commit", () => {
     expect(kube.weights(vs)).toEqual([50, 50]);
   });
 
-  it("a read reconciles too", async () => {
-    const { id, vs } = await crashedPromote("crashed-then-read");
+  // Reads used to reconcile; now a GET only reports the unconfirmed operation (a page polled by
+  // every open tab must not take locks or write), and the explicit sweep, run at start-up and
+  // every 30 s by background.ts, reaches the same end state without any action being taken.
+  it("a read reports the interrupted operation; the sweep reconciles it", async () => {
+    const { id, vs, before } = await crashedPromote("crashed-then-read");
     const read = await api.get(id);
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ status: "progressing", currentStep: 1, canaryWeight: 25 });
+    expect(read.body).toMatchObject({
+      status: "progressing",
+      currentStep: 0,
+      canaryWeight: 5,
+      pendingOperation: { action: "promote", toCanaryWeight: 25, startedAt: expect.any(String) },
+    });
+    expect(await row(id)).toEqual(before);
+    expect(await eventFor("crashed-then-read")).toEqual([]);
+
+    expect(await reconcileInterruptedOperations(getDeps())).toMatchObject({ reconciled: 1, postponed: 0, busy: 0, errors: 0 });
+    const after = await api.get(id);
+    expect(after.body).toMatchObject({ status: "progressing", currentStep: 1, canaryWeight: 25, pendingOperation: null });
     await expectInSync(id, vs);
     expect(await eventFor("crashed-then-read")).toMatchObject([{ action: "promote", outcome: "success", after: { reconciled: true } }]);
     expect((await operations(id)).filter((op) => op.status === "pending")).toEqual([]);
+  });
+
+  it("the sweep leaves a rollout whose lock is held to its holder, and an unreachable cluster for later", async () => {
+    const { id, vs } = await crashedPromote("crashed-then-swept");
+    let whileHeld: Awaited<ReturnType<typeof reconcileInterruptedOperations>> | undefined;
+    await withRolloutLock(id, async () => {
+      whileHeld = await reconcileInterruptedOperations(getDeps());
+    });
+    expect(whileHeld).toMatchObject({ reconciled: 0, busy: 1 });
+    expect((await operations(id)).at(-1)).toMatchObject({ status: "pending" });
+
+    kube.api.faults.set({ refuseConnections: true });
+    expect(await reconcileInterruptedOperations(getDeps())).toMatchObject({ reconciled: 0, postponed: 1 });
+    expect((await operations(id)).at(-1)).toMatchObject({ status: "pending" });
+
+    await kube.restore();
+    expect(await reconcileInterruptedOperations(getDeps())).toMatchObject({ reconciled: 1, postponed: 0 });
+    expect(await row(id)).toMatchObject({ currentStep: 1, canaryWeight: 25 });
+    await expectInSync(id, vs);
   });
 
   it("if the cluster no longer shows the change, the operation is recorded as failed", async () => {
