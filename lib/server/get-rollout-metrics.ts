@@ -1,15 +1,15 @@
 import { z } from "zod";
 import { AppError } from "../app-error";
-import { listAuditEventsForRollout } from "../db/audit-events";
+import { findRolloutStart, listAuditEventsInWindow } from "../db/audit-window";
 import { summarizeBurn, type BurnSummary } from "../domain/burn-summary";
 import { DEFAULT_METRICS_WINDOW, METRICS_WINDOWS, windowRange, type MetricsWindow } from "../domain/metrics-window";
 import type { Point } from "../domain/series";
 import { errorBudget, MULTIWINDOW_CONDITIONS } from "../domain/slo";
 import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
-import { actionMarkers, rolloutStartedAt, setWeightSeries, weightChanges, type ActionMarker, type AuditEntry, type WeightChange } from "../domain/weight-history";
+import { actionMarkers, setWeightSeries, weightChanges, type ActionMarker, type AuditEntry, type WeightChange } from "../domain/weight-history";
 import { fetchBurnRateInputs } from "../prometheus/fetch-burn-rate-inputs";
 import { fetchRolloutSeries, type SliSeries } from "../prometheus/fetch-rollout-series";
-import { stepFor } from "../prometheus/range";
+import { alignRange, stepFor } from "../prometheus/range";
 import type { Deps } from "./deps";
 import { getRollout } from "./get-rollout";
 import { withMetricsErrors } from "./metrics-errors";
@@ -58,16 +58,21 @@ export type GetRolloutMetricsOptions = { id: string; window: MetricsWindow; maxP
 /**
  * Everything the SLI panels of one rollout draw, from three Prometheus queries run together
  * (two range queries for the series, one instant query for the burn-rate windows and the
- * 30-day budget) plus the rollout's own audit log for the weight it set and the action markers.
+ * 30-day budget) plus the rollout's own audit log for the weight it set and the action markers:
+ * only the events inside the window and the last weight set before it, since every open tab polls
+ * this every few seconds and a long-lived rollout's history grows without bound.
  */
 export async function getRolloutMetrics(deps: Deps, { id, window, maxPoints = CHART_POINTS }: GetRolloutMetricsOptions): Promise<RolloutMetrics> {
   const rollout = await getRollout(deps, { id });
-  const entries = (await listAuditEventsForRollout(deps.db, rollout.id)).map(
+  const now = deps.now();
+  const rolloutStart = window === "rollout" ? await findRolloutStart(deps.db, rollout.id) : null;
+  const { start, end } = windowRange({ window, now, rolloutStart: rolloutStart ?? rollout.createdAt });
+  const stepSeconds = stepFor({ start, end, maxPoints, minStepSeconds: SCRAPE_INTERVAL_SECONDS });
+  // From the grid's first point (the range aligned down to the step), which may precede `start`.
+  const events = await listAuditEventsInWindow(deps.db, { rolloutId: rollout.id, start: alignRange({ start, end, stepSeconds }).start, end });
+  const entries = events.map(
     (e): AuditEntry => ({ at: e.at, action: e.action, outcome: e.outcome, actor: e.actorEmail ?? e.actorId, reason: e.reason, before: e.before, after: e.after }),
   );
-  const now = deps.now();
-  const { start, end } = windowRange({ window, now, rolloutStart: rolloutStartedAt(entries) ?? rollout.createdAt });
-  const stepSeconds = stepFor({ start, end, maxPoints, minStepSeconds: SCRAPE_INTERVAL_SECONDS });
   const targets = { namespace: rollout.namespace, stable: rollout.metrics.stableWorkload, canary: rollout.metrics.canaryWorkload };
 
   const [series, inputs] = await withMetricsErrors(() =>
