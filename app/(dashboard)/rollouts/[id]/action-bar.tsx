@@ -7,6 +7,7 @@ import { refusalReason, type RolloutAction } from "@/lib/domain/rollout-actions"
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import type { RolloutJson } from "@/lib/http/rollout-json";
 import { useSession } from "@/lib/auth/use-session";
+import { unexplainedDrift } from "./pending-operation";
 
 /** Which buttons a status shows; the rest would only ever be disabled noise. */
 const SHOWN: Record<RolloutJson["status"], RolloutAction[]> = {
@@ -21,7 +22,7 @@ const SHOWN: Record<RolloutJson["status"], RolloutAction[]> = {
 export function ActionBar({ rollout, live }: { rollout: RolloutJson; live: LiveTraffic | undefined }) {
   const [action, setAction] = useState<RolloutAction | null>(null);
   const session = useSession();
-  const drift = live?.state === "ok" && live.drift;
+  const drift = unexplainedDrift(rollout, live);
   const nextWeight = rollout.steps[(rollout.currentStep ?? -1) + 1]?.weight;
 
   function disabledReason(candidate: RolloutAction): string | null {

@@ -5,6 +5,7 @@ import { WeightBar } from "@/components/ui/weight-bar";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import type { RolloutJson } from "@/lib/http/rollout-json";
 import { useSession } from "@/lib/auth/use-session";
+import { unexplainedDrift } from "./pending-operation";
 
 /** Aviary's record beside what the cluster has now, so a hand edit cannot hide. */
 export function LiveTrafficFacts({ rollout, live, error }: { rollout: RolloutJson; live: LiveTraffic | undefined; error: string | null }) {
@@ -39,7 +40,7 @@ export function LiveTrafficFacts({ rollout, live, error }: { rollout: RolloutJso
 /** Said in plain words with both numbers; the way out is adopt or roll back, never a silent overwrite. */
 export function DriftBanner({ rollout, live, onAdopt, onRollback }: { rollout: RolloutJson; live: LiveTraffic | undefined; onAdopt: () => void; onRollback: () => void }) {
   const denied = useSession().reason("rollouts.act", "adopt the live weights or roll back");
-  if (live?.state !== "ok" || !live.drift) return null;
+  if (live?.state !== "ok" || !unexplainedDrift(rollout, live)) return null;
   const canAdopt = rollout.status === "progressing" || rollout.status === "paused";
   return (
     <div className="banner banner-error drift" role="alert">

@@ -13,11 +13,12 @@ import { queryKeys } from "@/lib/client/query-keys";
 import { describeDestination } from "@/lib/domain/rollout";
 import type { RolloutAction } from "@/lib/domain/rollout-actions";
 import { canEdit } from "@/lib/domain/rollout-lifecycle";
-import type { AuditEventJson } from "@/lib/http/audit-event-json";
+import type { AuditEventJson } from "@/lib/contracts/audit-event";
 import type { RolloutJson } from "@/lib/http/rollout-json";
 import { ActionBar } from "./action-bar";
 import { ArchiveButton } from "./archive-button";
 import { DriftBanner, LiveTrafficFacts } from "./live-traffic";
+import { PendingOperationBanner } from "./pending-operation";
 import { RecentEvents } from "./recent-events";
 import { StepTimeline } from "./step-timeline";
 
@@ -70,6 +71,7 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
           Live updates stopped: {query.error.message}. The values below may be out of date.
         </p>
       ) : null}
+      <PendingOperationBanner rollout={rollout} live={liveTraffic} />
       <DriftBanner rollout={rollout} live={liveTraffic} onAdopt={() => setBannerAction("adopt")} onRollback={() => setBannerAction("rollback")} />
       <ActionDialog
         rollout={rollout}
