@@ -1,14 +1,18 @@
-import { CustomObjectsApi } from "@kubernetes/client-node";
+import { CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject } from "@kubernetes/client-node";
 import { AppError } from "../app-error";
 import type { JsonPatchOp, VirtualServiceView } from "../domain/virtual-service-route";
 import { kubeConfigFor, parseClusterConfigs, type ClusterConfigs } from "./clusters";
 import { classifyKubeError, type KubeFailure } from "./kube-errors";
 import { toView } from "./virtual-service-schema";
+import { DEFAULT_WATCH_CACHE, NamespaceWatchCache, type Freshness, type WatchCacheOptions } from "./watch-cache";
+
+export type { Freshness } from "./watch-cache";
 
 /**
  * The Kubernetes port Aviary's use cases depend on: read, list and JSON-patch VirtualServices.
  * Only this file talks to clusters. Errors are thrown as KubeError, which says whether a retry
- * can help.
+ * can help. The *Cached reads serve pages from one watch per cluster and namespace (see
+ * watch-cache.ts) and say how current they are; actions read fresh before they write.
  */
 export type VsRef = { cluster: string; namespace: string; name: string };
 
@@ -16,7 +20,12 @@ export type KubePort = {
   readVirtualService(ref: VsRef): Promise<VirtualServiceView>;
   listVirtualServices(ref: { cluster: string; namespace: string }): Promise<VirtualServiceView[]>;
   patchVirtualService(ref: VsRef & { ops: JsonPatchOp[] }): Promise<VirtualServiceView>;
+  readVirtualServiceCached(ref: VsRef): Promise<{ vs: VirtualServiceView; freshness: Freshness }>;
+  listVirtualServicesCached(ref: { cluster: string; namespace: string }): Promise<{ items: VirtualServiceView[]; freshness: Freshness }>;
 };
+
+/** The adapter owns its watches: close() stops them (tests, shutdown). */
+export type KubeAdapter = KubePort & { close(): Promise<void> };
 
 export class KubeError extends Error {
   constructor(readonly failure: KubeFailure) {
@@ -29,16 +38,20 @@ const GROUP = "networking.istio.io";
 const VERSION = "v1";
 const PLURAL = "virtualservices";
 
-export function createKubeAdapter({ configs = parseClusterConfigs(), timeoutMs = 5_000 }: { configs?: ClusterConfigs; timeoutMs?: number } = {}): KubePort {
-  const clients = new Map<string, CustomObjectsApi>();
-  const api = (cluster: string) => {
-    let client = clients.get(cluster);
-    if (!client) {
-      client = kubeConfigFor(configs, cluster).makeApiClient(CustomObjectsApi);
-      clients.set(cluster, client);
+type AdapterOptions = { configs?: ClusterConfigs; timeoutMs?: number; watchCache?: Partial<WatchCacheOptions> };
+
+export function createKubeAdapter({ configs = parseClusterConfigs(), timeoutMs = 5_000, watchCache = {} }: AdapterOptions = {}): KubeAdapter {
+  const clusters = new Map<string, { kc: KubeConfig; client: CustomObjectsApi }>();
+  const connect = (cluster: string) => {
+    let found = clusters.get(cluster);
+    if (!found) {
+      const kc = kubeConfigFor(configs, cluster);
+      found = { kc, client: kc.makeApiClient(CustomObjectsApi) };
+      clusters.set(cluster, found);
     }
-    return client;
+    return found;
   };
+  const api = (cluster: string) => connect(cluster).client;
 
   async function call<T>(ref: { cluster: string; namespace: string; name: string }, verb: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -56,7 +69,33 @@ export function createKubeAdapter({ configs = parseClusterConfigs(), timeoutMs =
     return result;
   };
 
-  return {
+  // One cache per cluster and namespace, created on its first read and kept for the process.
+  const caches = new Map<string, NamespaceWatchCache>();
+  const cacheOptions = { ...DEFAULT_WATCH_CACHE, ...watchCache };
+  const cacheFor = (cluster: string, namespace: string): NamespaceWatchCache | undefined => {
+    const key = JSON.stringify([cluster, namespace]);
+    let cache = caches.get(key);
+    if (cache) return cache;
+    let kc: KubeConfig;
+    try {
+      kc = connect(cluster).kc;
+    } catch {
+      return undefined; // the direct read reports why
+    }
+    const path = `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/${PLURAL}`;
+    const list = () =>
+      withTimeout(api(cluster).listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL }), timeoutMs) as Promise<
+        KubernetesListObject<KubernetesObject>
+      >;
+    cache = new NamespaceWatchCache(kc, { cluster, namespace, path }, list, cacheOptions);
+    caches.set(key, cache);
+    cache.start();
+    return cache;
+  };
+  const directly = (note: string): Freshness => ({ source: "direct", syncedAt: new Date(cacheOptions.now()).toISOString(), note });
+  const fromWatch = (syncedAt: Date): Freshness => ({ source: "watch", syncedAt: syncedAt.toISOString() });
+
+  const port: KubePort = {
     async readVirtualService(ref) {
       const raw = await call(ref, "read", () =>
         api(ref.cluster).getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ref.namespace, plural: PLURAL, name: ref.name }),
@@ -78,7 +117,35 @@ export function createKubeAdapter({ configs = parseClusterConfigs(), timeoutMs =
       const raw = await call(ref, "patch", () =>
         api(ref.cluster).patchNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ref.namespace, plural: PLURAL, name: ref.name, body: ops }),
       );
-      return view(raw, ref);
+      const result = view(raw, ref);
+      caches.get(JSON.stringify([ref.cluster, ref.namespace]))?.noteWritten(raw as KubernetesObject);
+      return result;
+    },
+    async readVirtualServiceCached(ref) {
+      const served = cacheFor(ref.cluster, ref.namespace)?.get(ref.name) ?? { use: "direct", note: "no watch cache for this cluster" };
+      if (served.use === "direct") return { vs: await port.readVirtualService(ref), freshness: directly(served.note) };
+      if (!served.value) {
+        const target = `VirtualService ${ref.namespace}/${ref.name} in cluster "${ref.cluster}"`;
+        throw new KubeError({ kind: "final", error: new AppError("TARGET_INVALID", `${target} does not exist`) });
+      }
+      return { vs: view(served.value, ref), freshness: fromWatch(served.syncedAt) };
+    },
+    async listVirtualServicesCached({ cluster, namespace }) {
+      const served = cacheFor(cluster, namespace)?.list() ?? { use: "direct", note: "no watch cache for this cluster" };
+      if (served.use === "direct") return { items: await port.listVirtualServices({ cluster, namespace }), freshness: directly(served.note) };
+      const items = served.value.flatMap((item) => {
+        const result = toView(item);
+        return "error" in result ? [] : [result];
+      });
+      return { items, freshness: fromWatch(served.syncedAt) };
+    },
+  };
+  return {
+    ...port,
+    async close() {
+      const all = [...caches.values()];
+      caches.clear();
+      await Promise.all(all.map((c) => c.close()));
     },
   };
 }

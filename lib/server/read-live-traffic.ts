@@ -2,40 +2,54 @@ import { isAppError } from "../app-error";
 import { liveTrafficError, liveTrafficOf, type LiveTraffic } from "../domain/live-traffic";
 import type { Rollout } from "../domain/rollout";
 import type { VirtualServiceView } from "../domain/virtual-service-route";
+import type { Freshness } from "../kube/virtual-services";
 import type { Deps } from "./deps";
 import { getRollout } from "./get-rollout";
 import { listRollouts } from "./list-rollouts";
 import { unwrap } from "./write-weights";
 
-/** The live weights of one rollout's route, read from its cluster now. Never throws for cluster trouble: it reports it. */
-export async function readLiveTraffic(deps: Deps, { id }: { id: string }): Promise<{ rolloutId: string; live: LiveTraffic }> {
+/**
+ * Live traffic plus how current it is: `freshness.source` is "watch" (the adapter's watch cache,
+ * current as of `syncedAt`) or "direct" (read from the API server now, with a note saying why the
+ * cache was not used). Absent when the read failed.
+ */
+export type ServedTraffic = LiveTraffic & { freshness?: Freshness };
+
+/**
+ * The live weights of one rollout's route, from the cluster's watch cache (no request to the API
+ * server once it is synced). Never throws for cluster trouble: it reports it.
+ */
+export async function readLiveTraffic(deps: Deps, { id }: { id: string }): Promise<{ rolloutId: string; live: ServedTraffic }> {
   const rollout = await getRollout(deps, { id });
   try {
-    const vs = await deps.kube.readVirtualService({ cluster: rollout.cluster, namespace: rollout.namespace, name: rollout.virtualService });
-    return { rolloutId: rollout.id, live: liveTrafficOf(vs, rollout, deps.now()) };
+    const { vs, freshness } = await deps.kube.readVirtualServiceCached({ cluster: rollout.cluster, namespace: rollout.namespace, name: rollout.virtualService });
+    return { rolloutId: rollout.id, live: { ...liveTrafficOf(vs, rollout, deps.now()), freshness } };
   } catch (error) {
     return { rolloutId: rollout.id, live: asLiveError(error, deps.now()) };
   }
 }
 
 /**
- * Live weights for every rollout on the overview with one list call per cluster and namespace,
- * however many rollouts share them.
+ * Live weights for every rollout on the overview from one watch cache per cluster and namespace,
+ * however many rollouts share them (a list call only while a cache is syncing or its watch is down).
  */
-export async function readAllLiveTraffic(deps: Deps): Promise<Record<string, LiveTraffic>> {
+export async function readAllLiveTraffic(deps: Deps): Promise<Record<string, ServedTraffic>> {
   const rollouts = await listRollouts(deps);
   const groups = new Map<string, Rollout[]>();
   for (const rollout of rollouts) {
     const key = JSON.stringify([rollout.cluster, rollout.namespace]);
     groups.set(key, [...(groups.get(key) ?? []), rollout]);
   }
-  const result: Record<string, LiveTraffic> = {};
+  const result: Record<string, ServedTraffic> = {};
   await Promise.all(
     [...groups.values()].map(async (group) => {
       const { cluster, namespace } = group[0]!;
       let byName: Map<string, VirtualServiceView>;
+      let freshness: Freshness;
       try {
-        byName = new Map((await deps.kube.listVirtualServices({ cluster, namespace })).map((vs) => [vs.name, vs]));
+        const listed = await deps.kube.listVirtualServicesCached({ cluster, namespace });
+        byName = new Map(listed.items.map((vs) => [vs.name, vs]));
+        freshness = listed.freshness;
       } catch (error) {
         for (const rollout of group) result[rollout.id] = asLiveError(error, deps.now());
         return;
@@ -44,7 +58,7 @@ export async function readAllLiveTraffic(deps: Deps): Promise<Record<string, Liv
         const vs = byName.get(rollout.virtualService);
         try {
           result[rollout.id] = vs
-            ? liveTrafficOf(vs, rollout, deps.now())
+            ? { ...liveTrafficOf(vs, rollout, deps.now()), freshness }
             : liveTrafficError({ code: "TARGET_INVALID", message: `VirtualService ${namespace}/${rollout.virtualService} does not exist in cluster "${cluster}"` }, deps.now());
         } catch (error) {
           result[rollout.id] = asLiveError(error, deps.now());
