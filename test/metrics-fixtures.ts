@@ -1,3 +1,4 @@
+import { getAuditReader } from "@/lib/db/audit-reader";
 import { getDb } from "@/lib/db/client";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import type { KubePort } from "@/lib/kube/virtual-services";
@@ -17,7 +18,7 @@ export const CONTEXT = { actor: LOCAL_ACTOR, requestId: "metrics-test", clientAd
 
 export function testDeps({ prometheus, now }: { prometheus: PrometheusClient; now: Date }): Deps {
   const kube = {} as KubePort; // the SLI use cases never touch the cluster
-  return { db: getDb(), kube, prometheus, now: () => now, sleep: async () => {} };
+  return { db: getDb(), audit: getAuditReader(), kube, prometheus, now: () => now, sleep: async () => {} };
 }
 
 /** A rollout on the checkout workloads of test-support's history, created `createdAt`. */

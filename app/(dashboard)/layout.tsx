@@ -2,11 +2,12 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { DemoBanner } from "@/components/auth/demo-banner";
+import { isDemoMode } from "@/lib/auth/config";
 import { UserMenu } from "@/components/auth/user-menu";
 import { can } from "@/lib/domain/roles";
 import { currentIdentity } from "@/lib/auth/session";
 import { signInPath } from "@/lib/auth/session-response";
-import { SessionProvider } from "@/lib/auth/use-session";
+import { SessionProvider } from "@/lib/client/use-session";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   // proxy.ts already sent anonymous visitors to sign in; this is the second lock on the door.
@@ -17,7 +18,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   return (
     <SessionProvider session={session}>
       <a className="skip-link" href="#main">Skip to content</a>
-      <DemoBanner />
+      <DemoBanner demo={isDemoMode()} />
       <header className="topbar">
         <Link href="/" className="brand" aria-label="Aviary home">
           <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true">

@@ -9,7 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { WeightBar } from "@/components/ui/weight-bar";
-import { useSession } from "@/lib/auth/use-session";
+import { useSession } from "@/lib/client/use-session";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";

@@ -1,14 +1,7 @@
-import { authConfig } from "@/lib/auth/config";
 import styles from "./auth.module.css";
 
 /** On every page in demo mode, signed in or not: nobody should mistake the demo for the real thing. */
-export function DemoBanner() {
-  let demo = false;
-  try {
-    demo = authConfig().mode === "demo";
-  } catch {
-    // A broken configuration is reported by proxy.ts; the banner just stays away.
-  }
+export function DemoBanner({ demo }: { demo: boolean }) {
   if (!demo) return null;
   return (
     <div className={styles.demoBanner} role="region" aria-label="Demo mode">

@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 import type { Role } from "@/lib/domain/roles";
-import type { SessionView } from "@/lib/auth/session-view";
+import type { SessionView } from "@/lib/contracts/session";
 import styles from "./auth.module.css";
 
 const ROLE_MEANS: Record<Role, string> = {

@@ -11,8 +11,9 @@ import { parseRoleGroups, ROLE_GROUPS_EXAMPLE, type RoleGroups } from "./role-ma
  *   demo   the visitor picks a demo user and role; for `npm run demo` only
  *   none   everyone is one local admin; for the Vitest suite only, refused outside NODE_ENV=test/development
  */
-export const AUTH_MODES = ["oidc", "proxy", "demo", "none"] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
+import { AUTH_MODES, type AuthMode } from "../contracts/session";
+
+export { AUTH_MODES, type AuthMode };
 
 /** `next start` always runs with NODE_ENV=production, the demo included: this is the explicit opt-in. */
 export const DEMO_ACKNOWLEDGEMENT = "anyone-can-sign-in-as-admin";
@@ -188,4 +189,13 @@ export function authConfig(env: Env = process.env): AuthConfig {
   }
   if (cache.error) throw cache.error;
   return cache.config!;
+}
+
+/** Whether the app runs in demo mode; false when the configuration is broken (proxy.ts reports that). */
+export function isDemoMode(): boolean {
+  try {
+    return authConfig().mode === "demo";
+  } catch {
+    return false;
+  }
 }

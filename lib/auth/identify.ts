@@ -3,7 +3,7 @@ import { authConfig, type AuthConfig, type AuthMode } from "./config";
 import { identityFromProxyHeaders } from "./proxy-headers";
 import { roleForGroups } from "./role-mapping";
 import { readCookie, SESSION_COOKIE, sessionSchema, unseal, type SessionUser } from "./session-cookie";
-import type { SessionView } from "./session-view";
+import type { SessionView } from "../contracts/session";
 
 /**
  * Who is calling, from a request's headers, in every mode. The one function that proxy.ts,

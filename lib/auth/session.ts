@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { identify, type Identity } from "./identify";
 import { hasRole, type Role } from "../domain/roles";
 import { signInPath } from "./session-response";
-import type { SessionView } from "./session-view";
+import type { SessionView } from "../contracts/session";
 
 /**
  * Server components' view of the signed-in user. proxy.ts already sends anonymous visitors to

@@ -1,8 +1,8 @@
 import type { LiveTraffic } from "../domain/live-traffic";
 import type { RolloutAction } from "../domain/rollout-actions";
-import type { AuditEventJson } from "../http/audit-event-json";
+import type { AuditEventJson } from "../contracts/audit-event";
 import type { RolloutJson } from "../http/rollout-json";
-import type { VirtualServiceInspection } from "../server/inspect-virtual-service";
+import type { VirtualServiceInspection } from "../contracts/inspection";
 
 /** Browser-side calls to Aviary's API. Errors keep the server's code, message and field errors. */
 export class ApiError extends Error {

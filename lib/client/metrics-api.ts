@@ -1,6 +1,6 @@
 import type { MetricsWindow } from "../domain/metrics-window";
 import type { RolloutMetrics } from "../server/get-rollout-metrics";
-import type { SliOverview, SliOverviewRow } from "../server/get-overview-slis";
+import type { SliOverview, SliOverviewRow } from "../contracts/slis";
 import { ApiError } from "./api";
 
 export type { RolloutMetrics, SliOverview, SliOverviewRow };

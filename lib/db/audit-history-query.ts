@@ -1,6 +1,6 @@
 import type { RolloutCursor } from "../domain/audit-cursor";
 import type { HistoryFilter } from "../domain/audit-history-filter";
-import type { Rollout } from "../domain/rollout";
+import type { HistoryRow } from "../domain/audit-entry";
 import type { AuditReader } from "./audit-reader";
 import { containsPattern, probeReasonRollouts } from "./audit-text-search";
 import { Prisma, type Rollout as RolloutRow } from "./generated/client";
@@ -13,8 +13,6 @@ import { toRollout } from "./rollouts";
 
 const { sql, join, empty, raw } = Prisma;
 
-export type LastEvent = { at: Date; action: string; outcome: string; actorId: string; actorEmail: string | null };
-export type HistoryRow = { rollout: Rollout; lastEvent: LastEvent | null; eventCount: number };
 
 // Every column of the Prisma model, so a column added to schema.prisma fails to compile here.
 const ROLLOUT_COLUMNS = {

@@ -1,3 +1,5 @@
+import type { Rollout } from "./rollout";
+
 /**
  * One audit event as the history, the log and the exports read it: the stored event plus the
  * rollout it concerns (name and service, which the event itself only references by id).
@@ -26,6 +28,16 @@ export type AuditLogEntry = {
   prevHash: string | null;
   hash: string;
   rollout: { name: string; namespace: string; virtualService: string; cluster: string } | null;
+};
+
+/** An audit event as stored, without its rollout's names (a Prisma row fits it). */
+export type StoredAuditEntry = Omit<AuditLogEntry, "rollout">;
+
+/** One row of the rollout history: the rollout, its latest event and how many it has. */
+export type HistoryRow = {
+  rollout: Rollout;
+  lastEvent: { at: Date; action: string; outcome: string; actorId: string; actorEmail: string | null } | null;
+  eventCount: number;
 };
 
 export const AUDIT_OUTCOMES = ["success", "refused", "failed"] as const;

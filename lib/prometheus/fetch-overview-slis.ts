@@ -4,8 +4,8 @@ import { anyOfRegex, assertDuration, labelMatcher, tagged, union } from "./promq
 import { indexVector, seriesKey, vectorOf } from "./results";
 import { baseMatchers, groupRollouts, NAMESPACE_LABEL, resolveTargets, type ResolvedTargets, type RolloutTargets } from "./selector";
 import { errorsExpr, PART_LABEL, quantileExpr, requestsExpr } from "./sli-queries";
+import type { WorkloadSlis } from "../contracts/slis";
 
-export type WorkloadSlis = { errorRate: number | null; p95Ms: number | null; requestRate: number | null };
 export type OverviewSlis = { rollout: ResolvedTargets; canary: WorkloadSlis; stable: WorkloadSlis; split: number | null };
 
 const GROUP_LABEL = "aviary_group";

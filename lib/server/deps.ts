@@ -1,3 +1,4 @@
+import { getAuditReader, type AuditReader } from "../db/audit-reader";
 import { getDb, type Db } from "../db/client";
 import { createKubeAdapter, type KubePort } from "../kube/virtual-services";
 import type { PrometheusClient } from "../prometheus/client";
@@ -10,6 +11,8 @@ import { prometheusFromEnv } from "../prometheus/config";
  */
 export type Deps = {
   db: Db;
+  /** Bulk reads of the audit log (listing, history, export, integrity) over node-postgres. */
+  audit: AuditReader;
   kube: KubePort;
   prometheus: PrometheusClient;
   now: () => Date;
@@ -29,6 +32,7 @@ const injected = globalThis as unknown as { aviaryKube?: KubePort; aviaryPrometh
 export function getDeps(): Deps {
   return {
     db: getDb(),
+    audit: getAuditReader(),
     kube: injected.aviaryKube ?? (kube ??= createKubeAdapter()),
     prometheus: injected.aviaryPrometheus ?? (prometheus ??= prometheusFromEnv()),
     now: () => new Date(),

@@ -4,7 +4,7 @@ import { AUDIT_CSV_HEADER, auditCsvRow } from "../domain/audit-csv";
 import type { AuditLogEntry } from "../domain/audit-entry";
 import { validationError } from "../domain/audit-filter-fields";
 import { parseAuditLogQuery } from "../domain/audit-log-filter";
-import { auditLogEntryJson } from "../http/audit-event-json";
+import { auditLogEntryJson } from "../contracts/audit-event";
 import type { AuditReader } from "../db/audit-reader";
 
 export const EXPORT_FORMATS = ["csv", "json"] as const;

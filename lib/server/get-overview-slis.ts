@@ -1,37 +1,16 @@
 import { listRollouts } from "../db/rollouts";
-import { worstVerdict, type VerdictStatus } from "../domain/burn-summary";
+import { worstVerdict } from "../domain/burn-summary";
 import { burnRates, errorBudget, multiwindowVerdict } from "../domain/slo";
 import type { Rollout } from "../domain/rollout";
 import { fetchOverviewBurnRates } from "../prometheus/fetch-overview-burn-rates";
-import { fetchOverviewSlis, type WorkloadSlis } from "../prometheus/fetch-overview-slis";
+import type { SliOverview, SliOverviewRow, WorkloadSlis } from "../contracts/slis";
+import { fetchOverviewSlis } from "../prometheus/fetch-overview-slis";
 import type { Deps } from "./deps";
 import { withMetricsErrors } from "./metrics-errors";
 
 /** The rate window of the overview's "current" figures. */
 export const OVERVIEW_WINDOW = "5m";
 
-export type SliOverviewRow = {
-  rolloutId: string;
-  /** "no_traffic": Prometheus answered but neither workload served requests in the last 5 minutes. */
-  state: "ok" | "no_traffic";
-  canary: WorkloadSlis;
-  stable: WorkloadSlis;
-  /** Observed canary share of requests, 0..1. */
-  split: number | null;
-  thresholds: { errorRate: number; latencyP95Ms: number };
-  burn: {
-    /** The more alarming of the service's and the canary's multiwindow verdicts, and whose it is. */
-    status: VerdictStatus;
-    scope: "service" | "canary" | null;
-    service: VerdictStatus;
-    canary: VerdictStatus;
-    /** Over 1h, for the badge's tooltip. */
-    serviceBurnRate: number | null;
-    canaryBurnRate: number | null;
-  };
-};
-
-export type SliOverview = { generatedAt: number; window: string; rollouts: Record<string, SliOverviewRow> };
 
 /**
  * Current SLIs and a burn-rate verdict for every rollout that is not archived. Four Prometheus

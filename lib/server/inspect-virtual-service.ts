@@ -2,20 +2,10 @@ import { AppError, isAppError } from "../app-error";
 import { trafficTargetSchema } from "../domain/rollout-definition";
 import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
 import { locateRoute } from "../domain/virtual-service-route";
+import type { VirtualServiceInspection } from "../contracts/inspection";
 import type { Deps } from "./deps";
 import { unwrap } from "./write-weights";
 
-export type VirtualServiceInspection = {
-  /** The VirtualService as found: its HTTP routes and their destinations with weights. */
-  virtualService: {
-    resourceVersion: string;
-    routes: { name: string | null; destinations: { host: string; subset: string | null; port: number | null; weight: number | null }[] }[];
-  } | null;
-  /** The route and weights Aviary would drive, when the target fits. */
-  match: { routeName: string | null; stableWeight: number; canaryWeight: number } | null;
-  /** Why Aviary could not drive it, in words: missing object, route, destination, bad weights. */
-  problem: { code: string; message: string } | null;
-};
 
 /**
  * What the cluster holds for a (possibly unsaved) rollout target, so the SRE sees before saving

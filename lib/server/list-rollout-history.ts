@@ -1,4 +1,5 @@
-import { findHistoryRows, type HistoryRow } from "../db/audit-history-query";
+import { findHistoryRows } from "../db/audit-history-query";
+import type { HistoryRow } from "../domain/audit-entry";
 import { encodeRolloutCursor } from "../domain/audit-cursor";
 import { parseHistoryQuery } from "../domain/audit-history-filter";
 import type { AuditReader } from "../db/audit-reader";

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { isAppError } from "@/lib/app-error";
 import { cleanParams } from "@/lib/domain/audit-filter-fields";
 import { AUDIT_LOG_PARAMS } from "@/lib/domain/audit-log-filter";
-import { getAuditReader } from "@/lib/db/audit-reader";
 import { listAuditEvents, type AuditLogPage } from "@/lib/server/list-audit-events";
 import { AuditView } from "./audit-view";
+import { getDeps } from "@/lib/server/deps";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit log" };
@@ -14,7 +14,7 @@ type Query = Record<string, string | string[] | undefined>;
 /** A bad filter is shown next to its field, not as an error page. */
 async function load(query: Query): Promise<{ page: AuditLogPage; errors: Record<string, string> }> {
   try {
-    return { page: await listAuditEvents({ audit: getAuditReader() }, { query }), errors: {} };
+    return { page: await listAuditEvents(getDeps(), { query }), errors: {} };
   } catch (error) {
     if (!isAppError(error) || error.code !== "VALIDATION") throw error;
     return { page: { entries: [], nextCursor: null, params: cleanParams(query, AUDIT_LOG_PARAMS) }, errors: error.fields ?? { query: error.message } };

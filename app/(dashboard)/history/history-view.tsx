@@ -2,7 +2,7 @@ import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { StatusBadge } from "@/components/ui/status-badge";
-import type { HistoryRow } from "@/lib/db/audit-history-query";
+import type { HistoryRow } from "@/lib/domain/audit-entry";
 import { toQueryString } from "@/lib/domain/audit-filter-fields";
 import { ROLLOUT_STATUSES } from "@/lib/domain/rollout";
 import type { HistoryPage } from "@/lib/server/list-rollout-history";

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { isAppError } from "@/lib/app-error";
 import { HISTORY_PARAMS } from "@/lib/domain/audit-history-filter";
 import { cleanParams } from "@/lib/domain/audit-filter-fields";
-import { getAuditReader } from "@/lib/db/audit-reader";
 import { listRolloutHistory, type HistoryPage as Page } from "@/lib/server/list-rollout-history";
 import { HistoryView } from "./history-view";
+import { getDeps } from "@/lib/server/deps";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "History" };
@@ -14,7 +14,7 @@ type Query = Record<string, string | string[] | undefined>;
 /** A bad filter is shown next to its field, not as an error page. */
 async function load(query: Query): Promise<{ page: Page; errors: Record<string, string> }> {
   try {
-    return { page: await listRolloutHistory({ audit: getAuditReader() }, { query }), errors: {} };
+    return { page: await listRolloutHistory(getDeps(), { query }), errors: {} };
   } catch (error) {
     if (!isAppError(error) || error.code !== "VALIDATION") throw error;
     return { page: { rows: [], nextCursor: null, params: cleanParams(query, HISTORY_PARAMS) }, errors: error.fields ?? { query: error.message } };

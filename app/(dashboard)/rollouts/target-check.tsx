@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { ApiError, api } from "@/lib/client/api";
-import type { VirtualServiceInspection } from "@/lib/server/inspect-virtual-service";
+import type { VirtualServiceInspection } from "@/lib/contracts/inspection";
 
 type Target = { cluster?: string; namespace: string; virtualService: string; route?: string; stable: unknown; canary: unknown };
 

@@ -1,9 +1,9 @@
-import { auditLogEntryJson } from "@/lib/http/audit-event-json";
+import { auditLogEntryJson } from "@/lib/contracts/audit-event";
 import { queryFromUrl } from "@/lib/domain/query-text";
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
-import { getAuditReader } from "@/lib/db/audit-reader";
 import { listAuditEvents } from "@/lib/server/list-audit-events";
+import { getDeps } from "@/lib/server/deps";
 
 export const dynamic = "force-dynamic";
 
@@ -11,6 +11,6 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (request: Request) => {
   await requestContext(request, { need: "viewer" });
   const query = queryFromUrl(request.url);
-  const page = await listAuditEvents({ audit: getAuditReader() }, { query });
+  const page = await listAuditEvents(getDeps(), { query });
   return json({ events: page.entries.map(auditLogEntryJson), nextCursor: page.nextCursor });
 });

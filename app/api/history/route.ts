@@ -2,8 +2,8 @@ import { queryFromUrl } from "@/lib/domain/query-text";
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
 import { rolloutJson } from "@/lib/http/rollout-json";
-import { getAuditReader } from "@/lib/db/audit-reader";
 import { listRolloutHistory } from "@/lib/server/list-rollout-history";
+import { getDeps } from "@/lib/server/deps";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (request: Request) => {
   await requestContext(request, { need: "viewer" });
   const query = queryFromUrl(request.url);
-  const page = await listRolloutHistory({ audit: getAuditReader() }, { query });
+  const page = await listRolloutHistory(getDeps(), { query });
   return json({
     rollouts: page.rows.map(({ rollout, lastEvent, eventCount }) => ({
       ...rolloutJson(rollout),

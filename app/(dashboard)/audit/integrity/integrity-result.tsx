@@ -1,6 +1,6 @@
 import { LocalTime } from "@/components/ui/local-time";
-import { getAuditReader } from "@/lib/db/audit-reader";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
+import { getDeps } from "@/lib/server/deps";
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -13,7 +13,7 @@ const PROBLEM_TEXT = {
 } as const;
 
 export async function IntegrityResult() {
-  const report = await verifyAuditChain({ audit: getAuditReader() });
+  const report = await verifyAuditChain(getDeps());
   const checkedAt = new Date().toISOString();
   const seconds = report.durationMs < 1_000 ? `${report.durationMs} ms` : `${(report.durationMs / 1000).toFixed(1)} s`;
   if (report.ok) {

@@ -6,7 +6,7 @@ import { ACTION_COPY } from "@/components/rollouts/action-copy";
 import { refusalReason, type RolloutAction } from "@/lib/domain/rollout-actions";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import type { RolloutJson } from "@/lib/http/rollout-json";
-import { useSession } from "@/lib/auth/use-session";
+import { useSession } from "@/lib/client/use-session";
 import { unexplainedDrift } from "./pending-operation";
 
 /** Which buttons a status shows; the rest would only ever be disabled noise. */

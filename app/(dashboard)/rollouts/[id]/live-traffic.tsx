@@ -4,7 +4,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { WeightBar } from "@/components/ui/weight-bar";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import type { RolloutJson } from "@/lib/http/rollout-json";
-import { useSession } from "@/lib/auth/use-session";
+import { useSession } from "@/lib/client/use-session";
 import { unexplainedDrift } from "./pending-operation";
 
 /** Aviary's record beside what the cluster has now, so a hand edit cannot hide. */

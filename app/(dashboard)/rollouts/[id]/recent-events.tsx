@@ -1,7 +1,7 @@
 "use client";
 
 import { LocalTime } from "@/components/ui/local-time";
-import type { AuditEventJson } from "@/lib/http/audit-event-json";
+import type { AuditEventJson } from "@/lib/contracts/audit-event";
 
 const OUTCOME_LABEL: Record<string, string> = { success: "done", refused: "refused", failed: "failed" };
 

@@ -7,7 +7,7 @@ import { ActionDialog } from "@/components/rollouts/action-dialog";
 import { RolloutSlis } from "@/components/slis/rollout-slis";
 import { LocalTime } from "@/components/ui/local-time";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { useSession } from "@/lib/auth/use-session";
+import { useSession } from "@/lib/client/use-session";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import { describeDestination } from "@/lib/domain/rollout";

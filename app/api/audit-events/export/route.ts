@@ -1,8 +1,8 @@
 import { queryFromUrl } from "@/lib/domain/query-text";
 import { requestContext } from "@/lib/http/request-context";
 import { route } from "@/lib/http/respond";
-import { getAuditReader } from "@/lib/db/audit-reader";
 import { exportAuditEvents } from "@/lib/server/export-audit-events";
+import { getDeps } from "@/lib/server/deps";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (request: Request) => {
   await requestContext(request, { need: "viewer" });
   const query = queryFromUrl(request.url);
-  const { body, contentType, filename } = exportAuditEvents({ audit: getAuditReader() }, { query, now: new Date() });
+  const { body, contentType, filename } = exportAuditEvents(getDeps(), { query, now: new Date() });
   return new Response(body, {
     headers: {
       "content-type": contentType,

@@ -1,10 +1,10 @@
 import { LocalTime } from "@/components/ui/local-time";
-import type { AuditEvent } from "@/lib/db/generated/client";
+import type { StoredAuditEntry } from "@/lib/domain/audit-entry";
 import { describeChange } from "@/lib/domain/audit-change";
 import { actionLabel, OutcomeBadge } from "../../../audit/_parts/pager";
 
 /** Every event of the rollout, oldest first: when, what, who, what changed, why, and how it ended. */
-export function TimelineEvents({ events }: { events: AuditEvent[] }) {
+export function TimelineEvents({ events }: { events: StoredAuditEntry[] }) {
   if (events.length === 0) return <p className="muted">No events recorded for this rollout.</p>;
   return (
     <ol className="audit-timeline">

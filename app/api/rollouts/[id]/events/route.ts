@@ -1,4 +1,4 @@
-import { auditEventJson } from "@/lib/http/audit-event-json";
+import { auditEventJson } from "@/lib/contracts/audit-event";
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
 import { getDeps } from "@/lib/server/deps";

@@ -1,5 +1,7 @@
-import type { AuthMode } from "./config";
 import type { Role } from "../domain/roles";
+
+export const AUTH_MODES = ["oidc", "proxy", "demo", "none"] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 /**
  * What the browser may know about the signed-in user: handed from server components to client

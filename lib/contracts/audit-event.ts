@@ -1,5 +1,4 @@
-import type { AuditEvent } from "../db/generated/client";
-import type { AuditLogEntry } from "../domain/audit-entry";
+import type { AuditLogEntry, StoredAuditEntry } from "../domain/audit-entry";
 
 type Weights = { canaryWeight?: number; stableWeight?: number; status?: string; currentStep?: number | null } | null;
 
@@ -23,7 +22,7 @@ export type AuditEventJson = {
 
 /** The stored columns both shapes are made from: a Prisma row or an audit log entry. */
 type StoredEvent = Pick<
-  AuditEvent,
+  StoredAuditEntry,
   | "id" | "at" | "rolloutId" | "actorId" | "actorEmail" | "actorRole" | "action" | "reason" | "outcome"
   | "errorCode" | "errorMessage" | "resourceVersionBefore" | "resourceVersionAfter" | "durationMs" | "requestId"
 > & { before: unknown; after: unknown };

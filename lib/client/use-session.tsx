@@ -2,7 +2,7 @@
 
 import { createContext, useContext, type ReactNode } from "react";
 import { can, denialReason, type Permission } from "../domain/roles";
-import type { SessionView } from "./session-view";
+import type { SessionView } from "../contracts/session";
 
 /**
  * The signed-in user for client components. The dashboard layout resolves the session on the
