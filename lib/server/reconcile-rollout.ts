@@ -12,8 +12,9 @@ export type ReconcileResult = { reconciled: number; postponed: PendingOperation[
  * Finishes operations whose writer stopped between patching the VirtualService and recording
  * the result (a crash, a lost database connection). The cluster is the witness: if it shows the
  * intended weight, the operation is recorded as applied; if not, as failed. Callers hold the
- * rollout's lock, so no live writer can still be working on these operations. An operation the
- * cluster cannot vouch for now (unreachable, forbidden) stays pending and is returned as postponed.
+ * rollout's lock (an action, or the sweep in reconcile-interrupted-operations.ts; never a read),
+ * so no live writer can still be working on these operations. An operation the cluster cannot
+ * vouch for now (unreachable, forbidden) stays pending and is returned as postponed.
  */
 export async function reconcileRollout(deps: Deps, rolloutId: string): Promise<ReconcileResult> {
   const pending = await findPendingOperations(deps.db, rolloutId);
@@ -38,7 +39,7 @@ async function reconcileOne(deps: Deps, op: PendingOperation): Promise<boolean> 
   } catch (error) {
     const failure = unwrap(error);
     if (!isAppError(failure) || failure.code !== "TARGET_INVALID") {
-      // The cluster cannot tell us now; the operation stays pending and the next read tries again.
+      // The cluster cannot tell us now; the operation stays pending for the next action or sweep.
       console.warn(`reconcile of operation ${op.id} postponed: ${(failure as Error).message}`);
       return false;
     }
