@@ -3,7 +3,8 @@
  * belongs to the process rather than to a request.
  */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { processEnv } = await import("./lib/env");
+  if (processEnv().NEXT_RUNTIME !== "nodejs") return;
   const { startBackgroundWork } = await import("./lib/server/background");
   startBackgroundWork();
 }

@@ -7,6 +7,7 @@ import { signInPath } from "@/lib/auth/session-response";
 import { clientAddress, peerAddress } from "@/lib/http/client-address";
 import { API_CSP, newNonce, pageCsp, withSecurityHeaders } from "@/lib/http/security-headers";
 import { recordRefusal } from "@/lib/server/record-refusal";
+import { processEnv } from "@/lib/env";
 
 /**
  * The gate in front of every page and API route (Next 16's proxy, formerly middleware; Node
@@ -41,7 +42,7 @@ export async function proxy(request: NextRequest): Promise<Response> {
     return secure(api ? problem(500, "INTERNAL", message) : new Response(message, { status: 500, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } }));
   }
   const nonce = api ? null : newNonce();
-  const csp = nonce ? pageCsp({ nonce, dev: process.env.NODE_ENV === "development", https: config.publicUrl?.protocol === "https:" }) : API_CSP;
+  const csp = nonce ? pageCsp({ nonce, dev: processEnv().NODE_ENV === "development", https: config.publicUrl?.protocol === "https:" }) : API_CSP;
   return withSecurityHeaders(await gate(request, config, nonce && csp), csp);
 }
 

@@ -27,7 +27,25 @@ const serverEnvSchema = z.object({
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 
-export function parseServerEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
+export type Env = Record<string, string | undefined>;
+
+/**
+ * The process environment. This module is the app's one door to it: configuration parsers
+ * (auth, Prometheus, clusters, the audit key) take an Env and default to this one, so tests and
+ * scripts can hand them another.
+ */
+export function processEnv(): NodeJS.ProcessEnv {
+  return process.env;
+}
+
+/** The database every server module uses; a named error when the launcher did not provide it. */
+export function databaseUrl(env: Env = processEnv()): string {
+  const url = parseServerEnv(env).DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start Aviary through `npm run dev`, `npm start` or `npm run demo`, which provide it");
+  return url;
+}
+
+export function parseServerEnv(source: Env = processEnv()): ServerEnv {
   const result = serverEnvSchema.safeParse(source);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);

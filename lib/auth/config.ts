@@ -12,6 +12,7 @@ import { parseRoleGroups, ROLE_GROUPS_EXAMPLE, type RoleGroups } from "./role-ma
  *   none   everyone is one local admin; for the Vitest suite only, refused outside NODE_ENV=test/development
  */
 import { AUTH_MODES, type AuthMode } from "../contracts/session";
+import { processEnv, type Env } from "../env";
 
 export { AUTH_MODES, type AuthMode };
 
@@ -48,7 +49,6 @@ export type DemoConfig = Common & SessionSettings & { mode: "demo" };
 export type NoneConfig = Common & { mode: "none" };
 export type AuthConfig = OidcConfig | ProxyConfig | DemoConfig | NoneConfig;
 
-type Env = Record<string, string | undefined>;
 
 const headerName = z
   .string()
@@ -58,7 +58,7 @@ const headerName = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 
-export function parseAuthConfig(env: Env = process.env): AuthConfig {
+export function parseAuthConfig(env: Env = processEnv()): AuthConfig {
   const problems: string[] = [];
   const problem = (name: string, message: string) => problems.push(`  ${name}: ${message}`);
   const read = <T>(name: string, schema: z.ZodType<T>, fallback?: T): T | undefined => {
@@ -171,7 +171,7 @@ export function isLoopback(hostname: string): boolean {
 const cache: { key?: string; config?: AuthConfig; error?: Error } = {};
 
 /** The configuration for this process; re-read only when the environment changes (tests set it). */
-export function authConfig(env: Env = process.env): AuthConfig {
+export function authConfig(env: Env = processEnv()): AuthConfig {
   const key = Object.keys(env)
     .filter((name) => name.startsWith("AVIARY_") || name === "NODE_ENV")
     .sort()

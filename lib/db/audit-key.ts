@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { processEnv, type Env } from "../env";
 
 /**
  * The key of the audit chain's HMAC (lib/domain/audit-hash.ts). It never lives in the database:
@@ -10,10 +11,9 @@ const MIN_LENGTH = 32;
 // Tests write and verify chains with a fixed key; a real deployment has to say which key it uses.
 const TEST_KEY = "aviary-test-audit-key-not-a-secret-0123456789";
 
-type Env = Record<string, string | undefined>;
 let cached: { source: string; key: string } | undefined;
 
-export function auditKey(env: Env = process.env): string {
+export function auditKey(env: Env = processEnv()): string {
   const source = `${env.AVIARY_AUDIT_KEY ?? ""}\u0000${env.AVIARY_AUDIT_KEY_FILE ?? ""}\u0000${env.NODE_ENV ?? ""}`;
   if (cached?.source === source) return cached.key;
   const key = readKey(env);

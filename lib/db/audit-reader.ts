@@ -1,4 +1,5 @@
 import pg from "pg";
+import { databaseUrl } from "../env";
 import type { Prisma } from "./generated/client";
 
 /**
@@ -43,8 +44,7 @@ const globalForAudit = globalThis as unknown as { aviaryAuditReader?: AuditReade
 
 /** The process's reader for DATABASE_URL (one pool, kept on globalThis like the Prisma client). */
 export function getAuditReader(): AuditReader {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set: start Aviary through `npm run dev`, `npm start` or `npm run demo`, which provide it");
+  const url = databaseUrl();
   if (globalForAudit.aviaryAuditReader && globalForAudit.aviaryAuditUrl === url) return globalForAudit.aviaryAuditReader;
   void globalForAudit.aviaryAuditReader?.close().catch(() => {});
   globalForAudit.aviaryAuditReader = createAuditReader(url);

@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import { databaseUrl } from "../env";
 import { PrismaClient } from "./generated/client";
 
 /**
@@ -11,10 +12,7 @@ const globalForPrisma = globalThis as unknown as { aviaryPrisma?: PrismaClient; 
 export type Db = PrismaClient;
 
 export function getDb(): PrismaClient {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    throw new Error("DATABASE_URL is not set: start Aviary through `npm run dev`, `npm start` or `npm run demo`, which provide it");
-  }
+  const url = databaseUrl();
   if (globalForPrisma.aviaryPrisma && globalForPrisma.aviaryPrismaUrl === url) return globalForPrisma.aviaryPrisma;
   const adapter = new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
   const client = new PrismaClient({ adapter });

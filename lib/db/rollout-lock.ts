@@ -1,5 +1,6 @@
 import pg from "pg";
 import { AppError } from "../app-error";
+import { databaseUrl } from "../env";
 
 /**
  * Serializes actions on one rollout across every Aviary replica sharing the database: a
@@ -11,8 +12,7 @@ const LOCK_SPACE = 0x41565259; // "AVRY"
 const globalForLocks = globalThis as unknown as { aviaryLockPool?: pg.Pool; aviaryLockUrl?: string };
 
 function pool(): pg.Pool {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set");
+  const url = databaseUrl();
   if (!globalForLocks.aviaryLockPool || globalForLocks.aviaryLockUrl !== url) {
     globalForLocks.aviaryLockPool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 20_000 });
     globalForLocks.aviaryLockUrl = url;

@@ -3,6 +3,7 @@ import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { z } from "zod";
 import { AppError } from "../app-error";
+import { processEnv, type Env } from "../env";
 
 /**
  * Which clusters Aviary can drive, by name. A rollout names its cluster ("default" unless set).
@@ -19,7 +20,7 @@ const clustersSchema = z.record(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?
 
 export type ClusterConfigs = z.infer<typeof clustersSchema>;
 
-export function parseClusterConfigs(env: Record<string, string | undefined> = process.env): ClusterConfigs {
+export function parseClusterConfigs(env: Env = processEnv()): ClusterConfigs {
   const raw = env.AVIARY_CLUSTERS;
   if (!raw) {
     if (env.KUBERNETES_SERVICE_HOST) return { default: { inCluster: true } };

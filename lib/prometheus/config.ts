@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createPrometheusClient, type PrometheusClient } from "./client";
+import { processEnv, type Env } from "../env";
 
 /**
  * Where Aviary reads SLIs. README.md's configuration table lists these variables.
@@ -20,7 +21,7 @@ const prometheusEnvSchema = z
     path: ["AVIARY_PROMETHEUS_BEARER_TOKEN"],
   });
 
-export function prometheusFromEnv(env: Record<string, string | undefined> = process.env): PrometheusClient {
+export function prometheusFromEnv(env: Env = processEnv()): PrometheusClient {
   const result = prometheusEnvSchema.safeParse(env);
   if (!result.success) {
     const issue = result.error.issues[0];

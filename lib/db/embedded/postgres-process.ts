@@ -4,6 +4,7 @@ import { chown, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Binaries, RunAs } from "./placement";
+import { processEnv } from "../../env";
 
 /** initdb and postgres, spawned directly (as `runAs` when Aviary runs as root). */
 
@@ -40,7 +41,7 @@ export async function initdb({ binaries, dataDir, superuser, password, runAs }: 
 
 function run(command: string, args: string[], runAs: RunAs | undefined, env: Record<string, string>) {
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(command, args, { ...ids(runAs), env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { ...ids(runAs), env: { ...processEnv(), ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -55,7 +56,7 @@ export async function startPostgres({ binaries, dataDir, port, runAs, onLog }: {
   const locale = messagesLocale();
   const child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1"], {
     ...ids(runAs),
-    env: { ...process.env, LC_MESSAGES: locale },
+    env: { ...processEnv(), LC_MESSAGES: locale },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let output = "";
