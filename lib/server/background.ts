@@ -23,13 +23,21 @@ export function startBackgroundWork(): void {
  * Runs the sweep now (start-up: a crash of the previous process leaves work behind) and then
  * every `intervalMs`, never two at once. Returns a function that stops it.
  */
-export function startReconcileSweep({ deps, intervalMs }: { deps: Deps; intervalMs: number }): () => void {
+export function startReconcileSweep({
+  deps,
+  intervalMs,
+  sweep = reconcileInterruptedOperations,
+}: {
+  deps: Deps;
+  intervalMs: number;
+  sweep?: typeof reconcileInterruptedOperations;
+}): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
-      const result = await reconcileInterruptedOperations(deps);
+      const result = await sweep(deps);
       if (result.reconciled + result.postponed + result.errors > 0) {
         console.log(JSON.stringify({ level: "info", at: new Date().toISOString(), msg: "interrupted operations reconciled", ...result }));
       }
