@@ -6,7 +6,7 @@ import { applyRolloutState, findRollout } from "../db/rollouts";
 import { planAction, REASON_REQUIRED, refusalReason, ROLLOUT_ACTIONS } from "../domain/rollout-actions";
 import type { Rollout } from "../domain/rollout";
 import { safeText } from "../domain/safe-text";
-import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
+import { validationError } from "../domain/validation-errors";
 import { locateRoute, type LocatedRoute, type VirtualServiceView } from "../domain/virtual-service-route";
 import type { RequestContext } from "../domain/actor";
 import { recordAction } from "./action-audit";
@@ -54,10 +54,7 @@ export async function actOnRollout(deps: Deps, { id, input, bodyError, context }
         throw notFound(id);
       }
       if (bodyError !== undefined) throw bodyError;
-      if (!parsed.success) {
-        const fields = fieldErrorsFrom(parsed.error);
-        throw new AppError("VALIDATION", summarize(fields), { fields });
-      }
+      if (!parsed.success) throw validationError(parsed.error);
       // Acting on a record the cluster has not confirmed would be undone when it is confirmed.
       const [unconfirmed] = postponed;
       if (unconfirmed) {

@@ -3,7 +3,7 @@ import { appendAuditEvent } from "../db/audit-events";
 import { insertRollout } from "../db/rollouts";
 import { rolloutDefinitionSchema } from "../domain/rollout-definition";
 import type { Rollout, RolloutDefinition } from "../domain/rollout";
-import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
+import { parse } from "../domain/validation-errors";
 import type { RequestContext } from "../domain/actor";
 import type { Deps } from "./deps";
 import { definitionOf } from "./definition-of";
@@ -11,12 +11,7 @@ import { definitionOf } from "./definition-of";
 export type CreateRolloutOptions = { input: unknown; context: RequestContext };
 
 export async function createRollout({ db }: Deps, { input, context }: CreateRolloutOptions): Promise<Rollout> {
-  const parsed = rolloutDefinitionSchema.safeParse(input);
-  if (!parsed.success) {
-    const fields = fieldErrorsFrom(parsed.error);
-    throw new AppError("VALIDATION", summarize(fields), { fields });
-  }
-  const definition: RolloutDefinition = parsed.data;
+  const definition: RolloutDefinition = parse(rolloutDefinitionSchema, input);
   try {
     return await db.$transaction(async (tx) => {
       const rollout = await insertRollout(tx, definition);

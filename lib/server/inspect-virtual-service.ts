@@ -1,6 +1,6 @@
-import { AppError, isAppError } from "../app-error";
+import { isAppError } from "../app-error";
 import { trafficTargetSchema } from "../domain/rollout-definition";
-import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
+import { parse } from "../domain/validation-errors";
 import { locateRoute } from "../domain/virtual-service-route";
 import type { VirtualServiceInspection } from "../contracts/inspection";
 import type { Deps } from "./deps";
@@ -12,12 +12,7 @@ import { unwrap } from "./write-weights";
  * whether Aviary can drive it. Cluster trouble is reported in `problem`, never thrown.
  */
 export async function inspectVirtualService(deps: Deps, { input }: { input: unknown }): Promise<VirtualServiceInspection> {
-  const parsed = trafficTargetSchema.safeParse(input);
-  if (!parsed.success) {
-    const fields = fieldErrorsFrom(parsed.error);
-    throw new AppError("VALIDATION", summarize(fields), { fields });
-  }
-  const target = parsed.data;
+  const target = parse(trafficTargetSchema, input);
   let vs;
   try {
     vs = await deps.kube.readVirtualService({ cluster: target.cluster, namespace: target.namespace, name: target.virtualService });

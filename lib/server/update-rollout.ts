@@ -4,7 +4,7 @@ import { lockRollout, updateRolloutDefinition } from "../db/rollouts";
 import { mergeDefinition, rolloutDefinitionPatchSchema } from "../domain/rollout-definition";
 import { assertEditable } from "../domain/rollout-lifecycle";
 import type { Rollout } from "../domain/rollout";
-import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
+import { parse, validationError } from "../domain/validation-errors";
 import type { RequestContext } from "../domain/actor";
 import { definitionOf } from "./definition-of";
 import type { Deps } from "./deps";
@@ -14,22 +14,21 @@ export type UpdateRolloutOptions = { id: string; input: unknown; context: Reques
 
 export async function updateRollout({ db }: Deps, { id, input, context }: UpdateRolloutOptions): Promise<Rollout> {
   const rolloutId = assertRolloutId(id);
-  const patch = rolloutDefinitionPatchSchema.safeParse(input);
-  if (!patch.success) throw validation(fieldErrorsFrom(patch.error));
+  const patch = parse(rolloutDefinitionPatchSchema, input);
 
   return db.$transaction(async (tx) => {
     const current = await lockRollout(tx, rolloutId);
     if (!current) throw notFound(id);
     assertEditable(current);
-    const { expectedRevision } = patch.data;
+    const { expectedRevision } = patch;
     if (expectedRevision !== undefined && expectedRevision !== current.revision) {
       throw new AppError(
         "CONFLICT",
         `the rollout changed since you loaded it (revision ${expectedRevision}, now ${current.revision}); reload and edit again`,
       );
     }
-    const merged = mergeDefinition(definitionOf(current), patch.data);
-    if (!merged.success) throw validation(fieldErrorsFrom(merged.error));
+    const merged = mergeDefinition(definitionOf(current), patch);
+    if (!merged.success) throw validationError(merged.error);
     const updated = await updateRolloutDefinition(tx, rolloutId, merged.data);
     await appendAuditEvent(tx, {
       rolloutId,
@@ -45,6 +44,4 @@ export async function updateRollout({ db }: Deps, { id, input, context }: Update
   });
 }
 
-function validation(fields: Record<string, string>) {
-  return new AppError("VALIDATION", summarize(fields), { fields });
-}
+
