@@ -26,5 +26,8 @@ describe("AppError across bundles", () => {
     expect(new AppError("FORBIDDEN", "no") instanceof Special).toBe(false);
     const lookalike = Object.assign(new Error("x"), { name: "AppError", code: "CONFLICT" });
     expect(lookalike instanceof AppError).toBe(false);
+    class Unbranded extends AppError {}
+    expect(new AppError("FORBIDDEN", "no") instanceof Unbranded).toBe(false);
+    expect(new Unbranded("FORBIDDEN", "no") instanceof Unbranded).toBe(true);
   });
 });

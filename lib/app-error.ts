@@ -40,6 +40,8 @@ export class AppError extends Error {
   static readonly brand: string = "AppError";
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass without a brand of its own is checked the ordinary way, never by its parent's brand.
+    if (!Object.prototype.hasOwnProperty.call(this, "brand")) return Function.prototype[Symbol.hasInstance].call(this, value);
     const brands = (value as { [BRANDS]?: unknown } | null | undefined)?.[BRANDS];
     return Array.isArray(brands) && brands.includes(this.brand);
   }

@@ -1,4 +1,4 @@
-import { rolloutJson } from "@/lib/http/rollout-json";
+import { rolloutJson } from "@/lib/contracts/rollout";
 import { getDeps } from "@/lib/server/deps";
 import { listRollouts } from "@/lib/server/list-rollouts";
 import { RolloutsView } from "./rollouts-view";

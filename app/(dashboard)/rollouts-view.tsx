@@ -14,7 +14,7 @@ import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import { isAllowed } from "@/lib/domain/rollout-actions";
-import type { RolloutJson } from "@/lib/http/rollout-json";
+import type { RolloutJson } from "@/lib/contracts/rollout";
 
 export function RolloutsView({ initial, includeArchived }: { initial: RolloutJson[]; includeArchived: boolean }) {
   const query = useQuery({

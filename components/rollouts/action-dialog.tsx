@@ -6,7 +6,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { api, ApiError } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import { planAction, REASON_REQUIRED, type RolloutAction } from "@/lib/domain/rollout-actions";
-import type { RolloutJson } from "@/lib/http/rollout-json";
+import type { RolloutJson } from "@/lib/contracts/rollout";
 import { ACTION_COPY } from "./action-copy";
 
 /**

@@ -1,7 +1,7 @@
 import type { LiveTraffic } from "../domain/live-traffic";
 import type { RolloutAction } from "../domain/rollout-actions";
 import type { AuditEventJson } from "../contracts/audit-event";
-import type { RolloutJson } from "../http/rollout-json";
+import type { RolloutJson } from "../contracts/rollout";
 import type { VirtualServiceInspection } from "../contracts/inspection";
 
 /** Browser-side calls to Aviary's API. Errors keep the server's code, message and field errors. */

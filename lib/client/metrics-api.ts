@@ -1,5 +1,5 @@
 import type { MetricsWindow } from "../domain/metrics-window";
-import type { RolloutMetrics } from "../server/get-rollout-metrics";
+import type { RolloutMetrics } from "../contracts/metrics";
 import type { SliOverview, SliOverviewRow } from "../contracts/slis";
 import { ApiError } from "./api";
 

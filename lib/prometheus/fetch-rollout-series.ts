@@ -5,8 +5,8 @@ import { alignRange, assertPointCount } from "./range";
 import { indexMatrix, seriesKey } from "./results";
 import { baseMatchers, NAMESPACE_LABEL, resolveTargets, type RolloutTargets } from "./selector";
 import { errorsExpr, PART_LABEL, quantileExpr, requestsExpr } from "./sli-queries";
+import type { SliSeries } from "../contracts/metrics";
 
-export type SliSeries = { errorRate: Point[]; p95Ms: Point[]; p99Ms: Point[]; requestRate: Point[] };
 export type RolloutSeries = {
   /** The range actually queried: start and end aligned to the step. */
   start: Date;

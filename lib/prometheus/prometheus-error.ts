@@ -9,6 +9,7 @@ export const PROMETHEUS_ERROR_KINDS = ["unreachable", "timeout", "http", "bad_re
 export type PrometheusErrorKind = (typeof PROMETHEUS_ERROR_KINDS)[number];
 
 export class PrometheusError extends AppError {
+  static override readonly brand = "PrometheusError";
   readonly kind: PrometheusErrorKind;
   /** Base URL without credentials. */
   readonly url: string;

@@ -1,15 +1,14 @@
 import { z } from "zod";
-import { AppError } from "../app-error";
 import { findRolloutStart, listAuditEventsInWindow } from "../db/audit-window";
-import { summarizeBurn, type BurnSummary } from "../domain/burn-summary";
+import { summarizeBurn } from "../domain/burn-summary";
 import { DEFAULT_METRICS_WINDOW, METRICS_WINDOWS, windowRange, type MetricsWindow } from "../domain/metrics-window";
-import type { Point } from "../domain/series";
 import { errorBudget, MULTIWINDOW_CONDITIONS } from "../domain/slo";
-import { fieldErrorsFrom, summarize } from "../domain/validation-errors";
-import { actionMarkers, setWeightSeries, weightChanges, type ActionMarker, type AuditEntry, type WeightChange } from "../domain/weight-history";
+import { parse } from "../domain/validation-errors";
+import { actionMarkers, setWeightSeries, weightChanges, type AuditEntry } from "../domain/weight-history";
 import { fetchBurnRateInputs } from "../prometheus/fetch-burn-rate-inputs";
-import { fetchRolloutSeries, type SliSeries } from "../prometheus/fetch-rollout-series";
+import { fetchRolloutSeries } from "../prometheus/fetch-rollout-series";
 import { alignRange, stepFor } from "../prometheus/range";
+import type { RolloutMetrics } from "../contracts/metrics";
 import type { Deps } from "./deps";
 import { getRollout } from "./get-rollout";
 import { withMetricsErrors } from "./metrics-errors";
@@ -19,38 +18,13 @@ export const CHART_POINTS = 500;
 /** A finer step than the scrape interval only repeats samples. */
 export const SCRAPE_INTERVAL_SECONDS = 15;
 
-export type RolloutMetrics = {
-  rolloutId: string;
-  window: MetricsWindow;
-  /** "no_traffic": Prometheus answered but holds no requests for either workload in the window. */
-  state: "ok" | "no_traffic";
-  generatedAt: number;
-  /**
-   * Unix ms, aligned down to the step (so `end` is up to one step before `generatedAt`: a point in
-   * the future would read low); every series below sits on this grid.
-   */
-  range: { start: number; end: number; stepSeconds: number; rateWindow: string };
-  workloads: { namespace: string; stable: string; canary: string };
-  slo: { availability: number; latencyP95Ms: number };
-  /** The numbers the charts draw their lines from: the same ones the verdicts use. */
-  thresholds: { errorRate: number; latencyP95Ms: number; burnRates: number[] };
-  canary: SliSeries;
-  stable: SliSeries;
-  /** Canary share of traffic, 0..1: what Prometheus observed, what Aviary set (step), and when it changed it. */
-  split: { observed: Point[]; set: Point[]; changes: WeightChange[]; currentWeight: number };
-  burn: BurnSummary;
-  markers: ActionMarker[];
-};
 
 export const metricsQuerySchema = z.strictObject({
   window: z.enum(METRICS_WINDOWS, { error: `window must be one of ${METRICS_WINDOWS.join(", ")}` }).default(DEFAULT_METRICS_WINDOW),
 });
 
 export function parseMetricsQuery(params: URLSearchParams): { window: MetricsWindow } {
-  const parsed = metricsQuerySchema.safeParse(Object.fromEntries(params));
-  if (parsed.success) return parsed.data;
-  const fields = fieldErrorsFrom(parsed.error);
-  throw new AppError("VALIDATION", summarize(fields), { fields });
+  return parse(metricsQuerySchema, Object.fromEntries(params));
 }
 
 export type GetRolloutMetricsOptions = { id: string; window: MetricsWindow; maxPoints?: number };

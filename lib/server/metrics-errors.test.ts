@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AppError } from "../app-error";
 import { PrometheusError } from "../prometheus/prometheus-error";
 import { toMetricsError } from "./metrics-errors";
@@ -20,9 +20,11 @@ describe("Prometheus failures as API errors", () => {
     expect(error).toMatchObject({ code, status, message: `Prometheus at ${url}: ${kind}` });
   });
 
-  it("recognises a PrometheusError built by another copy of the module (another bundle layer)", () => {
-    const foreign = Object.assign(new Error(`Prometheus at ${url} did not answer within 5000 ms`), { name: "PrometheusError", kind: "timeout", code: "METRICS_UNAVAILABLE" });
-    expect(foreign).not.toBeInstanceOf(AppError);
+  it("recognises a PrometheusError built by another copy of the module (another bundle layer)", async () => {
+    vi.resetModules();
+    const { PrometheusError: OtherCopy } = await import("../prometheus/prometheus-error");
+    expect(OtherCopy).not.toBe(PrometheusError);
+    const foreign = new OtherCopy({ kind: "timeout", url, message: `Prometheus at ${url} did not answer within 5000 ms` });
     const error = toMetricsError(foreign);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: "METRICS_UNAVAILABLE", status: 503 });

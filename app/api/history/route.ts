@@ -1,7 +1,7 @@
 import { queryFromUrl } from "@/lib/domain/query-text";
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
-import { rolloutJson } from "@/lib/http/rollout-json";
+import { rolloutJson } from "@/lib/contracts/rollout";
 import { listRolloutHistory } from "@/lib/server/list-rollout-history";
 import { getDeps } from "@/lib/server/deps";
 

@@ -5,7 +5,7 @@ import { ActionDialog } from "@/components/rollouts/action-dialog";
 import { ACTION_COPY } from "@/components/rollouts/action-copy";
 import { refusalReason, type RolloutAction } from "@/lib/domain/rollout-actions";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
-import type { RolloutJson } from "@/lib/http/rollout-json";
+import type { RolloutJson } from "@/lib/contracts/rollout";
 import { useSession } from "@/lib/client/use-session";
 import { unexplainedDrift } from "./pending-operation";
 

@@ -7,7 +7,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import { canArchive } from "@/lib/domain/rollout-lifecycle";
-import type { RolloutJson } from "@/lib/http/rollout-json";
+import type { RolloutJson } from "@/lib/contracts/rollout";
 
 export function ArchiveButton({ rollout }: { rollout: RolloutJson }) {
   const [open, setOpen] = useState(false);

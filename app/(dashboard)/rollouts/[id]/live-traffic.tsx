@@ -3,7 +3,7 @@
 import { LocalTime } from "@/components/ui/local-time";
 import { WeightBar } from "@/components/ui/weight-bar";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
-import type { RolloutJson } from "@/lib/http/rollout-json";
+import type { RolloutJson } from "@/lib/contracts/rollout";
 import { useSession } from "@/lib/client/use-session";
 import { unexplainedDrift } from "./pending-operation";
 

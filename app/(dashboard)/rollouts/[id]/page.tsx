@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { isAppError } from "@/lib/app-error";
-import { rolloutJson } from "@/lib/http/rollout-json";
+import { rolloutJson } from "@/lib/contracts/rollout";
 import { getDeps } from "@/lib/server/deps";
 import { getRollout } from "@/lib/server/get-rollout";
 import { RolloutDetailView } from "./rollout-detail-view";

@@ -2,7 +2,7 @@
 
 import { LocalTime } from "@/components/ui/local-time";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
-import type { RolloutJson } from "@/lib/http/rollout-json";
+import type { RolloutJson } from "@/lib/contracts/rollout";
 
 const NOUN: Record<string, string> = {
   start: "start",

@@ -14,7 +14,7 @@ import { describeDestination } from "@/lib/domain/rollout";
 import type { RolloutAction } from "@/lib/domain/rollout-actions";
 import { canEdit } from "@/lib/domain/rollout-lifecycle";
 import type { AuditEventJson } from "@/lib/contracts/audit-event";
-import type { RolloutJson } from "@/lib/http/rollout-json";
+import type { RolloutJson } from "@/lib/contracts/rollout";
 import { ActionBar } from "./action-bar";
 import { ArchiveButton } from "./archive-button";
 import { DriftBanner, LiveTrafficFacts } from "./live-traffic";

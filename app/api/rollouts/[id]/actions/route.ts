@@ -1,7 +1,7 @@
 import { readJsonBody } from "@/lib/http/read-json";
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
-import { rolloutJson } from "@/lib/http/rollout-json";
+import { rolloutJson } from "@/lib/contracts/rollout";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { getDeps } from "@/lib/server/deps";
 
