@@ -27,9 +27,15 @@ export type KubePort = {
 /** The adapter owns its watches: close() stops them (tests, shutdown). */
 export type KubeAdapter = KubePort & { close(): Promise<void> };
 
-export class KubeError extends Error {
+/**
+ * A failed cluster call: the AppError it means (code, message) plus whether a retry can help.
+ * Branded (lib/app-error.ts), so `instanceof KubeError` holds whichever bundle built the adapter.
+ */
+export class KubeError extends AppError {
+  static override readonly brand = "KubeError";
+
   constructor(readonly failure: KubeFailure) {
-    super(failure.error.message);
+    super(failure.error.code, failure.error.message, { cause: failure.error, fields: failure.error.fields });
     this.name = "KubeError";
   }
 }

@@ -1,6 +1,6 @@
 import { getAuditReader, type AuditReader } from "../db/audit-reader";
 import { getDb, type Db } from "../db/client";
-import { createKubeAdapter, type KubePort } from "../kube/virtual-services";
+import { createKubeAdapter, type KubeAdapter, type KubePort } from "../kube/virtual-services";
 import type { PrometheusClient } from "../prometheus/client";
 import { prometheusFromEnv } from "../prometheus/config";
 
@@ -21,29 +21,34 @@ export type Deps = {
   afterPatch?: () => void;
 };
 
-// Built per module copy, not shared on globalThis: Next.js may bundle this module more than once
-// (pages and route handlers), and an adapter shared across bundles throws error classes that the
-// other bundle's `instanceof` checks do not recognise, turning typed errors into 500s.
-let kube: KubePort | undefined;
-let prometheus: PrometheusClient | undefined;
+// One set of adapters per process, shared by every Next.js bundle that loads this module (pages,
+// route handlers, instrumentation): one watch per cluster and namespace, one Prometheus client.
+// Sharing is safe because the errors they throw are branded (lib/app-error.ts), so `instanceof`
+// holds in every bundle.
+type Built = { kube?: KubeAdapter; prometheus?: PrometheusClient };
+const slot = globalThis as unknown as Record<symbol, Built | undefined>;
+const BUILT = Symbol.for("aviary.adapters");
+const built = (): Built => (slot[BUILT] ??= {});
 /** Tests and benchmarks may inject adapters here (e.g. a Prometheus client with a counting fetch). */
 const injected = globalThis as unknown as { aviaryKube?: KubePort; aviaryPrometheus?: PrometheusClient };
 
 export function getDeps(): Deps {
+  const adapters = built();
   return {
     db: getDb(),
     audit: getAuditReader(),
-    kube: injected.aviaryKube ?? (kube ??= createKubeAdapter()),
-    prometheus: injected.aviaryPrometheus ?? (prometheus ??= prometheusFromEnv()),
+    kube: injected.aviaryKube ?? (adapters.kube ??= createKubeAdapter()),
+    prometheus: injected.aviaryPrometheus ?? (adapters.prometheus ??= prometheusFromEnv()),
     now: () => new Date(),
     sleep,
   };
 }
 
-/** Forget the adapters built from the environment, so the next getDeps() reads it again. */
+/** Forget (and close) the adapters built from the environment, so the next getDeps() reads it again. */
 export function resetDeps(): void {
-  kube = undefined;
-  prometheus = undefined;
+  const adapters = built();
+  void adapters.kube?.close().catch(() => {});
+  slot[BUILT] = {};
 }
 
 export function sleep(ms: number): Promise<void> {
