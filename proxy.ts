@@ -36,10 +36,19 @@ export async function proxy(request: NextRequest): Promise<Response> {
     // Alive, but not ready: a load balancer should not send users to a server that cannot sign them in.
     if (pathname === "/api/healthz") return secure(NextResponse.next());
     if (pathname === "/api/readyz") {
-      return secure(Response.json({ status: "not_ready", checks: { signIn: { ok: false, reason: MISCONFIGURED } } }, { status: 503, headers: { "cache-control": "no-store" } }));
+      return secure(
+        Response.json(
+          { status: "not_ready", checks: { signIn: { ok: false, reason: MISCONFIGURED } } },
+          { status: 503, headers: { "cache-control": "no-store" } },
+        ),
+      );
     }
     const message = `Aviary's ${MISCONFIGURED}.`;
-    return secure(api ? problem(500, "INTERNAL", message) : new Response(message, { status: 500, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } }));
+    return secure(
+      api
+        ? problem(500, "INTERNAL", message)
+        : new Response(message, { status: 500, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } }),
+    );
   }
   const nonce = api ? null : newNonce();
   const csp = nonce ? pageCsp({ nonce, dev: processEnv().NODE_ENV === "development", https: config.publicUrl?.protocol === "https:" }) : API_CSP;
@@ -59,7 +68,9 @@ async function gate(request: NextRequest, config: AuthConfig, pageCspHeader: str
 
   const host = checkHost(config, request.headers.get("host"));
   if (!host.ok) {
-    return api ? problem(421, "MISDIRECTED_REQUEST", host.reason) : new Response(host.reason, { status: 421, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+    return api
+      ? problem(421, "MISDIRECTED_REQUEST", host.reason)
+      : new Response(host.reason, { status: 421, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
   }
   const origin = checkSameOrigin({ method: request.method, headers: request.headers, expectedOrigin: config.publicUrl?.origin ?? null });
   if (!origin.ok) return problem(403, "FORBIDDEN", origin.reason);
@@ -79,7 +90,9 @@ async function gate(request: NextRequest, config: AuthConfig, pageCspHeader: str
       clientAddress: clientAddress({ headers: request.headers, peer: peerAddress(request.headers), trusted: config.trustedProxies }),
     });
     if (retryAfterSeconds !== null) {
-      return problem(429, "RATE_LIMITED", `too many refused requests; try again in ${retryAfterSeconds} s (${message})`, { "retry-after": String(retryAfterSeconds) });
+      return problem(429, "RATE_LIMITED", `too many refused requests; try again in ${retryAfterSeconds} s (${message})`, {
+        "retry-after": String(retryAfterSeconds),
+      });
     }
     return problem(403, "FORBIDDEN", message);
   }

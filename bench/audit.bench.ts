@@ -31,9 +31,18 @@ const SEED_END = Date.parse("2026-11-01T00:00:00Z");
 const SEED_START = SEED_END - YEAR_MS;
 
 const PHRASES = [
-  "metrics calm after soak", "error budget burn too high", "latency regression in p95", "customer ticket follow-up",
-  "planned release window", "rolling back on alert", "dashboard looks healthy", "kafka consumer lag spike",
-  "cache warm-up complete", "database failover drill", "holiday freeze exception", "approved by release captain",
+  "metrics calm after soak",
+  "error budget burn too high",
+  "latency regression in p95",
+  "customer ticket follow-up",
+  "planned release window",
+  "rolling back on alert",
+  "dashboard looks healthy",
+  "kafka consumer lag spike",
+  "cache warm-up complete",
+  "database failover drill",
+  "holiday freeze exception",
+  "approved by release captain",
 ];
 
 type Stats = { n: number; p50: number; p95: number; max: number };
@@ -175,13 +184,35 @@ async function seedValidChain(url: string, log: (line: string) => void) {
       for (let i = from; i < Math.min(CHAIN_EVENTS, from + batch); i++) {
         const at = new Date(SEED_START + i * 60_000).toISOString();
         const content = {
-          at, rolloutId: null, actorId: `user-${i % ACTORS}`, actorEmail: null, actorRole: "operator", action: "promote", reason: `step ${i}`,
-          outcome: "success", errorCode: null, errorMessage: null, before: { canaryWeight: i % 100 }, after: { canaryWeight: (i + 5) % 100 },
-          resourceVersionBefore: null, resourceVersionAfter: null, durationMs: i % 400, requestId: `req-${i}`, clientAddress: null,
-          repeatCount: 1, hashVersion: 2,
+          at,
+          rolloutId: null,
+          actorId: `user-${i % ACTORS}`,
+          actorEmail: null,
+          actorRole: "operator",
+          action: "promote",
+          reason: `step ${i}`,
+          outcome: "success",
+          errorCode: null,
+          errorMessage: null,
+          before: { canaryWeight: i % 100 },
+          after: { canaryWeight: (i + 5) % 100 },
+          resourceVersionBefore: null,
+          resourceVersionAfter: null,
+          durationMs: i % 400,
+          requestId: `req-${i}`,
+          clientAddress: null,
+          repeatCount: 1,
+          hashVersion: 2,
         };
         const hash = keyedHash(content, prev, key);
-        [at, content.actorId, content.reason, JSON.stringify(content.before), JSON.stringify(content.after), `${content.durationMs}|${content.requestId}|${prev ?? ""}|${hash}`].forEach((v, k) => rows[k]!.push(v));
+        [
+          at,
+          content.actorId,
+          content.reason,
+          JSON.stringify(content.before),
+          JSON.stringify(content.after),
+          `${content.durationMs}|${content.requestId}|${prev ?? ""}|${hash}`,
+        ].forEach((v, k) => rows[k]!.push(v));
         prev = hash;
       }
       await client.query(
@@ -202,7 +233,13 @@ async function main({ log }: BenchContext): Promise<string> {
   const root = path.resolve(".data", "bench", "audit");
   await rm(root, { recursive: true, force: true });
   log("starting embedded PostgreSQL");
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(root, "postgres"), port: await freePort(), database: "aviary_bench", persistent: false, log });
+  const postgres = await startEmbeddedPostgres({
+    dataDir: path.join(root, "postgres"),
+    port: await freePort(),
+    database: "aviary_bench",
+    persistent: false,
+    log,
+  });
   const stops: (() => Promise<unknown>)[] = [() => postgres.stop()];
   try {
     await migrateDatabase({ databaseUrl: postgres.url });
@@ -231,22 +268,89 @@ async function main({ log }: BenchContext): Promise<string> {
       return page;
     };
     const day = (offset: number) => new Date(SEED_START + offset * 86_400_000).toISOString().slice(0, 10);
-    const weekRanges = pick(Array.from({ length: 350 }, (_, d) => d), 12).map((d) => ({ from: day(d), to: day(d + 6) }));
+    const weekRanges = pick(
+      Array.from({ length: 350 }, (_, d) => d),
+      12,
+    ).map((d) => ({ from: day(d), to: day(d + 6) }));
     const firstPage = await listAuditEvents({ audit }, { query: { namespace: "ns-3" } });
 
     log("measuring queries");
     const queries: [string, string, Stats][] = [
-      ["by rollout", "`rollout=<id>` (≈500 events each)", await measure(pick(rolloutIds, 20).map((r) => list({ rollout: r.id })), log, "by rollout")],
-      ["by actor", "`actor=user-N@example.com` (≈20,000 each)", await measure(pick([...Array(ACTORS).keys()], 10).map((n) => list({ actor: `user-${n}@example.com` })), log, "by actor")],
-      ["by date range", "`from`/`to`, one week (≈19,000)", await measure(weekRanges.map((range) => list(range)), log, "by date range")],
-      ["by date range, far back", "`from`/`to`, one week, a year ago, page 1", await measure([list({ from: day(1), to: day(7) })], log, "by date range, far back")],
-      ["text search, common", "`q=latency` (≈55,000 matches)", await measure([list({ q: "latency" }), list({ q: "kafka" }), list({ q: "alert" })], log, "text search, common")],
-      ["text search, rare", "`q=ticket 4242` (≈130 matches)", await measure(["ticket 4242", "ticket 1234", "ticket 999", "svc-7-r1407"].map((q) => list({ q })), log, "text search, rare")],
+      [
+        "by rollout",
+        "`rollout=<id>` (≈500 events each)",
+        await measure(
+          pick(rolloutIds, 20).map((r) => list({ rollout: r.id })),
+          log,
+          "by rollout",
+        ),
+      ],
+      [
+        "by actor",
+        "`actor=user-N@example.com` (≈20,000 each)",
+        await measure(
+          pick([...Array(ACTORS).keys()], 10).map((n) => list({ actor: `user-${n}@example.com` })),
+          log,
+          "by actor",
+        ),
+      ],
+      [
+        "by date range",
+        "`from`/`to`, one week (≈19,000)",
+        await measure(
+          weekRanges.map((range) => list(range)),
+          log,
+          "by date range",
+        ),
+      ],
+      [
+        "by date range, far back",
+        "`from`/`to`, one week, a year ago, page 1",
+        await measure([list({ from: day(1), to: day(7) })], log, "by date range, far back"),
+      ],
+      [
+        "text search, common",
+        "`q=latency` (≈55,000 matches)",
+        await measure([list({ q: "latency" }), list({ q: "kafka" }), list({ q: "alert" })], log, "text search, common"),
+      ],
+      [
+        "text search, rare",
+        "`q=ticket 4242` (≈130 matches)",
+        await measure(
+          ["ticket 4242", "ticket 1234", "ticket 999", "svc-7-r1407"].map((q) => list({ q })),
+          log,
+          "text search, rare",
+        ),
+      ],
       ["text search, no match", "`q=zzzz-none`", await measure([list({ q: "zzzz-none" })], log, "text search, no match")],
-      ["auditor's question", "namespace + action + quarter", await measure([list({ namespace: "ns-4", action: "promote_full", from: day(90), to: day(180) })], log, "auditor's question")],
-      ["second page (cursor)", "`namespace=ns-3&cursor=…`", await measure([list({ namespace: "ns-3", cursor: firstPage.nextCursor ?? "" })], log, "second page (cursor)")],
-      ["history: text search", "`/history?q=…` (name or reason: `r14` in ns-5, `latency`, `ticket 4242`)", await measure([{ namespace: "ns-5", q: "r14" }, { q: "latency" }, { q: "ticket 4242" }].map((query) => async () => listRolloutHistory({ audit }, { query })), log, "history: text search")],
-      ["history: acted on by, in range", "`/history?actor=…&from&to`", await measure([async () => listRolloutHistory({ audit }, { query: { actor: "user-7@example.com", from: day(200), to: day(230) } })], log, "history: acted on by, in range")],
+      [
+        "auditor's question",
+        "namespace + action + quarter",
+        await measure([list({ namespace: "ns-4", action: "promote_full", from: day(90), to: day(180) })], log, "auditor's question"),
+      ],
+      [
+        "second page (cursor)",
+        "`namespace=ns-3&cursor=…`",
+        await measure([list({ namespace: "ns-3", cursor: firstPage.nextCursor ?? "" })], log, "second page (cursor)"),
+      ],
+      [
+        "history: text search",
+        "`/history?q=…` (name or reason: `r14` in ns-5, `latency`, `ticket 4242`)",
+        await measure(
+          [{ namespace: "ns-5", q: "r14" }, { q: "latency" }, { q: "ticket 4242" }].map((query) => async () => listRolloutHistory({ audit }, { query })),
+          log,
+          "history: text search",
+        ),
+      ],
+      [
+        "history: acted on by, in range",
+        "`/history?actor=…&from&to`",
+        await measure(
+          [async () => listRolloutHistory({ audit }, { query: { actor: "user-7@example.com", from: day(200), to: day(230) } })],
+          log,
+          "history: acted on by, in range",
+        ),
+      ],
     ];
 
     log("exporting 100,000 events as CSV");
@@ -269,7 +373,10 @@ async function main({ log }: BenchContext): Promise<string> {
     const chainAudit = createAuditReader(chainUrl, { max: 1 });
     let chainPeak = process.memoryUsage().rss;
     const chainBase = chainPeak;
-    const report = await verifyAuditChain({ audit: chainAudit }, { batchSize: 2_000, onProgress: () => (chainPeak = Math.max(chainPeak, process.memoryUsage().rss)) });
+    const report = await verifyAuditChain(
+      { audit: chainAudit },
+      { batchSize: 2_000, onProgress: () => (chainPeak = Math.max(chainPeak, process.memoryUsage().rss)) },
+    );
     await chainAudit.close();
     if (!report.ok) throw new Error(`the valid chain did not verify: ${report.broken.message}`);
 

@@ -30,8 +30,12 @@ async function main({ log }: BenchContext): Promise<string> {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([route, counts]) => {
       const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-      const fives = Object.entries(counts).filter(([status]) => Number(status) >= 500).reduce((sum, [, n]) => sum + n, 0);
-      const statuses = Object.entries(counts).map(([status, n]) => `${status}: ${n}`).join(", ");
+      const fives = Object.entries(counts)
+        .filter(([status]) => Number(status) >= 500)
+        .reduce((sum, [, n]) => sum + n, 0);
+      const statuses = Object.entries(counts)
+        .map(([status, n]) => `${status}: ${n}`)
+        .join(", ");
       return `| \`${route}\` | ${total} | ${statuses} | ${fives} |`;
     });
   const passed = output.code === 0;

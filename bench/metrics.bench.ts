@@ -42,7 +42,14 @@ function fleetHistory(endSeconds: number): string {
     { namespace: `team-${i % 10}`, workload: `svc-${i}-stable`, rps: 1 + (i % 7), errorRatio: 0.001, latency: { 100: 0.5, 250: 0.5 } },
     { namespace: `team-${i % 10}`, workload: `svc-${i}-canary`, rps: 0.5, errorRatio: 0.01 * (i % 4), latency: { 250: 0.9, 500: 0.1 } },
   ]).flat();
-  return istioOpenMetrics({ workloads, startSeconds: endSeconds - 1200, endSeconds, intervalSeconds: 30, buckets: [100, 250, 500, 1000], sourceReporter: false });
+  return istioOpenMetrics({
+    workloads,
+    startSeconds: endSeconds - 1200,
+    endSeconds,
+    intervalSeconds: 30,
+    buckets: [100, 250, 500, 1000],
+    sourceReporter: false,
+  });
 }
 
 async function main({ log }: BenchContext): Promise<string> {
@@ -60,7 +67,13 @@ async function main({ log }: BenchContext): Promise<string> {
     const loadBefore = os.loadavg()[0] ?? 0;
     const buildInfo = (await (await fetch(`${prometheus.url}/api/v1/status/buildinfo`)).json().catch(() => null)) as { data?: { version?: string } } | null;
     const prometheusVersion = buildInfo?.data?.version ?? "unknown";
-    const postgres = await startEmbeddedPostgres({ dataDir: path.join(root, "postgres"), port: await freePort(), database: "aviary_bench", persistent: false, log });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: path.join(root, "postgres"),
+      port: await freePort(),
+      database: "aviary_bench",
+      persistent: false,
+      log,
+    });
     stops.unshift(() => postgres.stop());
     await migrateDatabase({ databaseUrl: postgres.url });
 
@@ -92,8 +105,12 @@ async function main({ log }: BenchContext): Promise<string> {
       createRollout(getDeps(), {
         context,
         input: {
-          name, namespace, virtualService: name, route: "primary",
-          stable: { host: name, subset: "stable" }, canary: { host: name, subset: "canary" },
+          name,
+          namespace,
+          virtualService: name,
+          route: "primary",
+          stable: { host: name, subset: "stable" },
+          canary: { host: name, subset: "canary" },
           steps: [{ weight: 5 }, { weight: 25 }, { weight: 100 }],
           metrics: { stableWorkload: stable, canaryWorkload: canary },
           slo: { availability: 99.9, latencyP95Ms: 300 },
@@ -104,7 +121,9 @@ async function main({ log }: BenchContext): Promise<string> {
     const checkout = await create("checkout", CHECKOUT.namespace, CHECKOUT.stable, CHECKOUT.canary);
     const apiCall = async () => {
       const started = performance.now();
-      const response = await metricsRoute.GET(new Request(`http://aviary.bench/api/rollouts/${checkout.id}/metrics?window=1h`), { params: Promise.resolve({ id: checkout.id }) });
+      const response = await metricsRoute.GET(new Request(`http://aviary.bench/api/rollouts/${checkout.id}/metrics?window=1h`), {
+        params: Promise.resolve({ id: checkout.id }),
+      });
       const text = await response.text();
       const elapsed = performance.now() - started;
       if (!response.ok) throw new Error(`metrics API: HTTP ${response.status} ${text.slice(0, 300)}`);
@@ -245,8 +264,13 @@ async function measureRender(outDir: string): Promise<{ method: string; mount: S
   const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu"] });
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
-    await page.setContent(`<!doctype html><html><body style="margin:0;font:14px sans-serif"><script>${script.replace(/<\/script/g, "<\\/script")}</script></body></html>`);
-    const result = await page.evaluate((runs) => (window as unknown as { benchRender: (runs: number) => Promise<{ mount: number[]; update: number[] }> }).benchRender(runs), RENDER_RUNS);
+    await page.setContent(
+      `<!doctype html><html><body style="margin:0;font:14px sans-serif"><script>${script.replace(/<\/script/g, "<\\/script")}</script></body></html>`,
+    );
+    const result = await page.evaluate(
+      (runs) => (window as unknown as { benchRender: (runs: number) => Promise<{ mount: number[]; update: number[] }> }).benchRender(runs),
+      RENDER_RUNS,
+    );
     return {
       method: `\`components/charts/time-series-chart.tsx\` bundled alone with esbuild (React production build, no Next.js), loaded into headless Chromium ${browser.version()} (1000×700 viewport, chart 600 px wide) with \`page.setContent\`. Four series of 1,000 points each (canary/stable, step lines included), two threshold lines, three action markers. Timed inside the page with \`performance.now()\`: from \`root.render()\` until the four line paths are drawn, plus the next frame (\`requestAnimationFrame\`, then a task after it, so that frame's layout and paint are included), the chart's own width measurement included. A fresh React root per run; one warm-up run first. The update row re-renders the mounted chart with every series shifted by one step, as a poll does.`,
       mount: stats(result.mount),

@@ -94,7 +94,10 @@ async function runOne(file: string, name: string): Promise<{ section: string; ok
   } catch (error) {
     console.error(`[${name}] FAILED`, error);
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    return { section: `## ${title}\n\n**FAILED** after ${((performance.now() - started) / 1000).toFixed(1)} s; the other modules still ran.\n\n\`\`\`\n${message}\n\`\`\`\n`, ok: false };
+    return {
+      section: `## ${title}\n\n**FAILED** after ${((performance.now() - started) / 1000).toFixed(1)} s; the other modules still ran.\n\n\`\`\`\n${message}\n\`\`\`\n`,
+      ok: false,
+    };
   } finally {
     // Modules point DATABASE_URL and friends at their own servers: do not leak them to the next.
     for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];

@@ -50,9 +50,23 @@ async function startSandboxProcess({ root, log }: { root: string; log: (line: st
   const kubeconfigPath = path.join(root, "kubeconfig");
   await writeFile(seedFile, JSON.stringify([virtualService]));
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../sandbox/kube-api/main.ts", import.meta.url)), "--port", String(port), "--kubeconfig", kubeconfigPath, "--seed", seedFile], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      fileURLToPath(new URL("../sandbox/kube-api/main.ts", import.meta.url)),
+      "--port",
+      String(port),
+      "--kubeconfig",
+      kubeconfigPath,
+      "--seed",
+      seedFile,
+    ],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the sandbox Kubernetes API did not start within 60 s:\n${output}`)), 60_000);
@@ -96,7 +110,13 @@ async function main({ log }: BenchContext): Promise<string> {
   await rm(root, { recursive: true, force: true });
 
   log("starting embedded PostgreSQL and the sandbox Kubernetes API");
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(root, "postgres"), port: await freePort(), database: "aviary_bench", persistent: false, log });
+  const postgres = await startEmbeddedPostgres({
+    dataDir: path.join(root, "postgres"),
+    port: await freePort(),
+    database: "aviary_bench",
+    persistent: false,
+    log,
+  });
   const stops: (() => Promise<unknown>)[] = [() => postgres.stop()];
   try {
     await migrateDatabase({ databaseUrl: postgres.url });
@@ -222,7 +242,7 @@ async function main({ log }: BenchContext): Promise<string> {
       "",
       `One run, ${WARM_UP} warm-up iterations then ${ITERATIONS} measured iterations of each, interleaved, against the sandbox Kubernetes API (its own process, HTTPS on loopback) and an embedded PostgreSQL, both started by the module under \`.data/bench/\`.`,
       "",
-      "- **Rollback**: `POST /api/rollouts/{id}/actions` `{\"action\":\"rollback\"}` through the real route handler (`app/api/rollouts/[id]/actions/route.ts`, in-process, real `Request`, `AVIARY_AUTH_MODE=none`), on a fresh rollout created, started and promoted to 25% beforehand (untimed). Inside: advisory lock, pending-operation check, read of the VirtualService, intent row, conditional JSON patch, one transaction for state, operation and hash-chained audit event.",
+      '- **Rollback**: `POST /api/rollouts/{id}/actions` `{"action":"rollback"}` through the real route handler (`app/api/rollouts/[id]/actions/route.ts`, in-process, real `Request`, `AVIARY_AUTH_MODE=none`), on a fresh rollout created, started and promoted to 25% beforehand (untimed). Inside: advisory lock, pending-operation check, read of the VirtualService, intent row, conditional JSON patch, one transaction for state, operation and hash-chained audit event.',
       "- **Bare pair**: `getNamespacedCustomObject` + `patchNamespacedCustomObject` (JSON patch with a `test` on resourceVersion) of the same VirtualService with `@kubernetes/client-node` alone: the two calls a rollback cannot avoid.",
       "",
       "| Measurement | n | p50 | p99 | mean | min | max |",

@@ -58,7 +58,11 @@ export class AppError extends Error {
     this.fields = options.fields;
     this.retryAfterSeconds = options.retryAfterSeconds;
     const brands: string[] = [];
-    for (let type = new.target as { brand?: string } | null; type && typeof type.brand === "string"; type = Object.getPrototypeOf(type) as { brand?: string } | null) {
+    for (
+      let type = new.target as { brand?: string } | null;
+      type && typeof type.brand === "string";
+      type = Object.getPrototypeOf(type) as { brand?: string } | null
+    ) {
       if (!brands.includes(type.brand)) brands.push(type.brand);
     }
     Object.defineProperty(this, BRANDS, { value: brands, enumerable: false });

@@ -75,13 +75,16 @@ async function main(): Promise<number> {
   try {
     const audit = createAuditReader(target.url, { max: 1 });
     console.log(`audit:verify: checking the audit log in ${target.label}`);
-    const report = await verifyAuditChain({ audit }, {
-      batchSize: 2_000,
-      knownHead,
-      onProgress: (checked) => {
-        if (checked % 100_000 === 0) console.error(`  … ${checked.toLocaleString("en")} events verified`);
+    const report = await verifyAuditChain(
+      { audit },
+      {
+        batchSize: 2_000,
+        knownHead,
+        onProgress: (checked) => {
+          if (checked % 100_000 === 0) console.error(`  … ${checked.toLocaleString("en")} events verified`);
+        },
       },
-    });
+    );
     await audit.close();
     const seconds = (report.durationMs / 1000).toFixed(1);
     if (report.ok) {

@@ -68,7 +68,13 @@ async function main(): Promise<number> {
     const result = await run(path.join(clone, "node_modules", ".bin", "tsx"), ["scripts/migrate.ts"], { cwd: clone, env, timeoutMs: 180_000 });
     relocated = embeddedDataDir(dataDir);
     if (result.code !== 0 || !/schema up to date/.test(result.output)) {
-      console.error(result.output.trim().split("\n").map((line) => `  | ${line}`).join("\n"));
+      console.error(
+        result.output
+          .trim()
+          .split("\n")
+          .map((line) => `  | ${line}`)
+          .join("\n"),
+      );
       say(`FAILED: the embedded PostgreSQL could not be initialised, started and migrated from a 0700 clone (exit ${result.code}); output above`);
       return 1;
     }

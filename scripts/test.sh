@@ -14,6 +14,7 @@ step "system packages" && { bash scripts/ensure-system-deps.sh || fail "system p
 step "prisma client"   && { npm run setup --silent || fail "setup"; }
 step "typecheck"       && { npm run typecheck --silent || fail "typecheck"; }
 step "lint"            && { npm run lint --silent || fail "lint"; }
+step "format"          && { npm run format:check --silent || fail "format (run npm run format)"; }
 step "private clone (embedded PostgreSQL from a 0700 folder)" && { npx tsx scripts/check-private-clone.ts || fail "private clone"; }
 step "unit and integration tests (Vitest, real PostgreSQL)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=.data/reports/vitest.json || fail "vitest"

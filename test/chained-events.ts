@@ -17,7 +17,8 @@ export async function appendEvents(rolloutId: string, events: readonly EventSpec
       action: e.action,
       reason: e.reason ?? null,
       outcome: e.outcome ?? "success",
-      after: e.canaryWeight === undefined ? undefined : { status: "progressing", currentStep: 0, canaryWeight: e.canaryWeight, stableWeight: 100 - e.canaryWeight },
+      after:
+        e.canaryWeight === undefined ? undefined : { status: "progressing", currentStep: 0, canaryWeight: e.canaryWeight, stableWeight: 100 - e.canaryWeight },
     });
   }
 }

@@ -7,7 +7,12 @@ describe("chart formats", () => {
     expect([formatMs(193.75), formatMs(4.25), formatMs(12_500), formatMs(undefined)]).toEqual(["194 ms", "4.3 ms", "12.5 s", "–"]);
     expect([formatRps(2), formatRps(10), formatRps(1234)]).toEqual(["2.00 req/s", "10.0 req/s", "1234 req/s"]);
     expect([formatBurn(50), formatBurn(9.1667), formatBurn(0.5)]).toEqual(["50×", "9.2×", "0.50×"]);
-    expect([formatTick("ms", 1000), formatTick("ms", 250), formatTick("percent", 0.045), formatTick("rps", 12)]).toEqual(["1,000 ms", "250 ms", "4.5%", "12/s"]);
+    expect([formatTick("ms", 1000), formatTick("ms", 250), formatTick("percent", 0.045), formatTick("rps", 12)]).toEqual([
+      "1,000 ms",
+      "250 ms",
+      "4.5%",
+      "12/s",
+    ]);
   });
 
   it("writes times in the viewer's zone, with the zone in full times", () => {
@@ -20,7 +25,14 @@ describe("chart formats", () => {
 
   it("puts ticks on round times, at most six", () => {
     const start = Date.UTC(2030, 0, 1, 12, 3);
-    expect(timeTicks([start, start + 3_600_000]).map((t) => new Date(t).toISOString().slice(11, 16))).toEqual(["12:10", "12:20", "12:30", "12:40", "12:50", "13:00"]);
+    expect(timeTicks([start, start + 3_600_000]).map((t) => new Date(t).toISOString().slice(11, 16))).toEqual([
+      "12:10",
+      "12:20",
+      "12:30",
+      "12:40",
+      "12:50",
+      "13:00",
+    ]);
     expect(timeTicks([start, start + 86_400_000]).length).toBeLessThanOrEqual(6);
   });
 });

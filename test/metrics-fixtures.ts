@@ -33,4 +33,3 @@ export async function checkoutRollout({ deps, createdAt, overrides = {} }: { dep
   await getDb().rollout.update({ where: { id: rollout.id }, data: { createdAt } });
   return { ...rollout, createdAt };
 }
-

@@ -17,7 +17,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const session = identity.view;
   return (
     <SessionProvider session={session}>
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <DemoBanner demo={isDemoMode()} />
       <header className="topbar">
         <Link href="/" className="brand" aria-label="Aviary home">

@@ -66,83 +66,83 @@ function RolloutTable({ rollouts }: { rollouts: RolloutJson[] }) {
   const liveOf = (id: string) => live.data?.traffic[id];
   return (
     <>
-    <table className="table">
-      <caption className="sr-only">Rollouts, most recently changed first</caption>
-      <thead>
-        <tr>
-          <th scope="col">Rollout</th>
-          <th scope="col">Service</th>
-          <th scope="col">Status</th>
-          <th scope="col">Traffic</th>
-          <th scope="col">SLIs, canary vs stable (5 min)</th>
-          <th scope="col">Step</th>
-          <th scope="col">Updated</th>
-          <th scope="col">Age</th>
-          <th scope="col">
-            <span className="sr-only">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rollouts.map((rollout) => (
-          <tr key={rollout.id}>
-            <td>
-              <Link href={`/rollouts/${rollout.id}`} className="strong-link">
-                {rollout.name}
-              </Link>
-            </td>
-            <td>
-              <span className="mono">
-                {rollout.namespace}/{rollout.virtualService}
-              </span>
-              {rollout.cluster !== "default" ? <span className="muted"> on {rollout.cluster}</span> : null}
-            </td>
-            <td>
-              <StatusBadge status={rollout.status} />
-            </td>
-            <td>
-              <WeightBar canaryWeight={rollout.canaryWeight} compact />
-              <LiveFlag live={liveOf(rollout.id)} status={rollout.status} />
-            </td>
-            <td>
-              <OverviewSliCell rolloutId={rollout.id} />
-            </td>
-            <td>{rollout.currentStep === null ? <span className="muted">not started</span> : `${rollout.currentStep + 1} of ${rollout.steps.length}`}</td>
-            <td>
-              <LocalTime iso={rollout.updatedAt} relative />
-            </td>
-            <td>
-              <LocalTime iso={rollout.createdAt} relative />
-            </td>
-            <td>
-              {isAllowed("rollback", rollout.status) ? (
-                <button
-                  type="button"
-                  className="button button-danger button-small"
-                  onClick={() => setRollingBack(rollout)}
-                  aria-label={`Roll back ${rollout.name}`}
-                  disabled={actDenied !== null}
-                  title={actDenied ?? undefined}
-                >
-                  Roll back
-                </button>
-              ) : null}
-            </td>
+      <table className="table">
+        <caption className="sr-only">Rollouts, most recently changed first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Rollout</th>
+            <th scope="col">Service</th>
+            <th scope="col">Status</th>
+            <th scope="col">Traffic</th>
+            <th scope="col">SLIs, canary vs stable (5 min)</th>
+            <th scope="col">Step</th>
+            <th scope="col">Updated</th>
+            <th scope="col">Age</th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
-    {rollingBack ? (
-      <ActionDialog
-        rollout={rollingBack}
-        action="rollback"
-        liveCanaryWeight={(() => {
-          const current = liveOf(rollingBack.id);
-          return current?.state === "ok" ? current.canaryWeight : undefined;
-        })()}
-        onClose={() => setRollingBack(null)}
-      />
-    ) : null}
+        </thead>
+        <tbody>
+          {rollouts.map((rollout) => (
+            <tr key={rollout.id}>
+              <td>
+                <Link href={`/rollouts/${rollout.id}`} className="strong-link">
+                  {rollout.name}
+                </Link>
+              </td>
+              <td>
+                <span className="mono">
+                  {rollout.namespace}/{rollout.virtualService}
+                </span>
+                {rollout.cluster !== "default" ? <span className="muted"> on {rollout.cluster}</span> : null}
+              </td>
+              <td>
+                <StatusBadge status={rollout.status} />
+              </td>
+              <td>
+                <WeightBar canaryWeight={rollout.canaryWeight} compact />
+                <LiveFlag live={liveOf(rollout.id)} status={rollout.status} />
+              </td>
+              <td>
+                <OverviewSliCell rolloutId={rollout.id} />
+              </td>
+              <td>{rollout.currentStep === null ? <span className="muted">not started</span> : `${rollout.currentStep + 1} of ${rollout.steps.length}`}</td>
+              <td>
+                <LocalTime iso={rollout.updatedAt} relative />
+              </td>
+              <td>
+                <LocalTime iso={rollout.createdAt} relative />
+              </td>
+              <td>
+                {isAllowed("rollback", rollout.status) ? (
+                  <button
+                    type="button"
+                    className="button button-danger button-small"
+                    onClick={() => setRollingBack(rollout)}
+                    aria-label={`Roll back ${rollout.name}`}
+                    disabled={actDenied !== null}
+                    title={actDenied ?? undefined}
+                  >
+                    Roll back
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rollingBack ? (
+        <ActionDialog
+          rollout={rollingBack}
+          action="rollback"
+          liveCanaryWeight={(() => {
+            const current = liveOf(rollingBack.id);
+            return current?.state === "ok" ? current.canaryWeight : undefined;
+          })()}
+          onClose={() => setRollingBack(null)}
+        />
+      ) : null}
     </>
   );
 }
@@ -169,10 +169,7 @@ function NoRollouts() {
   const createDenied = useSession().reason("rollouts.define", "create rollouts");
   return (
     <EmptyState title="No rollouts yet">
-      <p>
-        A rollout tells Aviary which VirtualService route to drive, the canary steps (for example 5% → 25% → 50% →
-        100%) and the SLOs to watch.
-      </p>
+      <p>A rollout tells Aviary which VirtualService route to drive, the canary steps (for example 5% → 25% → 50% → 100%) and the SLOs to watch.</p>
       <p>
         {createDenied ? (
           <span className="hint">{createDenied}</span>

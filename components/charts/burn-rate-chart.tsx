@@ -15,7 +15,17 @@ const SERVICE_COLOR = "#3d5a99";
  * for the service and for the canary alone, against the multiwindow thresholds (14.4, 6, 1).
  * A missing bar means no traffic in that window, not zero burn.
  */
-export function BurnRateChart({ rows, thresholds, height = 200, label }: { rows: readonly BurnRateRow[]; thresholds: readonly BurnThreshold[]; height?: number; label: string }) {
+export function BurnRateChart({
+  rows,
+  thresholds,
+  height = 200,
+  label,
+}: {
+  rows: readonly BurnRateRow[];
+  thresholds: readonly BurnThreshold[];
+  height?: number;
+  label: string;
+}) {
   return (
     <figure className="chart" aria-label={label}>
       <ul className="chart-legend">

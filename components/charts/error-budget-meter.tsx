@@ -17,9 +17,7 @@ export function ErrorBudgetMeter({ remaining, period, label = "Error budget rema
   const tone = remaining <= 0 ? "budget-spent" : remaining < 0.25 ? "budget-low" : "budget-ok";
   return (
     <div className={`budget ${tone}`}>
-      <p className="budget-value">
-        {remaining <= 0 ? `Overspent: ${formatPercent(1 - remaining)} of the budget used` : `${formatPercent(remaining)} left`}
-      </p>
+      <p className="budget-value">{remaining <= 0 ? `Overspent: ${formatPercent(1 - remaining)} of the budget used` : `${formatPercent(remaining)} left`}</p>
       <div
         className="budget-bar"
         role="meter"

@@ -60,7 +60,11 @@ function formatter(timeZone: string, kind: "tick" | "tickDay" | "full"): Intl.Da
   if (!found) {
     const base: Intl.DateTimeFormatOptions = { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
     const extra: Intl.DateTimeFormatOptions =
-      kind === "tick" ? {} : kind === "tickDay" ? { day: "2-digit", month: "short" } : { day: "2-digit", month: "short", second: "2-digit", timeZoneName: "short" };
+      kind === "tick"
+        ? {}
+        : kind === "tickDay"
+          ? { day: "2-digit", month: "short" }
+          : { day: "2-digit", month: "short", second: "2-digit", timeZoneName: "short" };
     found = new Intl.DateTimeFormat("en-GB", { ...base, ...extra });
     formatters.set(key, found);
   }

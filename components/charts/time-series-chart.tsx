@@ -96,7 +96,11 @@ export function TimeSeriesChart({ label, series, unit, domain, thresholds = [], 
                 stroke={m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker}
                 strokeDasharray={m.muted ? "2 3" : undefined}
                 ifOverflow="discard"
-                label={labelled.has(m) ? { value: m.label, position: "insideTopLeft", fontSize: 10, fill: m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker } : undefined}
+                label={
+                  labelled.has(m)
+                    ? { value: m.label, position: "insideTopLeft", fontSize: 10, fill: m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker }
+                    : undefined
+                }
               />
             ))}
             {series.map((s) => (

@@ -22,7 +22,13 @@ export function MetricsErrorBanner({
 }) {
   const code = error instanceof ApiError ? error.code : "UNKNOWN";
   const title =
-    code === "METRICS_UNAVAILABLE" ? "Prometheus unreachable" : code === "METRICS_ERROR" ? "Prometheus query failed" : code === "NOT_FOUND" ? "Rollout not found" : "SLIs could not be loaded";
+    code === "METRICS_UNAVAILABLE"
+      ? "Prometheus unreachable"
+      : code === "METRICS_ERROR"
+        ? "Prometheus query failed"
+        : code === "NOT_FOUND"
+          ? "Rollout not found"
+          : "SLIs could not be loaded";
   const retry = code === "NOT_FOUND" ? null : retrying ? "Retrying now…" : `Retrying every ${intervalSeconds} s.`;
   return (
     <div className={code === "METRICS_ERROR" ? "banner banner-error" : "banner banner-warn"} role="alert">
@@ -41,10 +47,9 @@ export function MetricsErrorBanner({
 export function NoTrafficNotice({ workloads, windowLabel }: { workloads: { namespace: string; stable: string; canary: string }; windowLabel: string }) {
   return (
     <div className="banner banner-info" role="status">
-      <strong>No traffic yet.</strong> Prometheus answers, but holds no requests for{" "}
-      <span className="mono">{workloads.canary}</span> or <span className="mono">{workloads.stable}</span> in namespace{" "}
-      <span className="mono">{workloads.namespace}</span> in the selected window ({windowLabel.toLowerCase()}). The charts fill in once the mesh
-      reports requests.
+      <strong>No traffic yet.</strong> Prometheus answers, but holds no requests for <span className="mono">{workloads.canary}</span> or{" "}
+      <span className="mono">{workloads.stable}</span> in namespace <span className="mono">{workloads.namespace}</span> in the selected window (
+      {windowLabel.toLowerCase()}). The charts fill in once the mesh reports requests.
     </div>
   );
 }

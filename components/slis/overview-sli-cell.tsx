@@ -62,7 +62,8 @@ function Row({ row, stale }: { row: SliOverviewRow; stale: Error | null }) {
       <VerdictBadge status={burn.status} suffix={burn.scope === "canary" ? "canary" : undefined} title={burnTitle} />
       <span className="sli-cell-figures">
         <span>
-          <span className="sli-cell-label">5xx</span> <strong className={errorsHigh ? "sli-canary sli-alarm" : "sli-canary"}>{formatPercent(canary.errorRate)}</strong>
+          <span className="sli-cell-label">5xx</span>{" "}
+          <strong className={errorsHigh ? "sli-canary sli-alarm" : "sli-canary"}>{formatPercent(canary.errorRate)}</strong>
           <span className="sli-cell-vs"> vs </span>
           <span className="sli-stable">{formatPercent(stable.errorRate)}</span>
         </span>

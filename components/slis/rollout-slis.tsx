@@ -74,7 +74,13 @@ function LiveSlis({ rolloutId, slo }: RolloutSlisProps) {
       meta={data ? `Updated ${formatFullTime(query.dataUpdatedAt, zone)} · every ${POLL_SECONDS} s while this tab is visible · times in ${zone}` : null}
       banner={
         query.isError ? (
-          <MetricsErrorBanner error={query.error} staleSince={stale ? query.dataUpdatedAt : null} retrying={query.isFetching} intervalSeconds={POLL_SECONDS} zone={zone} />
+          <MetricsErrorBanner
+            error={query.error}
+            staleSince={stale ? query.dataUpdatedAt : null}
+            retrying={query.isFetching}
+            intervalSeconds={POLL_SECONDS}
+            zone={zone}
+          />
         ) : null
       }
       body={body}
@@ -82,7 +88,14 @@ function LiveSlis({ rolloutId, slo }: RolloutSlisProps) {
   );
 }
 
-function SlisFrame({ slo, headingId, picker, meta = null, banner = null, body }: {
+function SlisFrame({
+  slo,
+  headingId,
+  picker,
+  meta = null,
+  banner = null,
+  body,
+}: {
   slo: RolloutSlisProps["slo"];
   headingId: string;
   picker: ReactNode;

@@ -11,14 +11,27 @@ import { latestValue } from "@/lib/domain/burn-summary";
 import { BURN_WINDOWS } from "@/lib/domain/slo";
 import { BurnVerdictText } from "./burn-verdict";
 
-
 /** The six SLI panels of one rollout, from a ready RolloutMetrics answer. */
 export function SliPanels({ data }: { data: RolloutMetrics }) {
   const domain = [data.range.start, data.range.end] as const;
-  const markers: ChartMarker[] = data.markers.map((m) => ({ t: m.t, label: m.outcome === "success" ? m.action : `${m.action} ✗`, muted: m.outcome !== "success" }));
+  const markers: ChartMarker[] = data.markers.map((m) => ({
+    t: m.t,
+    label: m.outcome === "success" ? m.action : `${m.action} ✗`,
+    muted: m.outcome !== "success",
+  }));
   const now = {
-    canary: { errorRate: latestValue(data.canary.errorRate), p95: latestValue(data.canary.p95Ms), p99: latestValue(data.canary.p99Ms), rps: latestValue(data.canary.requestRate) },
-    stable: { errorRate: latestValue(data.stable.errorRate), p95: latestValue(data.stable.p95Ms), p99: latestValue(data.stable.p99Ms), rps: latestValue(data.stable.requestRate) },
+    canary: {
+      errorRate: latestValue(data.canary.errorRate),
+      p95: latestValue(data.canary.p95Ms),
+      p99: latestValue(data.canary.p99Ms),
+      rps: latestValue(data.canary.requestRate),
+    },
+    stable: {
+      errorRate: latestValue(data.stable.errorRate),
+      p95: latestValue(data.stable.p95Ms),
+      p99: latestValue(data.stable.p99Ms),
+      rps: latestValue(data.stable.requestRate),
+    },
     observed: latestValue(data.split.observed),
   };
   const { thresholds, burn } = data;
@@ -26,7 +39,16 @@ export function SliPanels({ data }: { data: RolloutMetrics }) {
 
   return (
     <div className="sli-grid">
-      <Panel title="Error rate (5xx)" now={<CanaryVsStable canary={formatPercent(now.canary.errorRate)} stable={formatPercent(now.stable.errorRate)} alarm={over(now.canary.errorRate, thresholds.errorRate)} />}>
+      <Panel
+        title="Error rate (5xx)"
+        now={
+          <CanaryVsStable
+            canary={formatPercent(now.canary.errorRate)}
+            stable={formatPercent(now.stable.errorRate)}
+            alarm={over(now.canary.errorRate, thresholds.errorRate)}
+          />
+        }
+      >
         <TimeSeriesChart
           label="Error rate, canary against stable, in percent"
           unit="percent"
@@ -148,7 +170,8 @@ function LatencyShare({ data }: { data: RolloutMetrics }) {
   if (latency.boundMs === null) {
     return <p className="muted">The latency objective ({latency.thresholdMs} ms) is above every histogram bucket, so the slow share cannot be counted.</p>;
   }
-  const counted = latency.boundMs === latency.thresholdMs ? `${latency.thresholdMs} ms` : `${latency.thresholdMs} ms (counted at the ${latency.boundMs} ms bucket)`;
+  const counted =
+    latency.boundMs === latency.thresholdMs ? `${latency.thresholdMs} ms` : `${latency.thresholdMs} ms (counted at the ${latency.boundMs} ms bucket)`;
   return (
     <div className="sli-latency-share">
       <h4>Requests slower than {counted}, last hour</h4>

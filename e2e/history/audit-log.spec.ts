@@ -41,7 +41,7 @@ test("filter the audit log through the URL, reload, go back, export CSV, open th
 
   // Narrow by search and outcome-agnostic action; then back to the previous view.
   await page.getByRole("search").getByLabel("Action").selectOption("");
-  await page.getByRole("search").getByLabel("Search").fill("e2e, \"quoted");
+  await page.getByRole("search").getByLabel("Search").fill('e2e, "quoted');
   await page.getByRole("search").getByLabel("Search").press("Enter");
   await expect(page).toHaveURL(/q=e2e/);
   await expect(rows).toHaveCount(2);

@@ -24,7 +24,10 @@ async function watchCsp(page: Page): Promise<string[]> {
 test("the overview and a rollout's page hydrate and draw their charts with no CSP violation", async ({ page, request }) => {
   test.setTimeout(90_000);
   const violations = await watchCsp(page);
-  const rollout = await createRolloutViaApi(request, { stable: { host: "checkout.shop.svc.cluster.local", subset: "stable" }, canary: { host: "checkout.shop.svc.cluster.local", subset: "canary" } });
+  const rollout = await createRolloutViaApi(request, {
+    stable: { host: "checkout.shop.svc.cluster.local", subset: "stable" },
+    canary: { host: "checkout.shop.svc.cluster.local", subset: "canary" },
+  });
 
   const overview = await page.goto("/");
   const csp = overview!.headers()["content-security-policy"]!;

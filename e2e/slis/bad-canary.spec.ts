@@ -25,7 +25,8 @@ test("a bad canary shows above its error-rate objective within a minute, and its
   expect(created.status()).toBe(201);
   const rollout = (await created.json()) as { id: string };
   expect((await request.post(`/api/rollouts/${rollout.id}/actions`, { data: { action: "start" } })).status()).toBe(200);
-  const canaryWeight = async () => (await liveWeights({ namespace: "payments", virtualService: "payments", route: "api" })).find((w) => w.subset === "v2")?.weight;
+  const canaryWeight = async () =>
+    (await liveWeights({ namespace: "payments", virtualService: "payments", route: "api" })).find((w) => w.subset === "v2")?.weight;
   expect(await canaryWeight()).toBe(25);
 
   await page.goto(`/rollouts/${rollout.id}?window=15m`);

@@ -23,10 +23,26 @@ test("an interrupted promote is shown as unconfirmed, then confirmed by the swee
       apiVersion: "networking.istio.io/v1",
       kind: "VirtualService",
       metadata: { name: virtualService, namespace },
-      spec: { hosts: [host], http: [{ name: "primary", route: [{ destination: { host, subset: "stable" }, weight: 100 }, { destination: { host, subset: "canary" }, weight: 0 }] }] },
+      spec: {
+        hosts: [host],
+        http: [
+          {
+            name: "primary",
+            route: [
+              { destination: { host, subset: "stable" }, weight: 100 },
+              { destination: { host, subset: "canary" }, weight: 0 },
+            ],
+          },
+        ],
+      },
     },
   ]);
-  const rollout = await createRolloutViaApi(request, { virtualService, stable: { host, subset: "stable" }, canary: { host, subset: "canary" }, steps: [{ weight: 5 }, { weight: 25 }, { weight: 100 }] });
+  const rollout = await createRolloutViaApi(request, {
+    virtualService,
+    stable: { host, subset: "stable" },
+    canary: { host, subset: "canary" },
+    steps: [{ weight: 5 }, { weight: 25 }, { weight: 100 }],
+  });
   expect((await request.post(`/api/rollouts/${rollout.id}/actions`, { data: { action: "start" } })).status()).toBe(200);
 
   const { databaseUrl } = await readStack();

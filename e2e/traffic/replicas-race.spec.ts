@@ -31,10 +31,26 @@ test("50 mixed actions across two app processes: cluster equals record, one audi
         apiVersion: "networking.istio.io/v1",
         kind: "VirtualService",
         metadata: { name: virtualService, namespace },
-        spec: { hosts: [host], http: [{ name: "primary", route: [{ destination: { host, subset: "stable" }, weight: 100 }, { destination: { host, subset: "canary" }, weight: 0 }] }] },
+        spec: {
+          hosts: [host],
+          http: [
+            {
+              name: "primary",
+              route: [
+                { destination: { host, subset: "stable" }, weight: 100 },
+                { destination: { host, subset: "canary" }, weight: 0 },
+              ],
+            },
+          ],
+        },
       },
     ]);
-    const rollout = await createRolloutViaApi(request, { virtualService, stable: { host, subset: "stable" }, canary: { host, subset: "canary" }, steps: Array.from({ length: 20 }, (_, i) => ({ weight: (i + 1) * 5 })) });
+    const rollout = await createRolloutViaApi(request, {
+      virtualService,
+      stable: { host, subset: "stable" },
+      canary: { host, subset: "canary" },
+      steps: Array.from({ length: 20 }, (_, i) => ({ weight: (i + 1) * 5 })),
+    });
     const started = await request.post(`/api/rollouts/${rollout.id}/actions`, { data: { action: "start" } });
     expect(started.status()).toBe(200);
     const revision = ((await started.json()) as { revision: number }).revision;
@@ -62,7 +78,10 @@ test("50 mixed actions across two app processes: cluster equals record, one audi
     const db = new pg.Client({ connectionString: databaseUrl! });
     await db.connect();
     try {
-      const { rows } = await db.query<{ request_id: string; n: string }>("SELECT request_id, count(*) AS n FROM audit_events WHERE request_id LIKE $1 GROUP BY request_id", [`replicas-${tag}-%`]);
+      const { rows } = await db.query<{ request_id: string; n: string }>(
+        "SELECT request_id, count(*) AS n FROM audit_events WHERE request_id LIKE $1 GROUP BY request_id",
+        [`replicas-${tag}-%`],
+      );
       expect(rows).toHaveLength(50);
       expect(rows.every((row) => row.n === "1")).toBe(true);
     } finally {

@@ -3,7 +3,12 @@ import { checkHost } from "./allowed-host";
 import { parseAuthConfig } from "./config";
 
 const demo = (publicUrl?: string) =>
-  parseAuthConfig({ NODE_ENV: "development", AVIARY_AUTH_MODE: "demo", AVIARY_SESSION_SECRET: "x".repeat(32), ...(publicUrl && { AVIARY_PUBLIC_URL: publicUrl }) });
+  parseAuthConfig({
+    NODE_ENV: "development",
+    AVIARY_AUTH_MODE: "demo",
+    AVIARY_SESSION_SECRET: "x".repeat(32),
+    ...(publicUrl && { AVIARY_PUBLIC_URL: publicUrl }),
+  });
 
 describe("checkHost (DNS rebinding)", () => {
   it("answers loopback names on any port, and AVIARY_PUBLIC_URL's host", () => {
@@ -15,7 +20,17 @@ describe("checkHost (DNS rebinding)", () => {
 
   it("refuses any other Host in demo and none modes, saying why", () => {
     const config = demo("http://aviary.lan:8080");
-    for (const host of ["evil.example", "evil.example:3000", "aviary.lan", "aviary.lan:8081", "127.0.0.2", "localhost.evil.example", "127.0.0.1@evil.example", "", null]) {
+    for (const host of [
+      "evil.example",
+      "evil.example:3000",
+      "aviary.lan",
+      "aviary.lan:8081",
+      "127.0.0.2",
+      "localhost.evil.example",
+      "127.0.0.1@evil.example",
+      "",
+      null,
+    ]) {
       const verdict = checkHost(config, host);
       expect(verdict.ok, String(host)).toBe(false);
       if (!verdict.ok) expect(verdict.reason).toContain("DNS rebinding");
@@ -24,7 +39,12 @@ describe("checkHost (DNS rebinding)", () => {
   });
 
   it("leaves oidc and proxy modes alone: they have a real sign-in", () => {
-    const proxy = parseAuthConfig({ NODE_ENV: "production", AVIARY_AUTH_MODE: "proxy", AVIARY_PROXY_SECRET: "s".repeat(16), AVIARY_ROLE_GROUPS: '{"viewer":["eng"]}' });
+    const proxy = parseAuthConfig({
+      NODE_ENV: "production",
+      AVIARY_AUTH_MODE: "proxy",
+      AVIARY_PROXY_SECRET: "s".repeat(16),
+      AVIARY_ROLE_GROUPS: '{"viewer":["eng"]}',
+    });
     expect(checkHost(proxy, "evil.example")).toEqual({ ok: true });
   });
 });

@@ -26,7 +26,15 @@ function problemsOf(env: Record<string, string | undefined>): string {
 describe("sign-in configuration", () => {
   it("reads a complete oidc configuration with defaults", () => {
     const config = parseAuthConfig(oidc);
-    expect(config).toMatchObject({ mode: "oidc", clientId: "aviary", clientSecret: "shh", scopes: "openid profile email", groupsClaim: "groups", providerName: "login.example.com", sessionMaxAgeSeconds: 43200 });
+    expect(config).toMatchObject({
+      mode: "oidc",
+      clientId: "aviary",
+      clientSecret: "shh",
+      scopes: "openid profile email",
+      groupsClaim: "groups",
+      providerName: "login.example.com",
+      sessionMaxAgeSeconds: 43200,
+    });
     expect(config.mode === "oidc" && config.issuer.href).toBe("https://login.example.com/realms/sre");
   });
 
@@ -61,19 +69,29 @@ describe("sign-in configuration", () => {
   });
 
   it("refuses the no-sign-in mode in production", () => {
-    expect(problemsOf({ NODE_ENV: "production", AVIARY_AUTH_MODE: "none" })).toContain("AVIARY_AUTH_MODE: none (no sign-in, everyone is admin) exists for tests");
+    expect(problemsOf({ NODE_ENV: "production", AVIARY_AUTH_MODE: "none" })).toContain(
+      "AVIARY_AUTH_MODE: none (no sign-in, everyone is admin) exists for tests",
+    );
   });
 
   it("refuses demo mode in production without the explicit acknowledgement", () => {
     const demo = { NODE_ENV: "production", AVIARY_AUTH_MODE: "demo", AVIARY_SESSION_SECRET: SECRET };
-    expect(problemsOf(demo)).toContain(`AVIARY_DEMO_ACKNOWLEDGE: demo mode lets anyone sign in as any user, admin included; in production (NODE_ENV=production) it needs AVIARY_DEMO_ACKNOWLEDGE=${DEMO_ACKNOWLEDGEMENT}`);
+    expect(problemsOf(demo)).toContain(
+      `AVIARY_DEMO_ACKNOWLEDGE: demo mode lets anyone sign in as any user, admin included; in production (NODE_ENV=production) it needs AVIARY_DEMO_ACKNOWLEDGE=${DEMO_ACKNOWLEDGEMENT}`,
+    );
     expect(problemsOf({ ...demo, AVIARY_DEMO_ACKNOWLEDGE: "yes" })).toContain("AVIARY_DEMO_ACKNOWLEDGE");
     expect(parseAuthConfig({ ...demo, AVIARY_DEMO_ACKNOWLEDGE: DEMO_ACKNOWLEDGEMENT }).mode).toBe("demo");
     expect(parseAuthConfig({ ...demo, NODE_ENV: "development" }).mode).toBe("demo");
   });
 
   it("reads proxy mode with oauth2-proxy's header names by default", () => {
-    const config = parseAuthConfig({ NODE_ENV: "production", AVIARY_AUTH_MODE: "proxy", AVIARY_PROXY_SECRET: "p".repeat(16), AVIARY_ROLE_GROUPS: ROLES, AVIARY_PROXY_GROUPS_HEADER: "X-Auth-Request-Groups" });
+    const config = parseAuthConfig({
+      NODE_ENV: "production",
+      AVIARY_AUTH_MODE: "proxy",
+      AVIARY_PROXY_SECRET: "p".repeat(16),
+      AVIARY_ROLE_GROUPS: ROLES,
+      AVIARY_PROXY_GROUPS_HEADER: "X-Auth-Request-Groups",
+    });
     expect(config).toMatchObject({
       mode: "proxy",
       headers: { secret: "x-aviary-proxy-secret", user: "x-forwarded-user", email: "x-forwarded-email", groups: "x-auth-request-groups" },
@@ -81,7 +99,13 @@ describe("sign-in configuration", () => {
   });
 
   it("names the bad proxy variables", () => {
-    const message = problemsOf({ NODE_ENV: "production", AVIARY_AUTH_MODE: "proxy", AVIARY_PROXY_SECRET: "short", AVIARY_PROXY_USER_HEADER: "x user", AVIARY_ROLE_GROUPS: ROLES });
+    const message = problemsOf({
+      NODE_ENV: "production",
+      AVIARY_AUTH_MODE: "proxy",
+      AVIARY_PROXY_SECRET: "short",
+      AVIARY_PROXY_USER_HEADER: "x user",
+      AVIARY_ROLE_GROUPS: ROLES,
+    });
     expect(message).toContain("AVIARY_PROXY_SECRET: must be at least 16 characters");
     expect(message).toContain("AVIARY_PROXY_USER_HEADER: must be an HTTP header name");
   });
@@ -94,7 +118,9 @@ describe("sign-in configuration", () => {
   });
 
   it("refuses a proxy secret with a comma, which would read as a repeated header", () => {
-    expect(problemsOf({ NODE_ENV: "production", AVIARY_AUTH_MODE: "proxy", AVIARY_PROXY_SECRET: "0123456789,abcdef", AVIARY_ROLE_GROUPS: ROLES })).toContain("AVIARY_PROXY_SECRET: must not contain a comma");
+    expect(problemsOf({ NODE_ENV: "production", AVIARY_AUTH_MODE: "proxy", AVIARY_PROXY_SECRET: "0123456789,abcdef", AVIARY_ROLE_GROUPS: ROLES })).toContain(
+      "AVIARY_PROXY_SECRET: must not contain a comma",
+    );
   });
 
   it("re-reads the environment when it changes, and keeps reporting a bad one", () => {

@@ -24,17 +24,18 @@ type SessionSettings = { sessionSecret: string; sessionMaxAgeSeconds: number; pu
 /** Settings every mode has: where Aviary is served, and which proxies may say who the client is. */
 type Common = { publicUrl: URL | null; trustedProxies: TrustedProxies };
 
-export type OidcConfig = Common & SessionSettings & {
-  mode: "oidc";
-  publicUrl: URL;
-  issuer: URL;
-  clientId: string;
-  clientSecret: string | null;
-  scopes: string;
-  groupsClaim: string;
-  providerName: string;
-  roleGroups: RoleGroups;
-};
+export type OidcConfig = Common &
+  SessionSettings & {
+    mode: "oidc";
+    publicUrl: URL;
+    issuer: URL;
+    clientId: string;
+    clientSecret: string | null;
+    scopes: string;
+    groupsClaim: string;
+    providerName: string;
+    roleGroups: RoleGroups;
+  };
 
 export type ProxyConfig = Common & {
   mode: "proxy";
@@ -48,7 +49,6 @@ export type ProxyConfig = Common & {
 export type DemoConfig = Common & SessionSettings & { mode: "demo" };
 export type NoneConfig = Common & { mode: "none" };
 export type AuthConfig = OidcConfig | ProxyConfig | DemoConfig | NoneConfig;
-
 
 const headerName = z
   .string()
@@ -76,8 +76,14 @@ export function parseAuthConfig(env: Env = processEnv()): AuthConfig {
 
   const nodeEnv = env.NODE_ENV ?? "development";
   const mode = read("AVIARY_AUTH_MODE", z.enum(AUTH_MODES, { error: `must be one of ${AUTH_MODES.join(", ")}` }), nodeEnv === "test" ? "none" : undefined);
-  if (mode === undefined && !problems.length) problem("AVIARY_AUTH_MODE", "is not set: choose oidc (OpenID Connect), proxy (behind an authenticating proxy) or demo");
-  const publicUrl = read("AVIARY_PUBLIC_URL", httpUrl.transform((url) => new URL(url)), null) ?? null;
+  if (mode === undefined && !problems.length)
+    problem("AVIARY_AUTH_MODE", "is not set: choose oidc (OpenID Connect), proxy (behind an authenticating proxy) or demo");
+  const publicUrl =
+    read(
+      "AVIARY_PUBLIC_URL",
+      httpUrl.transform((url) => new URL(url)),
+      null,
+    ) ?? null;
   if (publicUrl && publicUrl.pathname !== "/") problem("AVIARY_PUBLIC_URL", "must be an origin without a path (Aviary serves from /)");
   let trustedProxies = NO_TRUSTED_PROXIES;
   try {
@@ -87,8 +93,22 @@ export function parseAuthConfig(env: Env = processEnv()): AuthConfig {
   }
 
   const session = (): SessionSettings => ({
-    sessionSecret: need("AVIARY_SESSION_SECRET", z.string().min(32, { error: "must be at least 32 characters (try: openssl rand -base64 32)" }), `in ${mode} mode, to encrypt session cookies (try: openssl rand -base64 32)`) ?? "",
-    sessionMaxAgeSeconds: read("AVIARY_SESSION_MAX_AGE", z.coerce.number({ error: "must be a number of seconds" }).int().min(300, { error: "must be at least 300 seconds" }).max(30 * 86_400, { error: "must be at most 30 days" }), 12 * 3600) ?? 0,
+    sessionSecret:
+      need(
+        "AVIARY_SESSION_SECRET",
+        z.string().min(32, { error: "must be at least 32 characters (try: openssl rand -base64 32)" }),
+        `in ${mode} mode, to encrypt session cookies (try: openssl rand -base64 32)`,
+      ) ?? "",
+    sessionMaxAgeSeconds:
+      read(
+        "AVIARY_SESSION_MAX_AGE",
+        z.coerce
+          .number({ error: "must be a number of seconds" })
+          .int()
+          .min(300, { error: "must be at least 300 seconds" })
+          .max(30 * 86_400, { error: "must be at most 30 days" }),
+        12 * 3600,
+      ) ?? 0,
     publicUrl,
   });
   const roleGroups = (): RoleGroups => {
@@ -108,12 +128,17 @@ export function parseAuthConfig(env: Env = processEnv()): AuthConfig {
   let config: AuthConfig | null = null;
   switch (mode) {
     case "oidc": {
-      const issuer = need("AVIARY_OIDC_ISSUER", httpUrl.transform((url) => new URL(url)), "in oidc mode (the identity provider's issuer URL)");
+      const issuer = need(
+        "AVIARY_OIDC_ISSUER",
+        httpUrl.transform((url) => new URL(url)),
+        "in oidc mode (the identity provider's issuer URL)",
+      );
       if (issuer && issuer.protocol === "http:" && !isLoopback(issuer.hostname)) {
         problem("AVIARY_OIDC_ISSUER", "must be https:// (plain http is only accepted for a provider on 127.0.0.1/localhost)");
       }
       const clientId = need("AVIARY_OIDC_CLIENT_ID", z.string().min(1), "in oidc mode");
-      if (!publicUrl) problem("AVIARY_PUBLIC_URL", "is required in oidc mode: the redirect URI registered at the identity provider is <AVIARY_PUBLIC_URL>/api/auth/callback");
+      if (!publicUrl)
+        problem("AVIARY_PUBLIC_URL", "is required in oidc mode: the redirect URI registered at the identity provider is <AVIARY_PUBLIC_URL>/api/auth/callback");
       const scopes = read("AVIARY_OIDC_SCOPES", z.string().regex(/(^|\s)openid(\s|$)/, { error: 'must include "openid"' }), "openid profile email") ?? "";
       config = {
         mode,
@@ -131,7 +156,14 @@ export function parseAuthConfig(env: Env = processEnv()): AuthConfig {
       break;
     }
     case "proxy": {
-      const secret = need("AVIARY_PROXY_SECRET", z.string().min(16, { error: "must be at least 16 characters" }).regex(/^[^,]*$/, { error: "must not contain a comma (a comma in the secret header is read as a repeated header)" }), "in proxy mode: the proxy sends it in AVIARY_PROXY_SECRET_HEADER so Aviary can trust its identity headers");
+      const secret = need(
+        "AVIARY_PROXY_SECRET",
+        z
+          .string()
+          .min(16, { error: "must be at least 16 characters" })
+          .regex(/^[^,]*$/, { error: "must not contain a comma (a comma in the secret header is read as a repeated header)" }),
+        "in proxy mode: the proxy sends it in AVIARY_PROXY_SECRET_HEADER so Aviary can trust its identity headers",
+      );
       config = {
         mode,
         trustedProxies,
@@ -144,19 +176,25 @@ export function parseAuthConfig(env: Env = processEnv()): AuthConfig {
           groups: read("AVIARY_PROXY_GROUPS_HEADER", headerName, "x-forwarded-groups") ?? "",
           name: read("AVIARY_PROXY_NAME_HEADER", headerName, "x-forwarded-preferred-username") ?? "",
         },
-        signOutUrl: read("AVIARY_PROXY_SIGN_OUT_URL", z.string().regex(/^(\/|https?:\/\/)/, { error: "must be a path (/oauth2/sign_out) or an http(s) URL" }), null) ?? null,
+        signOutUrl:
+          read("AVIARY_PROXY_SIGN_OUT_URL", z.string().regex(/^(\/|https?:\/\/)/, { error: "must be a path (/oauth2/sign_out) or an http(s) URL" }), null) ??
+          null,
         roleGroups: roleGroups(),
       };
       break;
     }
     case "demo":
       if (nodeEnv === "production" && env.AVIARY_DEMO_ACKNOWLEDGE !== DEMO_ACKNOWLEDGEMENT) {
-        problem("AVIARY_DEMO_ACKNOWLEDGE", `demo mode lets anyone sign in as any user, admin included; in production (NODE_ENV=production) it needs AVIARY_DEMO_ACKNOWLEDGE=${DEMO_ACKNOWLEDGEMENT}`);
+        problem(
+          "AVIARY_DEMO_ACKNOWLEDGE",
+          `demo mode lets anyone sign in as any user, admin included; in production (NODE_ENV=production) it needs AVIARY_DEMO_ACKNOWLEDGE=${DEMO_ACKNOWLEDGEMENT}`,
+        );
       }
       config = { mode, trustedProxies, ...session() };
       break;
     case "none":
-      if (nodeEnv === "production") problem("AVIARY_AUTH_MODE", "none (no sign-in, everyone is admin) exists for tests and is refused when NODE_ENV=production; use oidc, proxy or demo");
+      if (nodeEnv === "production")
+        problem("AVIARY_AUTH_MODE", "none (no sign-in, everyone is admin) exists for tests and is refused when NODE_ENV=production; use oidc, proxy or demo");
       config = { mode, trustedProxies, publicUrl };
       break;
   }

@@ -29,7 +29,12 @@ export async function identify(headers: Headers, config: AuthConfig = authConfig
     }
     case "oidc":
     case "demo": {
-      const session = await unseal("session", config.sessionSecret, readCookie(headers, SESSION_COOKIE, { hostOnly: config.publicUrl?.protocol === "https:" }), sessionSchema);
+      const session = await unseal(
+        "session",
+        config.sessionSecret,
+        readCookie(headers, SESSION_COOKIE, { hostOnly: config.publicUrl?.protocol === "https:" }),
+        sessionSchema,
+      );
       if (!session || session.kind !== mode) return { status: "anonymous", mode, reason: "not signed in (no valid session cookie)" };
       if (session.kind === "demo") return signedIn(config, session.user, session.role);
       const role = config.mode === "oidc" ? roleForGroups(config.roleGroups, session.groups) : null;

@@ -84,7 +84,11 @@ export function claimAt(claims: Record<string, unknown>, path: string): unknown 
 }
 
 function groupsFrom(value: unknown): string[] {
-  if (typeof value === "string") return value.split(",").map((group) => group.trim()).filter(Boolean);
+  if (typeof value === "string")
+    return value
+      .split(",")
+      .map((group) => group.trim())
+      .filter(Boolean);
   if (Array.isArray(value)) return value.filter((group): group is string => typeof group === "string" && group.length > 0);
   return [];
 }

@@ -83,7 +83,9 @@ describe("proxy.ts", () => {
       expect(response.headers.get("referrer-policy")).toBe("same-origin");
       expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     }
-    expect((await gate("/api/slis", { headers: viewer })).headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    expect((await gate("/api/slis", { headers: viewer })).headers.get("content-security-policy")).toBe(
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
   });
 
   it("in demo mode answers only to loopback names and AVIARY_PUBLIC_URL's host (DNS rebinding)", async () => {

@@ -12,7 +12,10 @@ export type RoleGroups = Partial<Record<Role, string[]>>;
 export const ANY_GROUP = "*";
 
 const groupName = z.string().trim().min(1, { error: "group names cannot be empty" }).max(256);
-const roleGroupsSchema = z.partialRecord(z.enum(ROLES, { error: `roles are ${ROLES.join(", ")}` }), z.array(groupName, { error: "each role maps to a list of group names" }));
+const roleGroupsSchema = z.partialRecord(
+  z.enum(ROLES, { error: `roles are ${ROLES.join(", ")}` }),
+  z.array(groupName, { error: "each role maps to a list of group names" }),
+);
 
 export const ROLE_GROUPS_EXAMPLE = '{"admin":["sre-leads"],"operator":["sre"],"viewer":["*"]}';
 

@@ -24,7 +24,10 @@ describe("session cookie", () => {
 
   it("rejects an expired session", async () => {
     const key = new Uint8Array(32);
-    const expired = await new EncryptJWT({ data: session }).setProtectedHeader({ alg: "dir", enc: "A256GCM", typ: "session" }).setExpirationTime(Math.floor(Date.now() / 1000) - 10).encrypt(key);
+    const expired = await new EncryptJWT({ data: session })
+      .setProtectedHeader({ alg: "dir", enc: "A256GCM", typ: "session" })
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+      .encrypt(key);
     expect(await unseal("session", SECRET, expired, sessionSchema)).toBeNull();
   });
 

@@ -54,7 +54,11 @@ export async function seal(purpose: Purpose, secret: string, data: object, maxAg
 export async function unseal<T>(purpose: Purpose, secret: string, token: string | undefined, schema: z.ZodType<T>): Promise<T | null> {
   if (!token || token.length > 8192) return null;
   try {
-    const { payload } = await jwtDecrypt(token, keyFor(secret, purpose), { typ: purpose, keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256GCM"] });
+    const { payload } = await jwtDecrypt(token, keyFor(secret, purpose), {
+      typ: purpose,
+      keyManagementAlgorithms: ["dir"],
+      contentEncryptionAlgorithms: ["A256GCM"],
+    });
     const parsed = schema.safeParse(payload.data);
     return parsed.success ? parsed.data : null;
   } catch {

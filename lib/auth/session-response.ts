@@ -39,7 +39,10 @@ export async function withSession(response: NextResponse, config: AuthConfig & S
 
 /** Clears both spellings: the scheme seen by the app may have changed since the cookie was set. */
 export function withoutSession(response: NextResponse): NextResponse {
-  for (const [name, secure] of [[SESSION_COOKIE, false], [`__Host-${SESSION_COOKIE}`, true]] as const) {
+  for (const [name, secure] of [
+    [SESSION_COOKIE, false],
+    [`__Host-${SESSION_COOKIE}`, true],
+  ] as const) {
     response.cookies.set(name, "", cookieOptions({ secure, maxAge: 0 }));
   }
   return response;
@@ -47,14 +50,22 @@ export function withoutSession(response: NextResponse): NextResponse {
 
 const LOGIN_MAX_AGE = 600;
 
-export async function withLoginTransaction(response: NextResponse, config: SessionSettings, secure: boolean, transaction: LoginTransaction): Promise<NextResponse> {
+export async function withLoginTransaction(
+  response: NextResponse,
+  config: SessionSettings,
+  secure: boolean,
+  transaction: LoginTransaction,
+): Promise<NextResponse> {
   const value = await seal("oidc-login", config.sessionSecret, transaction, LOGIN_MAX_AGE);
   response.cookies.set(cookieName(LOGIN_COOKIE, secure), value, cookieOptions({ secure, maxAge: LOGIN_MAX_AGE }));
   return response;
 }
 
 export function withoutLoginTransaction(response: NextResponse): NextResponse {
-  for (const [name, secure] of [[LOGIN_COOKIE, false], [`__Host-${LOGIN_COOKIE}`, true]] as const) {
+  for (const [name, secure] of [
+    [LOGIN_COOKIE, false],
+    [`__Host-${LOGIN_COOKIE}`, true],
+  ] as const) {
     response.cookies.set(name, "", cookieOptions({ secure, maxAge: 0 }));
   }
   return response;

@@ -6,16 +6,7 @@ import { relevantGroups, roleForGroups } from "./role-mapping";
 import { ROLES } from "../domain/roles";
 import { checkSameOrigin } from "./same-origin";
 import { LOGIN_COOKIE, loginTransactionSchema, readCookie, unseal } from "./session-cookie";
-import {
-  isSecure,
-  redirectTo,
-  safeReturnTo,
-  signInPath,
-  withLoginTransaction,
-  withoutLoginTransaction,
-  withoutSession,
-  withSession,
-} from "./session-response";
+import { isSecure, redirectTo, safeReturnTo, signInPath, withLoginTransaction, withoutLoginTransaction, withoutSession, withSession } from "./session-response";
 
 /**
  * The sign-in and sign-out endpoints (app/api/auth/**). Failures end on /signin with an error
@@ -41,7 +32,12 @@ export async function completeOidcLogin(request: Request): Promise<Response> {
   const config = authConfig();
   if (config.mode !== "oidc") return redirectTo("/signin");
   const url = new URL(request.url);
-  const transaction = await unseal("oidc-login", config.sessionSecret, readCookie(request.headers, LOGIN_COOKIE, { hostOnly: config.publicUrl.protocol === "https:" }), loginTransactionSchema);
+  const transaction = await unseal(
+    "oidc-login",
+    config.sessionSecret,
+    readCookie(request.headers, LOGIN_COOKIE, { hostOnly: config.publicUrl.protocol === "https:" }),
+    loginTransactionSchema,
+  );
   if (!transaction) return withoutLoginTransaction(redirectTo(signInPath(undefined, "login-expired")));
   const providerError = url.searchParams.get("error");
   if (providerError) {
@@ -55,7 +51,11 @@ export async function completeOidcLogin(request: Request): Promise<Response> {
       return withoutLoginTransaction(redirectTo(signInPath(transaction.returnTo, "no-role")));
     }
     const response = redirectTo(transaction.returnTo);
-    await withSession(response, config, isSecure(config, request.headers, request.url), { kind: "oidc", user, groups: relevantGroups(config.roleGroups, groups) });
+    await withSession(response, config, isSecure(config, request.headers, request.url), {
+      kind: "oidc",
+      user,
+      groups: relevantGroups(config.roleGroups, groups),
+    });
     return withoutLoginTransaction(response);
   } catch (error) {
     console.error("sign-in: the identity provider's answer did not check out", error);

@@ -23,8 +23,21 @@ export type AuditEventJson = {
 /** The stored columns both shapes are made from: a Prisma row or an audit log entry. */
 type StoredEvent = Pick<
   StoredAuditEntry,
-  | "id" | "at" | "rolloutId" | "actorId" | "actorEmail" | "actorRole" | "action" | "reason" | "outcome"
-  | "errorCode" | "errorMessage" | "resourceVersionBefore" | "resourceVersionAfter" | "durationMs" | "requestId"
+  | "id"
+  | "at"
+  | "rolloutId"
+  | "actorId"
+  | "actorEmail"
+  | "actorRole"
+  | "action"
+  | "reason"
+  | "outcome"
+  | "errorCode"
+  | "errorMessage"
+  | "resourceVersionBefore"
+  | "resourceVersionAfter"
+  | "durationMs"
+  | "requestId"
 > & { before: unknown; after: unknown };
 
 export function auditEventJson(event: StoredEvent): AuditEventJson {

@@ -160,6 +160,9 @@ export async function listRecentAuditEventsForRollout(db: { auditEvent: Prisma.T
 }
 
 /** One rollout's events in the order they happened, at most `limit` (the timeline). */
-export async function findRolloutTimelineEntries(db: { auditEvent: Prisma.TransactionClient["auditEvent"] }, { rolloutId, limit }: { rolloutId: string; limit: number }) {
+export async function findRolloutTimelineEntries(
+  db: { auditEvent: Prisma.TransactionClient["auditEvent"] },
+  { rolloutId, limit }: { rolloutId: string; limit: number },
+) {
   return db.auditEvent.findMany({ where: { rolloutId }, orderBy: [{ at: "asc" }, { id: "asc" }], take: limit });
 }

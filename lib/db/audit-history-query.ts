@@ -13,17 +13,36 @@ import { toRollout } from "./rollouts";
 
 const { sql, join, empty, raw } = Prisma;
 
-
 // Every column of the Prisma model, so a column added to schema.prisma fails to compile here.
 const ROLLOUT_COLUMNS = {
-  id: "id", name: "name", namespace: "namespace", cluster: "cluster", virtualService: "virtual_service", route: "route",
-  stable: "stable", canary: "canary", steps: "steps", stableWorkload: "stable_workload", canaryWorkload: "canary_workload",
-  sloAvailability: "slo_availability", sloLatencyP95Ms: "slo_latency_p95_ms", status: "status", currentStep: "current_step",
-  canaryWeight: "canary_weight", revision: "revision", createdAt: "created_at", updatedAt: "updated_at", archivedAt: "archived_at",
+  id: "id",
+  name: "name",
+  namespace: "namespace",
+  cluster: "cluster",
+  virtualService: "virtual_service",
+  route: "route",
+  stable: "stable",
+  canary: "canary",
+  steps: "steps",
+  stableWorkload: "stable_workload",
+  canaryWorkload: "canary_workload",
+  sloAvailability: "slo_availability",
+  sloLatencyP95Ms: "slo_latency_p95_ms",
+  status: "status",
+  currentStep: "current_step",
+  canaryWeight: "canary_weight",
+  revision: "revision",
+  createdAt: "created_at",
+  updatedAt: "updated_at",
+  archivedAt: "archived_at",
   stepStartedAt: "step_started_at",
 } as const satisfies Record<keyof RolloutRow, string>;
 
-const SELECT_ROLLOUT = raw(Object.entries(ROLLOUT_COLUMNS).map(([field, column]) => `r.${column} AS "${field}"`).join(", "));
+const SELECT_ROLLOUT = raw(
+  Object.entries(ROLLOUT_COLUMNS)
+    .map(([field, column]) => `r.${column} AS "${field}"`)
+    .join(", "),
+);
 
 type Row = RolloutRow & {
   last_at: Date | null;
@@ -66,9 +85,7 @@ export async function findHistoryRows(
   const reasonRollouts = filter.q ? await probeReasonRollouts(audit, containsPattern(filter.q)) : null;
   const where = historyConditions(filter, reasonRollouts);
   if (after) {
-    where.push(
-      sql`r.updated_at <= ${after.updatedAt}::timestamptz AND (r.updated_at < ${after.updatedAt}::timestamptz OR r.id < ${after.id}::uuid)`,
-    );
+    where.push(sql`r.updated_at <= ${after.updatedAt}::timestamptz AND (r.updated_at < ${after.updatedAt}::timestamptz OR r.id < ${after.id}::uuid)`);
   }
   const rows = await audit.query<Row>(sql`
     SELECT ${SELECT_ROLLOUT}, last.at AS last_at, last.action AS last_action, last.outcome AS last_outcome,

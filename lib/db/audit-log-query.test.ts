@@ -46,7 +46,12 @@ async function pages(filter: AuditLogFilter, tuning: TextSearchTuning, limit: nu
 
 // The seed as plain data, to count the expected matches independently of SQL.
 const seeded = Array.from({ length: 40 }, (_, i) => ({
-  text: [i % 3 === 0 ? "alpha-search" : "beta", i % 4 === 0 ? "u-searcher searcher@example.com" : "u-other other@example.com", i % 5 === 0 ? "search timed out" : "", i % 2 === 0 ? `even ${i} latency` : `odd ${i}`].join("|"),
+  text: [
+    i % 3 === 0 ? "alpha-search" : "beta",
+    i % 4 === 0 ? "u-searcher searcher@example.com" : "u-other other@example.com",
+    i % 5 === 0 ? "search timed out" : "",
+    i % 2 === 0 ? `even ${i} latency` : `odd ${i}`,
+  ].join("|"),
   outcome: i % 5 === 0 ? "failed" : "success",
 }));
 const expected = (q: string, outcome?: string) => seeded.filter((e) => e.text.includes(q) && (!outcome || e.outcome === outcome)).length;

@@ -15,7 +15,10 @@ const SETS_WEIGHT = { outcome: "success", after: { path: ["canaryWeight"], gte: 
  * in force). Two indexed queries on (rollout_id, at): the cost follows the window, not the
  * rollout's whole history.
  */
-export async function listAuditEventsInWindow(db: AuditEventsOf, { rolloutId, start, end }: { rolloutId: string; start: Date; end: Date }): Promise<AuditEvent[]> {
+export async function listAuditEventsInWindow(
+  db: AuditEventsOf,
+  { rolloutId, start, end }: { rolloutId: string; start: Date; end: Date },
+): Promise<AuditEvent[]> {
   const [before, inside] = await Promise.all([
     db.auditEvent.findFirst({ where: { rolloutId, at: { lt: start }, ...SETS_WEIGHT }, orderBy: [{ at: "desc" }, { id: "desc" }] }),
     db.auditEvent.findMany({ where: { rolloutId, at: { gte: start, lte: end } }, orderBy: [{ at: "asc" }, { id: "asc" }] }),
@@ -25,6 +28,10 @@ export async function listAuditEventsInWindow(db: AuditEventsOf, { rolloutId, st
 
 /** When the rollout was first started (its first successful `start`), or null while a draft. */
 export async function findRolloutStart(db: AuditEventsOf, rolloutId: string): Promise<Date | null> {
-  const first = await db.auditEvent.findFirst({ where: { rolloutId, action: "start", outcome: "success" }, orderBy: [{ at: "asc" }, { id: "asc" }], select: { at: true } });
+  const first = await db.auditEvent.findFirst({
+    where: { rolloutId, action: "start", outcome: "success" },
+    orderBy: [{ at: "asc" }, { id: "asc" }],
+    select: { at: true },
+  });
   return first?.at ?? null;
 }

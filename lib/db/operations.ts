@@ -17,10 +17,7 @@ export type PendingOperation = {
   startedAt: Date;
 };
 
-export async function recordIntent(
-  tx: DbTx,
-  op: Omit<PendingOperation, "id" | "startedAt">,
-): Promise<PendingOperation> {
+export async function recordIntent(tx: DbTx, op: Omit<PendingOperation, "id" | "startedAt">): Promise<PendingOperation> {
   const row = await tx.rolloutOperation.create({
     data: {
       rolloutId: op.rolloutId,

@@ -11,9 +11,17 @@ export type Table = { columns: Record<string, Column>; indexes: Index[]; foreign
 export type Structure = { enums: Record<string, string[]>; tables: Record<string, Table> };
 
 type DmmfField = {
-  name: string; dbName?: string | null; kind: string; type: string; isRequired: boolean; isList: boolean;
-  hasDefaultValue: boolean; default?: unknown; nativeType?: readonly [string, readonly string[]] | null;
-  relationFromFields?: readonly string[]; relationOnDelete?: string;
+  name: string;
+  dbName?: string | null;
+  kind: string;
+  type: string;
+  isRequired: boolean;
+  isList: boolean;
+  hasDefaultValue: boolean;
+  default?: unknown;
+  nativeType?: readonly [string, readonly string[]] | null;
+  relationFromFields?: readonly string[];
+  relationOnDelete?: string;
 };
 type DmmfModel = { name: string; dbName: string | null; fields: readonly DmmfField[] };
 type Datamodel = {
@@ -23,13 +31,25 @@ type Datamodel = {
 };
 
 const SCALAR_TYPES: Record<string, string> = {
-  String: "text", Int: "integer", BigInt: "bigint", Float: "double precision", Boolean: "boolean",
-  Json: "jsonb", DateTime: "timestamp(3) without time zone", Decimal: "numeric(65,30)", Bytes: "bytea",
+  String: "text",
+  Int: "integer",
+  BigInt: "bigint",
+  Float: "double precision",
+  Boolean: "boolean",
+  Json: "jsonb",
+  DateTime: "timestamp(3) without time zone",
+  Decimal: "numeric(65,30)",
+  Bytes: "bytea",
 };
 const NATIVE_TYPES: Record<string, (args: readonly string[]) => string> = {
-  Uuid: () => "uuid", Text: () => "text", Timestamptz: (a) => `timestamp(${a[0] ?? 6}) with time zone`,
-  Timestamp: (a) => `timestamp(${a[0] ?? 6}) without time zone`, VarChar: (a) => `character varying(${a[0]})`,
-  Integer: () => "integer", BigInt: () => "bigint", JsonB: () => "jsonb",
+  Uuid: () => "uuid",
+  Text: () => "text",
+  Timestamptz: (a) => `timestamp(${a[0] ?? 6}) with time zone`,
+  Timestamp: (a) => `timestamp(${a[0] ?? 6}) without time zone`,
+  VarChar: (a) => `character varying(${a[0]})`,
+  Integer: () => "integer",
+  BigInt: () => "bigint",
+  JsonB: () => "jsonb",
 };
 // Prisma evaluates these defaults in the client; they leave no default in the database.
 const CLIENT_SIDE_DEFAULTS = new Set(["uuid", "cuid", "nanoid", "ulid"]);
@@ -52,12 +72,14 @@ export function describeSchema(datamodel: Datamodel): Structure {
         hasDefault: field.hasDefaultValue && !CLIENT_SIDE_DEFAULTS.has(defaultName ?? ""),
       };
     }
-    const indexes = datamodel.indexes.filter((i) => i.model === model.name).map((i) => {
-      const cols = i.fields.map((f) => column(f.name));
-      const suffix = i.type === "id" ? "pkey" : i.type === "unique" ? "key" : "idx";
-      const name = i.dbName ?? (i.type === "id" ? `${table}_pkey` : `${table}_${cols.join("_")}_${suffix}`.slice(0, 63));
-      return { name, columns: cols, unique: i.type !== "normal", primary: i.type === "id" };
-    });
+    const indexes = datamodel.indexes
+      .filter((i) => i.model === model.name)
+      .map((i) => {
+        const cols = i.fields.map((f) => column(f.name));
+        const suffix = i.type === "id" ? "pkey" : i.type === "unique" ? "key" : "idx";
+        const name = i.dbName ?? (i.type === "id" ? `${table}_pkey` : `${table}_${cols.join("_")}_${suffix}`.slice(0, 63));
+        return { name, columns: cols, unique: i.type !== "normal", primary: i.type === "id" };
+      });
     const foreignKeys = model.fields
       .filter((f) => f.kind === "object" && f.relationFromFields && f.relationFromFields.length > 0)
       .map((f) => {
@@ -65,7 +87,10 @@ export function describeSchema(datamodel: Datamodel): Structure {
         return {
           columns: (f.relationFromFields ?? []).map(column),
           references: target?.dbName ?? f.type,
-          onDelete: (f.relationOnDelete ?? (f.isRequired ? "Restrict" : "SetNull")).toUpperCase().replace("SETNULL", "SET NULL").replace("NOACTION", "NO ACTION"),
+          onDelete: (f.relationOnDelete ?? (f.isRequired ? "Restrict" : "SetNull"))
+            .toUpperCase()
+            .replace("SETNULL", "SET NULL")
+            .replace("NOACTION", "NO ACTION"),
         };
       });
     tables[table] = { columns, indexes: sortIndexes(indexes), foreignKeys };

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { checkLinks, START, type ChainLink } from "./audit-chain";
 
-const link = (id: number, prevHash: string | null, hash: string, computedHash = hash, version = 2): ChainLink => ({ id: BigInt(id), version, prevHash, hash, computedHash });
+const link = (id: number, prevHash: string | null, hash: string, computedHash = hash, version = 2): ChainLink => ({
+  id: BigInt(id),
+  version,
+  prevHash,
+  hash,
+  computedHash,
+});
 
 describe("checkLinks", () => {
   const chain = [link(1, null, "h1"), link(2, "h1", "h2"), link(5, "h2", "h5")];

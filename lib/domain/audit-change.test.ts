@@ -4,11 +4,21 @@ import { changedFields, describeChange } from "./audit-change";
 describe("describeChange", () => {
   it("says what a traffic action did, both sides with units", () => {
     expect(
-      describeChange({ action: "promote_full", outcome: "success", before: { status: "progressing", canaryWeight: 25 }, after: { status: "promoted", canaryWeight: 100, stableWeight: 0 } }),
+      describeChange({
+        action: "promote_full",
+        outcome: "success",
+        before: { status: "progressing", canaryWeight: 25 },
+        after: { status: "promoted", canaryWeight: 100, stableWeight: 0 },
+      }),
     ).toBe("canary 25% → 100% · stable 75% → 0% · status progressing → promoted");
-    expect(describeChange({ action: "pause", outcome: "success", before: { status: "progressing", canaryWeight: 25 }, after: { status: "paused", canaryWeight: 25 } })).toBe(
-      "status progressing → paused",
-    );
+    expect(
+      describeChange({
+        action: "pause",
+        outcome: "success",
+        before: { status: "progressing", canaryWeight: 25 },
+        after: { status: "paused", canaryWeight: 25 },
+      }),
+    ).toBe("status progressing → paused");
   });
 
   it("names the definition fields an edit changed", () => {

@@ -54,7 +54,9 @@ describe("auditCsvRow", () => {
 
   it("has one cell per header column, weights with the stable side derived when absent", () => {
     const header = AUDIT_CSV_HEADER.trimEnd().split(",");
-    const cells = auditCsvRow(entry).trimEnd().split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+    const cells = auditCsvRow(entry)
+      .trimEnd()
+      .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
     expect(cells).toHaveLength(header.length);
     const cell = (name: string) => cells[header.indexOf(name)];
     expect(cell("at_utc")).toBe("2026-04-15T10:30:00.123Z");

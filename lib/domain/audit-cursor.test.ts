@@ -26,7 +26,7 @@ describe("cursors", () => {
     "!!!",
     Buffer.from("[1]").toString("base64url"),
     Buffer.from('["x","1"]').toString("base64url"),
-    Buffer.from("[1.5,\"1\"]").toString("base64url"),
+    Buffer.from('[1.5,"1"]').toString("base64url"),
     Buffer.from('[1,"0"]').toString("base64url"),
     Buffer.from('[1,"1 OR 1=1"]').toString("base64url"),
     Buffer.from(`[1,"${"9".repeat(25)}"]`).toString("base64url"),

@@ -14,7 +14,10 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
 export const text = (name: string, max: number) =>
-  z.string().trim().max(max, { error: `${name} must be at most ${max} characters` });
+  z
+    .string()
+    .trim()
+    .max(max, { error: `${name} must be at most ${max} characters` });
 
 /** A comma-separated list is capped as a whole too: each item is short, but not their number. */
 export const MAX_LIST_LENGTH = 500;
@@ -24,14 +27,23 @@ export const list = <const T extends readonly [string, ...string[]]>(name: strin
   z
     .string()
     .max(MAX_LIST_LENGTH, { error: `${name} must be at most ${MAX_LIST_LENGTH} characters` })
-    .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values, { error: `${name} must be one of ${values.join(", ")}` })));
 
 export const commonShape = {
   actor: text("actor", 320).optional(),
   from: z.string().max(40, { error: "from is too long" }).optional(),
   to: z.string().max(40, { error: "to is too long" }).optional(),
-  tz: z.string().max(64, { error: "tz is too long for a time zone name" }).refine(isTimeZone, { error: "tz must be an IANA time zone such as UTC or Europe/Berlin" }).optional(),
+  tz: z
+    .string()
+    .max(64, { error: "tz is too long for a time zone name" })
+    .refine(isTimeZone, { error: "tz must be an IANA time zone such as UTC or Europe/Berlin" })
+    .optional(),
   // Trigram search needs three characters to use its index; shorter terms would scan everything.
   q: text("q", 200).min(3, { error: "q must be at least 3 characters: search matches parts of words" }).optional(),
   cursor: z.string().max(200, { error: "cursor is not one this server handed out; start from the first page" }).optional(),
@@ -39,7 +51,12 @@ export const commonShape = {
     .string()
     .regex(/^\d{1,4}$/, { error: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
     .transform(Number)
-    .pipe(z.number().min(1, { error: `limit must be from 1 to ${MAX_PAGE_SIZE}` }).max(MAX_PAGE_SIZE, { error: `limit must be from 1 to ${MAX_PAGE_SIZE}` }))
+    .pipe(
+      z
+        .number()
+        .min(1, { error: `limit must be from 1 to ${MAX_PAGE_SIZE}` })
+        .max(MAX_PAGE_SIZE, { error: `limit must be from 1 to ${MAX_PAGE_SIZE}` }),
+    )
     .optional(),
 };
 
@@ -96,10 +113,7 @@ function dateBound(value: string, bound: DateBound, timeZone: string): Date | st
 export type DateRange = { from?: Date; toExclusive?: Date };
 
 /** Parses from/to in the zone; errors are keyed by field. */
-export function parseDateRange(
-  { from, to, tz }: { from?: string; to?: string; tz?: string },
-  fields: FieldErrors,
-): DateRange {
+export function parseDateRange({ from, to, tz }: { from?: string; to?: string; tz?: string }, fields: FieldErrors): DateRange {
   const zone = tz ?? "UTC";
   const range: DateRange = {};
   if (from) {

@@ -30,14 +30,16 @@ export function storableText(text: string): string {
 /** A JSON value as jsonb gives it back: storable strings (keys too), no undefined, no functions. */
 export function storableJson(value: unknown): unknown {
   if (value === undefined || value === null) return null;
-  return JSON.parse(JSON.stringify(value, (_key, inner: unknown) => {
-    if (typeof inner === "string") return storableText(inner);
-    if (typeof inner === "bigint") return inner.toString();
-    if (inner && typeof inner === "object" && !Array.isArray(inner)) {
-      return Object.fromEntries(Object.entries(inner as Record<string, unknown>).map(([key, item]) => [storableText(key), item]));
-    }
-    return inner;
-  })) as unknown;
+  return JSON.parse(
+    JSON.stringify(value, (_key, inner: unknown) => {
+      if (typeof inner === "string") return storableText(inner);
+      if (typeof inner === "bigint") return inner.toString();
+      if (inner && typeof inner === "object" && !Array.isArray(inner)) {
+        return Object.fromEntries(Object.entries(inner as Record<string, unknown>).map(([key, item]) => [storableText(key), item]));
+      }
+      return inner;
+    }),
+  ) as unknown;
 }
 
 /** Version 1's canonical JSON: keys in English collation order (pinned: stored chains depend on it). */
@@ -52,9 +54,13 @@ export function legacyCanonicalJson(value: unknown): string {
 }
 
 export function legacyHash(content: Record<string, unknown>, prevHash: string | null): string {
-  return createHash("sha256").update(`${prevHash ?? ""}\n${legacyCanonicalJson(content)}`).digest("hex");
+  return createHash("sha256")
+    .update(`${prevHash ?? ""}\n${legacyCanonicalJson(content)}`)
+    .digest("hex");
 }
 
 export function keyedHash(content: Record<string, unknown>, prevHash: string | null, key: Uint8Array | string): string {
-  return createHmac("sha256", key).update(`${prevHash ?? ""}\n${canonicalize(content)}`).digest("hex");
+  return createHmac("sha256", key)
+    .update(`${prevHash ?? ""}\n${canonicalize(content)}`)
+    .digest("hex");
 }

@@ -29,12 +29,14 @@ export type HistoryQuery = {
   params: Record<string, string>;
 };
 
-const schema = z.strictObject({
-  ...commonShape,
-  namespace: text("namespace", 253),
-  service: text("service", 253),
-  status: list("status", ROLLOUT_STATUSES),
-}).partial();
+const schema = z
+  .strictObject({
+    ...commonShape,
+    namespace: text("namespace", 253),
+    service: text("service", 253),
+    status: list("status", ROLLOUT_STATUSES),
+  })
+  .partial();
 
 export function parseHistoryQuery(raw: Record<string, string | string[] | undefined>): HistoryQuery {
   const { data, range, cursor: decoded } = parseFilterQuery(schema, raw, decodeRolloutCursor);

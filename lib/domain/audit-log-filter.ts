@@ -40,23 +40,30 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ACTION = /^[a-z][a-z0-9_]{0,39}$/;
 
-const schema = z.strictObject({
-  ...commonShape,
-  action: z
-    .string()
-    .max(MAX_LIST_LENGTH, { error: `action must be at most ${MAX_LIST_LENGTH} characters` })
-    .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(ACTION, { error: "action must be an action name such as promote_full (lower case, digits and _)" }))),
-  outcome: list("outcome", AUDIT_OUTCOMES),
-  rollout: z
-    .string()
-    .trim()
-    .refine((value) => UUID.test(value) || (value.length <= 63 && NAME.test(value)), {
-      error: "rollout must be a rollout id (UUID) or a rollout name",
-    }),
-  namespace: text("namespace", 253),
-  service: text("service", 253),
-}).partial();
+const schema = z
+  .strictObject({
+    ...commonShape,
+    action: z
+      .string()
+      .max(MAX_LIST_LENGTH, { error: `action must be at most ${MAX_LIST_LENGTH} characters` })
+      .transform((value) =>
+        value
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(ACTION, { error: "action must be an action name such as promote_full (lower case, digits and _)" }))),
+    outcome: list("outcome", AUDIT_OUTCOMES),
+    rollout: z
+      .string()
+      .trim()
+      .refine((value) => UUID.test(value) || (value.length <= 63 && NAME.test(value)), {
+        error: "rollout must be a rollout id (UUID) or a rollout name",
+      }),
+    namespace: text("namespace", 253),
+    service: text("service", 253),
+  })
+  .partial();
 
 export function parseAuditLogQuery(raw: Record<string, string | string[] | undefined>): AuditLogQuery {
   const { data, range, cursor: decoded } = parseFilterQuery(schema, raw, decodeEventCursor);

@@ -15,7 +15,13 @@ const entry = (minute: number, action: string, outcome: string, canary?: number)
 describe("weightTimeline", () => {
   it("steps from 0 at creation through each weight set, held until the end", () => {
     const timeline = weightTimeline({
-      entries: [entry(0, "create", "success"), entry(5, "start", "success", 5), entry(7, "promote", "refused", 50), entry(10, "promote", "success", 25), entry(20, "rollback", "success", 0)],
+      entries: [
+        entry(0, "create", "success"),
+        entry(5, "start", "success", 5),
+        entry(7, "promote", "refused", 50),
+        entry(10, "promote", "success", 25),
+        entry(20, "rollback", "success", 0),
+      ],
       start: at(0).getTime(),
       end: at(30).getTime(),
     });

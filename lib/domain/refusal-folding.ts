@@ -31,7 +31,11 @@ export function newFoldingState<T>(): FoldingState<T> {
   return { keys: new Map(), actors: new Map() };
 }
 
-export function admitRefusal<T>(state: FoldingState<T>, { actorId, key, sample, now }: { actorId: string; key: string; sample: T; now: number }, policy: FoldingPolicy = DEFAULT_FOLDING): Admission<T> {
+export function admitRefusal<T>(
+  state: FoldingState<T>,
+  { actorId, key, sample, now }: { actorId: string; key: string; sample: T; now: number },
+  policy: FoldingPolicy = DEFAULT_FOLDING,
+): Admission<T> {
   let actor = state.actors.get(actorId);
   if (!actor || now - actor.startedAt >= policy.windowMs) {
     actor = { startedAt: now, count: 0 };

@@ -50,7 +50,15 @@ export function refusalReason(action: RolloutAction, status: RolloutStatus): str
 }
 
 export function label(action: RolloutAction): string {
-  return { start: "start", promote: "promote", promote_full: "full promotion", pause: "pause", resume: "resume", rollback: "rollback", adopt: "adopting the live weights" }[action];
+  return {
+    start: "start",
+    promote: "promote",
+    promote_full: "full promotion",
+    pause: "pause",
+    resume: "resume",
+    rollback: "rollback",
+    adopt: "adopting the live weights",
+  }[action];
 }
 
 /** The state an action leads to, or an INVALID_STATE error saying why not. */

@@ -101,18 +101,20 @@ const definitionShape = {
     },
     typeError("metrics", "an object {stableWorkload, canaryWorkload}"),
   ),
-  slo: z.strictObject({
-    availability: z
-      .number({ error: "availability must be a number (percent, e.g. 99.9)" })
-      .gt(0, { error: "availability must be above 0%" })
-      .lt(100, { error: "availability must be below 100%: a 100% objective leaves no error budget" }),
-    latencyP95Ms: int("latencyP95Ms", 1, 600_000),
-  }, typeError("slo", "an object {availability, latencyP95Ms}")),
+  slo: z.strictObject(
+    {
+      availability: z
+        .number({ error: "availability must be a number (percent, e.g. 99.9)" })
+        .gt(0, { error: "availability must be above 0%" })
+        .lt(100, { error: "availability must be below 100%: a 100% objective leaves no error budget" }),
+      latencyP95Ms: int("latencyP95Ms", 1, 600_000),
+    },
+    typeError("slo", "an object {availability, latencyP95Ms}"),
+  ),
 };
 
 function crossFieldRules(def: Pick<RolloutDefinition, "stable" | "canary" | "metrics">, ctx: z.RefinementCtx) {
-  const same = (a: RolloutDefinition["stable"], b: RolloutDefinition["stable"]) =>
-    a.host === b.host && a.subset === b.subset && a.port === b.port;
+  const same = (a: RolloutDefinition["stable"], b: RolloutDefinition["stable"]) => a.host === b.host && a.subset === b.subset && a.port === b.port;
   if (same(def.stable, def.canary)) {
     ctx.addIssue({ code: "custom", path: ["canary"], message: "canary must be a different destination from stable" });
   }
@@ -125,9 +127,7 @@ function crossFieldRules(def: Pick<RolloutDefinition, "stable" | "canary" | "met
   }
 }
 
-export const rolloutDefinitionSchema = z
-  .strictObject(definitionShape, typeError("body", "a JSON object"))
-  .superRefine(crossFieldRules);
+export const rolloutDefinitionSchema = z.strictObject(definitionShape, typeError("body", "a JSON object")).superRefine(crossFieldRules);
 
 /** The part of a definition that names the traffic target: enough to look the VirtualService up. */
 export const trafficTargetSchema = z.strictObject(

@@ -28,9 +28,6 @@ export function assertEditable(rollout: Pick<Rollout, "status">): void {
 
 export function assertArchivable(rollout: Pick<Rollout, "status">): void {
   if (!canArchive(rollout.status)) {
-    throw new AppError(
-      "INVALID_STATE",
-      `a ${rollout.status} rollout still steers traffic; roll it back or promote it fully before archiving`,
-    );
+    throw new AppError("INVALID_STATE", `a ${rollout.status} rollout still steers traffic; roll it back or promote it fully before archiving`);
   }
 }

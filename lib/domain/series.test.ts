@@ -18,9 +18,14 @@ describe("Prometheus samples to points", () => {
   });
 
   it("turns [seconds, string] into unix ms and null for values a chart cannot draw", () => {
-    expect(toPoints([[1700000000, "1.5"], [1700000015.5, "NaN"], [1700000030, "+Inf"], [1700000045, "garbage"]])).toEqual(
-      pts([1700000000000, 1.5], [1700000015500, null], [1700000030000, null], [1700000045000, null]),
-    );
+    expect(
+      toPoints([
+        [1700000000, "1.5"],
+        [1700000015.5, "NaN"],
+        [1700000030, "+Inf"],
+        [1700000045, "garbage"],
+      ]),
+    ).toEqual(pts([1700000000000, 1.5], [1700000015500, null], [1700000030000, null], [1700000045000, null]));
   });
 });
 

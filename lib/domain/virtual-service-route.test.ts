@@ -18,7 +18,9 @@ const twoDestinations = (stableWeight?: number, canaryWeight?: number, name = "p
 describe("locating the rollout's route", () => {
   it("finds the named route among several and reads its weights", () => {
     const found = locateRoute(vs([{ name: "admin", route: [{ destination: { host: "admin" } }] }, twoDestinations(75, 25)]), {
-      route: "primary", stable, canary,
+      route: "primary",
+      stable,
+      canary,
     });
     expect(found).toEqual({ routeIndex: 1, routeName: "primary", stableIndex: 0, canaryIndex: 1, stableWeight: 75, canaryWeight: 25 });
   });
@@ -32,7 +34,12 @@ describe("locating the rollout's route", () => {
     ["an ambiguous route name", vs([twoDestinations(100, 0), twoDestinations(100, 0)]), "primary", /2 HTTP routes named "primary"/],
     ["several routes and no name", vs([twoDestinations(100, 0, "a"), twoDestinations(100, 0, "b")]), undefined, /has 2 HTTP routes; name the one/],
     ["no routes at all", vs([]), undefined, /has 0 HTTP routes/],
-    ["a missing canary destination", vs([{ name: "primary", route: [{ destination: stable, weight: 100 }] }]), "primary", /no destination checkout subset canary \(the canary one\)/],
+    [
+      "a missing canary destination",
+      vs([{ name: "primary", route: [{ destination: stable, weight: 100 }] }]),
+      "primary",
+      /no destination checkout subset canary \(the canary one\)/,
+    ],
     [
       "an extra destination",
       vs([{ name: "primary", route: [...twoDestinations(50, 40).route, { destination: { host: "checkout", subset: "v3" }, weight: 10 }] }]),
@@ -45,7 +52,15 @@ describe("locating the rollout's route", () => {
   });
 
   it("matches ports only when the rollout names one", () => {
-    const view = vs([{ name: "primary", route: [{ destination: { ...stable, port: { number: 80 } }, weight: 100 }, { destination: canary, weight: 0 }] }]);
+    const view = vs([
+      {
+        name: "primary",
+        route: [
+          { destination: { ...stable, port: { number: 80 } }, weight: 100 },
+          { destination: canary, weight: 0 },
+        ],
+      },
+    ]);
     expect(() => locateRoute(view, { route: "primary", stable, canary })).not.toThrow();
     expect(() => locateRoute(view, { route: "primary", stable: { ...stable, port: 8080 }, canary })).toThrow(/the stable one/);
   });

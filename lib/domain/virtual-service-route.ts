@@ -30,10 +30,7 @@ function invalid(vs: VirtualServiceView, problem: string): AppError {
   return new AppError("TARGET_INVALID", `VirtualService ${vs.namespace}/${vs.name}: ${problem}`);
 }
 
-export function locateRoute(
-  vs: VirtualServiceView,
-  { route, stable, canary }: { route?: string; stable: Destination; canary: Destination },
-): LocatedRoute {
+export function locateRoute(vs: VirtualServiceView, { route, stable, canary }: { route?: string; stable: Destination; canary: Destination }): LocatedRoute {
   let routeIndex: number;
   if (route) {
     const indices = vs.http.flatMap((http, index) => (http.name === route ? [index] : []));
@@ -72,9 +69,7 @@ function show({ host, subset, port }: Destination): string {
   return `${host}${subset ? ` subset ${subset}` : ""}${port ? ` port ${port}` : ""}`;
 }
 
-export type JsonPatchOp =
-  | { op: "test"; path: string; value: unknown }
-  | { op: "replace" | "add"; path: string; value: unknown };
+export type JsonPatchOp = { op: "test"; path: string; value: unknown } | { op: "replace" | "add"; path: string; value: unknown };
 
 /**
  * The patch: preconditions first (the object is the version we read, the route and destinations

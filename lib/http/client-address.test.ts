@@ -37,7 +37,14 @@ describe("parseTrustedProxies", () => {
   it("takes IPv4 and IPv6 addresses and ranges", () => {
     const trusted = parseTrustedProxies(" 192.168.1.7 ,172.16.0.0/12,::1, 2001:db8::/32 ");
     expect(trusted.text).toBe("192.168.1.7,172.16.0.0/12,::1,2001:db8::/32");
-    for (const [peer, expected] of [["192.168.1.7", "1.2.3.4"], ["192.168.1.8", "192.168.1.8"], ["172.31.255.1", "1.2.3.4"], ["::1", "1.2.3.4"], ["2001:db8:1::1", "1.2.3.4"], ["2001:db9::1", "2001:db9::1"]] as [string, string][]) {
+    for (const [peer, expected] of [
+      ["192.168.1.7", "1.2.3.4"],
+      ["192.168.1.8", "192.168.1.8"],
+      ["172.31.255.1", "1.2.3.4"],
+      ["::1", "1.2.3.4"],
+      ["2001:db8:1::1", "1.2.3.4"],
+      ["2001:db9::1", "2001:db9::1"],
+    ] as [string, string][]) {
       expect(clientAddress({ headers: xff("1.2.3.4"), peer, trusted }), peer).toBe(expected);
     }
   });
@@ -62,7 +69,10 @@ describe("stampRequest and peerAddress", () => {
   it("trusts the peer header only in a process started by scripts/next-server.ts, which overwrites it", () => {
     expect(peerAddress(new Headers({ "x-aviary-peer": "6.6.6.6" }))).toBeNull();
     const request = {
-      headers: { "x-aviary-peer": "6.6.6.6", "x-aviary-duplicate-headers": "nothing", "x-forwarded-user": "mallory, vera" } as Record<string, string | string[] | undefined>,
+      headers: { "x-aviary-peer": "6.6.6.6", "x-aviary-duplicate-headers": "nothing", "x-forwarded-user": "mallory, vera" } as Record<
+        string,
+        string | string[] | undefined
+      >,
       rawHeaders: ["X-Aviary-Peer", "6.6.6.6", "X-Forwarded-User", "mallory", "x-forwarded-user", "vera", "Host", "a"],
       socket: { remoteAddress: "::ffff:192.0.2.1" },
     };

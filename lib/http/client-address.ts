@@ -25,7 +25,10 @@ export const NO_TRUSTED_PROXIES: TrustedProxies = { list: new BlockList(), text:
 /** Parses AVIARY_TRUSTED_PROXIES ("10.0.0.0/8, 192.168.1.7, fd00::/8"); throws naming the bad entry. */
 export function parseTrustedProxies(text: string | undefined): TrustedProxies {
   const list = new BlockList();
-  const entries = (text ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = (text ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     const [address = "", prefix, extra] = entry.split("/");
     const family = isIP(address);
@@ -57,7 +60,10 @@ function isTrusted(address: string, trusted: TrustedProxies): boolean {
 export function clientAddress({ headers, peer, trusted }: { headers: Headers; peer: string | null; trusted: TrustedProxies }): string | null {
   let current = normalizeAddress(peer);
   if (!current) return null;
-  const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);
+  const hops = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((hop) => hop.trim())
+    .filter(Boolean);
   while (isTrusted(current, trusted)) {
     const hop = hops.pop();
     if (hop === undefined) return current;
@@ -77,7 +83,12 @@ export function peerAddress(headers: Headers): string | null {
 /** Header names the client sent more than once, when known (see DUPLICATES_HEADER). */
 export function duplicatedHeaders(headers: Headers): Set<string> {
   if ((globalThis as Record<symbol, unknown>)[STAMPED] !== true) return new Set();
-  return new Set((headers.get(DUPLICATES_HEADER) ?? "").split(",").map((name) => name.trim()).filter(Boolean));
+  return new Set(
+    (headers.get(DUPLICATES_HEADER) ?? "")
+      .split(",")
+      .map((name) => name.trim())
+      .filter(Boolean),
+  );
 }
 
 type NodeRequestLike = { headers: Record<string, string | string[] | undefined>; rawHeaders: string[]; socket: { remoteAddress?: string } };

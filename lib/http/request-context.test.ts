@@ -70,7 +70,9 @@ describe("behind an auth proxy", () => {
       expect(listed.body.error?.code).toBe("UNAUTHENTICATED");
       expect(listed.body.error?.message).toContain("x-aviary-proxy-secret");
     }
-    const acted = await call(actions.POST(request("POST", `/api/rollouts/${rolloutId}/actions`, { ...admin, secret: null }, { action: "pause" }), params(rolloutId)));
+    const acted = await call(
+      actions.POST(request("POST", `/api/rollouts/${rolloutId}/actions`, { ...admin, secret: null }, { action: "pause" }), params(rolloutId)),
+    );
     expect(acted.status).toBe(401);
   });
 
@@ -83,7 +85,9 @@ describe("behind an auth proxy", () => {
   });
 
   it("refuses a viewer's action with 403 naming the needed role, and audits the refusal", async () => {
-    const refused = await call(actions.POST(request("POST", `/api/rollouts/${rolloutId}/actions`, viewer, { action: "rollback", reason: "why not" }), params(rolloutId)));
+    const refused = await call(
+      actions.POST(request("POST", `/api/rollouts/${rolloutId}/actions`, viewer, { action: "rollback", reason: "why not" }), params(rolloutId)),
+    );
     expect(refused.status).toBe(403);
     expect(refused.body.error).toEqual({ code: "FORBIDDEN", message: "this needs the operator role; you are signed in as vera with the viewer role" });
     expect(await lastAuditEvent()).toMatchObject({
@@ -123,7 +127,9 @@ describe("behind an auth proxy", () => {
 
   it("refuses a cross-site POST to an action route with 403, even from an operator", async () => {
     const crossSite = { ...operator, headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" } };
-    const refused = await call(actions.POST(request("POST", `/api/rollouts/${rolloutId}/actions`, crossSite, { action: "rollback", reason: "csrf" }), params(rolloutId)));
+    const refused = await call(
+      actions.POST(request("POST", `/api/rollouts/${rolloutId}/actions`, crossSite, { action: "rollback", reason: "csrf" }), params(rolloutId)),
+    );
     expect(refused.status).toBe(403);
     expect(refused.body.error?.message).toContain("cross-site request refused");
     expect(await lastAuditEvent()).toMatchObject({ actorId: "omar", action: "rollback", outcome: "refused" });
@@ -140,7 +146,10 @@ describe("without sign-in (AVIARY_AUTH_MODE=none, the Vitest default)", () => {
     process.env.AVIARY_AUTH_MODE = "none";
     try {
       const headers = new Headers({ "content-type": "application/json", origin: "https://evil.example", host: "aviary.test" });
-      const response = await actions.POST(new Request(`http://aviary.test/api/rollouts/${rolloutId}/actions`, { method: "POST", headers, body: '{"action":"pause"}' }), params(rolloutId));
+      const response = await actions.POST(
+        new Request(`http://aviary.test/api/rollouts/${rolloutId}/actions`, { method: "POST", headers, body: '{"action":"pause"}' }),
+        params(rolloutId),
+      );
       expect(response.status).toBe(403);
     } finally {
       process.env.AVIARY_AUTH_MODE = mode;

@@ -8,7 +8,6 @@ import { checkSameOrigin } from "../auth/same-origin";
 import { recordRefusal } from "../server/record-refusal";
 import { clientAddress as clientAddressOf, peerAddress } from "./client-address";
 
-
 export type ContextOptions = {
   /** The least role the route requires. Required on purpose: every route states it. */
   need: Role;

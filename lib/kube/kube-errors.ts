@@ -52,14 +52,32 @@ export function classifyKubeError(error: unknown, where: Where): KubeFailure {
       return { kind: "final", error: new AppError("KUBE_ERROR", `cluster "${where.cluster}" rejected Aviary's credentials (401)`) };
     }
     if (code === 403) {
-      return { kind: "final", error: new AppError("KUBE_ERROR", `cluster "${where.cluster}" forbids Aviary to ${where.verb} ${target}: ${detail ?? "403 Forbidden"}`) };
+      return {
+        kind: "final",
+        error: new AppError("KUBE_ERROR", `cluster "${where.cluster}" forbids Aviary to ${where.verb} ${target}: ${detail ?? "403 Forbidden"}`),
+      };
     }
     if (code >= 500 || code === 429) {
-      return { kind: "transient", error: new AppError("KUBE_UNAVAILABLE", `cluster "${where.cluster}" answered ${code} to ${where.verb} ${target}${detail ? `: ${detail}` : ""}`) };
+      return {
+        kind: "transient",
+        error: new AppError("KUBE_UNAVAILABLE", `cluster "${where.cluster}" answered ${code} to ${where.verb} ${target}${detail ? `: ${detail}` : ""}`),
+      };
     }
-    return { kind: "final", error: new AppError("KUBE_ERROR", `cluster "${where.cluster}" refused to ${where.verb} ${target} (${code}): ${detail ?? "no details"}`) };
+    return {
+      kind: "final",
+      error: new AppError("KUBE_ERROR", `cluster "${where.cluster}" refused to ${where.verb} ${target} (${code}): ${detail ?? "no details"}`),
+    };
   }
   const text = `${(error as { code?: string })?.code ?? ""} ${(error as { cause?: { code?: string } })?.cause?.code ?? ""} ${(error as Error)?.message ?? String(error)}`;
-  const reason = /ECONNREFUSED/.test(text) ? "connection refused" : /ECONNRESET|socket hang up/.test(text) ? "connection reset" : /timed out|ETIMEDOUT|abort/i.test(text) ? "timed out" : "unreachable";
-  return { kind: "transient", error: new AppError("KUBE_UNAVAILABLE", `cluster "${where.cluster}" could not be reached to ${where.verb} ${target} (${reason})`, { cause: error }) };
+  const reason = /ECONNREFUSED/.test(text)
+    ? "connection refused"
+    : /ECONNRESET|socket hang up/.test(text)
+      ? "connection reset"
+      : /timed out|ETIMEDOUT|abort/i.test(text)
+        ? "timed out"
+        : "unreachable";
+  return {
+    kind: "transient",
+    error: new AppError("KUBE_UNAVAILABLE", `cluster "${where.cluster}" could not be reached to ${where.verb} ${target} (${reason})`, { cause: error }),
+  };
 }

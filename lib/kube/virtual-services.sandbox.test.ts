@@ -37,7 +37,11 @@ const rich = {
         mirror: { host: "checkout-shadow" },
         mirrorPercentage: { value: 5 },
         route: [
-          { destination: { host: "checkout", subset: "stable", port: { number: 8080 } }, weight: 100, headers: { response: { add: { "x-version": "stable" } } } },
+          {
+            destination: { host: "checkout", subset: "stable", port: { number: 8080 } },
+            weight: 100,
+            headers: { response: { add: { "x-version": "stable" } } },
+          },
           { destination: { host: "checkout", subset: "canary", port: { number: 8080 } }, weight: 0 },
         ],
       },
@@ -49,13 +53,16 @@ const rich = {
 const twoRoutes = (name: string, names: [string, string]) => {
   const vs = virtualService({ name });
   const [first] = vs.spec.http;
-  vs.spec.http = [{ ...first!, name: names[0] }, { ...first!, name: names[1] }];
+  vs.spec.http = [
+    { ...first!, name: names[0] },
+    { ...first!, name: names[1] },
+  ];
   return vs;
 };
 
 const withRoute = (name: string, route: { destination: { host: string; subset?: string }; weight?: number }[]) => {
   const vs = virtualService({ name });
-  vs.spec.http = [{ name: "primary", route: route as typeof vs.spec.http[0]["route"] }];
+  vs.spec.http = [{ name: "primary", route: route as (typeof vs.spec.http)[0]["route"] }];
   return vs;
 };
 
@@ -66,7 +73,10 @@ const kube = startKubeForFile({
     twoRoutes("same-names", ["primary", "primary"]),
     twoRoutes("unnamed-pick", ["a", "b"]),
     withRoute("no-canary", [{ destination: { host: "checkout", subset: "stable" } }]),
-    withRoute("implicit-weight", [{ destination: { host: "checkout", subset: "stable" }, weight: 100 }, { destination: { host: "checkout", subset: "canary" } }]),
+    withRoute("implicit-weight", [
+      { destination: { host: "checkout", subset: "stable" }, weight: 100 },
+      { destination: { host: "checkout", subset: "canary" } },
+    ]),
     withRoute("three-way", [
       { destination: { host: "checkout", subset: "stable" }, weight: 80 },
       { destination: { host: "checkout", subset: "canary" }, weight: 10 },
@@ -74,15 +84,16 @@ const kube = startKubeForFile({
     ]),
   ],
   // Admission (sum to 100) refuses this today; newer Istio releases accept it, so clusters hold it.
-  unvalidated: [withRoute("bad-sum", [
-    { destination: { host: "checkout", subset: "stable" }, weight: 90 },
-    { destination: { host: "checkout", subset: "canary" }, weight: 20 },
-  ]) as unknown as KubeObject],
+  unvalidated: [
+    withRoute("bad-sum", [
+      { destination: { host: "checkout", subset: "stable" }, weight: 90 },
+      { destination: { host: "checkout", subset: "canary" }, weight: 20 },
+    ]) as unknown as KubeObject,
+  ],
 });
 
 const target = { route: "primary", stable: { host: "checkout", subset: "stable" }, canary: { host: "checkout", subset: "canary" } };
-const rollout = (name: string, canaryWeight = 0) =>
-  ({ ...target, cluster: "default", namespace: "shop", virtualService: name, canaryWeight }) as Rollout;
+const rollout = (name: string, canaryWeight = 0) => ({ ...target, cluster: "default", namespace: "shop", virtualService: name, canaryWeight }) as Rollout;
 const ref = (name: string) => ({ cluster: "default", namespace: "shop", name });
 
 let adapter: KubePort | undefined;
@@ -127,14 +138,23 @@ describe("reading a VirtualService and locating the rollout's route", () => {
   });
 
   const located = async (name: string, route: string | undefined) =>
-    failure(port().readVirtualService(ref(name)).then((vs) => locateRoute(vs, { ...target, route })));
+    failure(
+      port()
+        .readVirtualService(ref(name))
+        .then((vs) => locateRoute(vs, { ...target, route })),
+    );
 
   it.each([
     ["the route is missing", "plain", "other", 'has no HTTP route named "other" (routes: primary)'],
     ["the route name is ambiguous", "same-names", "primary", 'has 2 HTTP routes named "primary"; the name must be unique'],
     ["no route is named and there are several", "unnamed-pick", undefined, 'has 2 HTTP routes; name the one to drive in the rollout\'s "route" field'],
     ["the canary destination is missing", "no-canary", "primary", 'route "primary" has no destination checkout subset canary (the canary one)'],
-    ["there are extra destinations", "three-way", "primary", 'route "primary" has 3 destinations; Aviary drives routes with exactly a stable and a canary destination'],
+    [
+      "there are extra destinations",
+      "three-way",
+      "primary",
+      'route "primary" has 3 destinations; Aviary drives routes with exactly a stable and a canary destination',
+    ],
     ["the weights do not sum to 100", "bad-sum", "primary", 'route "primary" weights are 90 (stable) + 20 (canary) = 110, not 100'],
   ])("refuses when %s", async (_label, name, route, problem) => {
     const { error } = await located(name, route);
@@ -143,7 +163,11 @@ describe("reading a VirtualService and locating the rollout's route", () => {
   });
 
   it("a missing stable destination is named as such", async () => {
-    const { error } = await failure(port().readVirtualService(ref("plain")).then((vs) => locateRoute(vs, { ...target, stable: { host: "checkout", subset: "blue" } })));
+    const { error } = await failure(
+      port()
+        .readVirtualService(ref("plain"))
+        .then((vs) => locateRoute(vs, { ...target, stable: { host: "checkout", subset: "blue" } })),
+    );
     expect(error.message).toContain("has no destination checkout subset blue (the stable one)");
   });
 
@@ -219,14 +243,19 @@ describe("reading a VirtualService and locating the rollout's route", () => {
 describe("patching weights", () => {
   it("changes the two weights and nothing else", async () => {
     const before = kube.get("rich");
-    expect(before.spec).toMatchObject({ gateways: rich.spec.gateways, tcp: rich.spec.tcp, http: [{ match: rich.spec.http[0]!.match }, { mirrorPercentage: { value: 5 } }] });
+    expect(before.spec).toMatchObject({
+      gateways: rich.spec.gateways,
+      tcp: rich.spec.tcp,
+      http: [{ match: rich.spec.http[0]!.match }, { mirrorPercentage: { value: 5 } }],
+    });
     const vs = await port().readVirtualService(ref("rich"));
     const written = await port().patchVirtualService({ ...ref("rich"), ops: weightPatch(vs, locateRoute(vs, target), 25) });
 
     const after = kube.get("rich");
     expect(kube.weights("rich")).toEqual([75, 25]);
     expect(withoutWeights(after)).toEqual(withoutWeights(before));
-    const weightsOf = (object: KubeObject) => (object.spec as typeof rich.spec).http.map((http) => http.route.map((entry) => (entry as { weight?: number }).weight));
+    const weightsOf = (object: KubeObject) =>
+      (object.spec as typeof rich.spec).http.map((http) => http.route.map((entry) => (entry as { weight?: number }).weight));
     expect(weightsOf(after)).toEqual([[undefined], [75, 25]]);
     expect(Number(after.metadata.resourceVersion)).toBeGreaterThan(Number(before.metadata.resourceVersion));
     expect(after.metadata.generation).toBe((before.metadata.generation ?? 0) + 1);
@@ -309,7 +338,9 @@ describe("conditional writes (writeWeights)", () => {
     const name = kube.addVirtualService();
     const read = await start(name);
     kube.setWeights(name, [60, 40]);
-    const error = await writeWeights({ kube: port(), ...noSleep }, { rollout: rollout(name), ...read, canaryWeight: 25, policy: NORMAL_WRITE }).catch((e: unknown) => e);
+    const error = await writeWeights({ kube: port(), ...noSleep }, { rollout: rollout(name), ...read, canaryWeight: 25, policy: NORMAL_WRITE }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: "DRIFT", message: expect.stringContaining("now sends 40% to the canary, Aviary recorded 0%") });
     expect(kube.weights(name)).toEqual([60, 40]);
   });

@@ -70,7 +70,10 @@ export function createKubeAdapter({ configs = parseClusterConfigs(), timeoutMs =
   const view = (raw: unknown, ref: VsRef) => {
     const result = toView(raw);
     if ("error" in result) {
-      throw new KubeError({ kind: "final", error: new AppError("TARGET_INVALID", `VirtualService ${ref.namespace}/${ref.name} is not shaped as expected: ${result.error}`) });
+      throw new KubeError({
+        kind: "final",
+        error: new AppError("TARGET_INVALID", `VirtualService ${ref.namespace}/${ref.name} is not shaped as expected: ${result.error}`),
+      });
     }
     return result;
   };

@@ -32,7 +32,11 @@ type Hooks = { starting(): void; connected(): void; ended(err: unknown): void };
  * timeout (a silently dead connection cannot pin the cache for long).
  */
 class ReportingWatch extends Watch {
-  constructor(config: KubeConfig, private readonly hooks: Hooks, private readonly timeoutSeconds: () => number) {
+  constructor(
+    config: KubeConfig,
+    private readonly hooks: Hooks,
+    private readonly timeoutSeconds: () => number,
+  ) {
     super(config);
   }
 
@@ -107,11 +111,16 @@ export class NamespaceWatchCache {
     };
     const watch = new ReportingWatch(kc, hooks, () => Math.round(low + Math.random() * (high - low)));
     // What makeInformer builds, with a Watch that reports the stream's state.
-    this.informer = new ListWatch(where.path, watch, async () => {
-      const result = await list();
-      this.listed = true;
-      return result;
-    }, false);
+    this.informer = new ListWatch(
+      where.path,
+      watch,
+      async () => {
+        const result = await list();
+        this.listed = true;
+        return result;
+      },
+      false,
+    );
     const settle = (obj: KubernetesObject, deleted = false) => {
       const name = obj.metadata?.name ?? "";
       const mine = this.written.get(name);

@@ -40,7 +40,10 @@ const json = (status: number, body: unknown) => (res: http.ServerResponse) => {
 const vector = (value: string) => ({ status: "success", data: { resultType: "vector", result: [{ metric: { a: "b" }, value: [1700000000, value] }] } });
 
 async function failure(promise: Promise<unknown>): Promise<PrometheusError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(PrometheusError);
   return error as PrometheusError;
 }
@@ -48,7 +51,11 @@ async function failure(promise: Promise<unknown>): Promise<PrometheusError> {
 describe("requests", () => {
   it("POSTs a form to the API under the base URL's path prefix, with the credentials", async () => {
     const fake = await fakePrometheus(json(200, vector("NaN")));
-    const client = createPrometheusClient({ baseUrl: `${fake.url}/prometheus/`, auth: { type: "basic", username: "sre", password: "pä55" }, headers: { "X-Scope-OrgID": "team-a" } });
+    const client = createPrometheusClient({
+      baseUrl: `${fake.url}/prometheus/`,
+      auth: { type: "basic", username: "sre", password: "pä55" },
+      headers: { "X-Scope-OrgID": "team-a" },
+    });
     const data = await client.query('up{job="a b"}', { time: new Date(1700000000500) });
     expect(data).toEqual(vector("NaN").data);
     const [request] = fake.seen;
@@ -88,7 +95,11 @@ describe("failures become one typed error", () => {
   });
 
   it.each([
-    ["an HTML page", (res: http.ServerResponse) => res.writeHead(200, { "Content-Type": "text/html" }).end("<html><body>Login</body></html>"), /not JSON \(text\/html\): <html><body>Login/],
+    [
+      "an HTML page",
+      (res: http.ServerResponse) => res.writeHead(200, { "Content-Type": "text/html" }).end("<html><body>Login</body></html>"),
+      /not JSON \(text\/html\): <html><body>Login/,
+    ],
     ["JSON of another API", json(200, { hello: "world" }), /JSON Aviary cannot read: status/],
     ["a sample value that is not a number", json(200, vector("twelve")), /data\.result\.0\.value\.1: is not a number/],
     ["an unknown result type", json(200, { status: "success", data: { resultType: "histogram", result: [] } }), /data\.resultType/],
@@ -111,7 +122,9 @@ describe("failures become one typed error", () => {
     expect(error).toMatchObject({ kind: "http", httpStatus: 502 });
     expect(error.message).toBe(`Prometheus at ${gateway.url} answered HTTP 502 Bad Gateway: <h1>502 Bad Gateway</h1>`);
     const denied = await fakePrometheus((res) => res.writeHead(401).end());
-    expect((await failure(createPrometheusClient({ baseUrl: denied.url }).query("up"))).message).toMatch(/HTTP 401 Unauthorized \(check the Prometheus credentials\): \(empty body\)/);
+    expect((await failure(createPrometheusClient({ baseUrl: denied.url }).query("up"))).message).toMatch(
+      /HTTP 401 Unauthorized \(check the Prometheus credentials\): \(empty body\)/,
+    );
   });
 
   it("reports Prometheus' own error body as kind query with its errorType", async () => {
@@ -123,7 +136,9 @@ describe("failures become one typed error", () => {
 
   it("refuses a base URL that is not http(s)", () => {
     expect(() => createPrometheusClient({ baseUrl: "ftp://prometheus" })).toThrow(/must be http\(s\)/);
-    expect(() => createPrometheusClient({ baseUrl: "not a url" })).toThrow(expect.objectContaining({ code: "VALIDATION", fields: { baseUrl: "must be an http(s) URL" } }));
+    expect(() => createPrometheusClient({ baseUrl: "not a url" })).toThrow(
+      expect.objectContaining({ code: "VALIDATION", fields: { baseUrl: "must be an http(s) URL" } }),
+    );
   });
 });
 

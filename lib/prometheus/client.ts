@@ -83,8 +83,20 @@ export function createPrometheusClient({ baseUrl, timeoutMs = 5000, auth, header
   };
 }
 
-function interpret<S extends z.ZodType>({ url, status, statusText, contentType, text, schema }: {
-  url: string; status: number; statusText: string; contentType: string; text: string; schema: S;
+function interpret<S extends z.ZodType>({
+  url,
+  status,
+  statusText,
+  contentType,
+  text,
+  schema,
+}: {
+  url: string;
+  status: number;
+  statusText: string;
+  contentType: string;
+  text: string;
+  schema: S;
 }): z.infer<S> {
   const json = parseJson(text);
   if (status < 200 || status > 299) {
@@ -92,16 +104,31 @@ function interpret<S extends z.ZodType>({ url, status, statusText, contentType, 
     const prometheusError = errorBodySchema.safeParse(json);
     if (prometheusError.success) return queryFailed(url, prometheusError.data, status);
     const hint = status === 401 || status === 403 ? " (check the Prometheus credentials)" : status === 404 ? " (check the base URL and its path prefix)" : "";
-    throw new PrometheusError({ kind: "http", url, httpStatus: status, message: `Prometheus at ${url} answered HTTP ${status} ${statusText}${hint}: ${snippet(text)}` });
+    throw new PrometheusError({
+      kind: "http",
+      url,
+      httpStatus: status,
+      message: `Prometheus at ${url} answered HTTP ${status} ${statusText}${hint}: ${snippet(text)}`,
+    });
   }
   if (json === undefined) {
-    throw new PrometheusError({ kind: "bad_response", url, httpStatus: status, message: `Prometheus at ${url} answered with something that is not JSON (${contentType}): ${snippet(text)}` });
+    throw new PrometheusError({
+      kind: "bad_response",
+      url,
+      httpStatus: status,
+      message: `Prometheus at ${url} answered with something that is not JSON (${contentType}): ${snippet(text)}`,
+    });
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? issue.path.join(".") : "(body)";
-    throw new PrometheusError({ kind: "bad_response", url, httpStatus: status, message: `Prometheus at ${url} answered with JSON Aviary cannot read: ${where}: ${issue?.message ?? "unexpected shape"}` });
+    throw new PrometheusError({
+      kind: "bad_response",
+      url,
+      httpStatus: status,
+      message: `Prometheus at ${url} answered with JSON Aviary cannot read: ${where}: ${issue?.message ?? "unexpected shape"}`,
+    });
   }
   return parsed.data;
 }

@@ -15,7 +15,10 @@ const GROUP_LABEL = "aviary_group";
  * other, but separate queries in parallel; two queries keep the count constant and small while
  * the long windows (the costly ones) do not hold up the short ones.
  */
-const QUERY_WINDOWS: readonly (readonly BurnWindow[])[] = [["5m", "30m", "1h"], ["6h", "3d"]];
+const QUERY_WINDOWS: readonly (readonly BurnWindow[])[] = [
+  ["5m", "30m", "1h"],
+  ["6h", "3d"],
+];
 const WINDOW_LABEL = "aviary_window";
 
 /**
@@ -40,17 +43,22 @@ export async function fetchOverviewBurnRates(
         ...baseMatchers({ namespaceMatcher: labelMatcher(NAMESPACE_LABEL, "=~", anyOfRegex(members.map((r) => r.namespace))), extraMatchers }),
         labelMatcher(label, "=~", anyOfRegex(members.flatMap((r) => [r.stable, r.canary]))),
       ];
-      return windows.map((window) => tagged(classifiedRequests({ matchers, by: [NAMESPACE_LABEL, label], window }), { [GROUP_LABEL]: String(index), [WINDOW_LABEL]: window }));
+      return windows.map((window) =>
+        tagged(classifiedRequests({ matchers, by: [NAMESPACE_LABEL, label], window }), { [GROUP_LABEL]: String(index), [WINDOW_LABEL]: window }),
+      );
     });
   const answers = await Promise.all(QUERY_WINDOWS.map((windows) => client.query(union(partsFor(windows)), { time })));
 
-  const values = indexVector(answers.flatMap((data) => vectorOf(data, client.url)), (metric) => {
-    const group = groups[Number(metric[GROUP_LABEL])];
-    const [window, namespace] = [metric[WINDOW_LABEL], metric[NAMESPACE_LABEL]];
-    const value = group ? metric[group.label] : undefined;
-    if (window === undefined || namespace === undefined || value === undefined) return undefined;
-    return seriesKey(metric[GROUP_LABEL] ?? "", metric[PART_LABEL] === SERVER_ERRORS ? "errors" : "others", window, namespace, value);
-  });
+  const values = indexVector(
+    answers.flatMap((data) => vectorOf(data, client.url)),
+    (metric) => {
+      const group = groups[Number(metric[GROUP_LABEL])];
+      const [window, namespace] = [metric[WINDOW_LABEL], metric[NAMESPACE_LABEL]];
+      const value = group ? metric[group.label] : undefined;
+      if (window === undefined || namespace === undefined || value === undefined) return undefined;
+      return seriesKey(metric[GROUP_LABEL] ?? "", metric[PART_LABEL] === SERVER_ERRORS ? "errors" : "others", window, namespace, value);
+    },
+  );
 
   const groupOf = new Map(groups.flatMap((g, index) => g.members.map((member) => [member, String(index)] as const)));
   return resolved.map((rollout) => {
@@ -85,4 +93,3 @@ function classifiedRequests({ matchers, by, window }: { matchers: readonly strin
   const marked = `label_replace(${increase}, ${promqlString(PART_LABEL)}, ${promqlString(SERVER_ERRORS)}, "response_code", "5..")`;
   return `sum by (${[...by, PART_LABEL].map((name) => assertLabelName(name, "by")).join(", ")}) (${marked})`;
 }
-

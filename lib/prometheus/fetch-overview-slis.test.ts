@@ -69,11 +69,13 @@ describe("overview SLIs for many rollouts", () => {
     expect(results).toHaveLength(COUNT);
     const pick = (i: number) => {
       const r = results[i];
-      return r && {
-        stable: [sig3(r.stable.requestRate), sig3(r.stable.errorRate), sig3(r.stable.p95Ms)],
-        canary: [sig3(r.canary.requestRate), sig3(r.canary.errorRate), sig3(r.canary.p95Ms)],
-        split: sig3(r.split),
-      };
+      return (
+        r && {
+          stable: [sig3(r.stable.requestRate), sig3(r.stable.errorRate), sig3(r.stable.p95Ms)],
+          canary: [sig3(r.canary.requestRate), sig3(r.canary.errorRate), sig3(r.canary.p95Ms)],
+          split: sig3(r.split),
+        }
+      );
     };
     // i=0: stable 1/s, 0.1%; canary 0.5/s and no 5xx series -> 0; split 0.5 / 1.5 = 0.333
     expect(pick(0)).toEqual({ stable: ["1.00", "0.00100", "235"], canary: ["0.500", "0.00", "375"], split: "0.333" });

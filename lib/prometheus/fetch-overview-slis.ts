@@ -65,4 +65,3 @@ export async function fetchOverviewSlis(
     return { rollout, canary, stable, split: trafficSplit(canary.requestRate, stable.requestRate) };
   });
 }
-

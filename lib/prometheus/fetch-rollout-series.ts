@@ -46,10 +46,7 @@ export async function fetchRolloutSeries(client: PrometheusClient, options: Fetc
     labelMatcher(label, "=~", anyOfRegex([targets.stable, targets.canary])),
   ];
   const grouped = { matchers, by: [label], window: rateWindow };
-  const traffic = union([
-    tagged(requestsExpr(grouped), { [PART_LABEL]: "requests" }),
-    tagged(errorsExpr(grouped), { [PART_LABEL]: "errors" }),
-  ]);
+  const traffic = union([tagged(requestsExpr(grouped), { [PART_LABEL]: "requests" }), tagged(errorsExpr(grouped), { [PART_LABEL]: "errors" })]);
   const latency = union([
     tagged(quantileExpr({ ...grouped, q: 0.95 }), { [PART_LABEL]: "p95" }),
     tagged(quantileExpr({ ...grouped, q: 0.99 }), { [PART_LABEL]: "p99" }),

@@ -74,7 +74,12 @@ describe("hostile workload names against a real Prometheus", () => {
 
   it("keeps hostile names inert in range queries", async () => {
     const series = await fetchRolloutSeries(client(), {
-      namespace: "shop", stable: "checkout-stable", canary: 'a"}or vector(1)#', start: new Date((END - 600) * 1000), end: time, stepSeconds: 60,
+      namespace: "shop",
+      stable: "checkout-stable",
+      canary: 'a"}or vector(1)#',
+      start: new Date((END - 600) * 1000),
+      end: time,
+      stepSeconds: 60,
     });
     expect(series.canary.requestRate.every((p) => p.v === null)).toBe(true);
     expect(series.stable.requestRate.at(-1)?.v).toBeCloseTo(10, 9);

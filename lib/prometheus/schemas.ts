@@ -26,14 +26,8 @@ const warnings = z.array(z.string()).optional();
 
 export const errorBodySchema = z.object({ status: z.literal("error"), errorType: z.string(), error: z.string() });
 
-export const instantResponseSchema = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("success"), data: instantData, warnings }),
-  errorBodySchema,
-]);
-export const rangeResponseSchema = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("success"), data: rangeData, warnings }),
-  errorBodySchema,
-]);
+export const instantResponseSchema = z.discriminatedUnion("status", [z.object({ status: z.literal("success"), data: instantData, warnings }), errorBodySchema]);
+export const rangeResponseSchema = z.discriminatedUnion("status", [z.object({ status: z.literal("success"), data: rangeData, warnings }), errorBodySchema]);
 
 export type Labels = z.infer<typeof labels>;
 export type VectorResult = z.infer<typeof vectorSchema>;

@@ -50,7 +50,10 @@ function seriesOf(w: SyntheticWorkload, buckets: readonly number[], sourceReport
   const reporters = sourceReporter ? ["destination", "source"] : ["destination"];
   const result: Series[] = [];
   for (const reporter of reporters) {
-    const codes = [["200", 1 - w.errorRatio], ["503", w.errorRatio]] as const;
+    const codes = [
+      ["200", 1 - w.errorRatio],
+      ["503", w.errorRatio],
+    ] as const;
     for (const [code, share] of codes) {
       // Like Istio, no 5xx series until there is a 5xx.
       if (share > 0) result.push({ name: "istio_requests_total", labels: labelText({ reporter, ...identity, response_code: code }), perSecond: w.rps * share });
@@ -61,7 +64,11 @@ function seriesOf(w: SyntheticWorkload, buckets: readonly number[], sourceReport
     cumulative += w.latency[bound] ?? 0;
     const le = bound === Infinity ? "+Inf" : String(bound);
     const share = bound === Infinity ? 1 : Math.min(cumulative, 1);
-    result.push({ name: "istio_request_duration_milliseconds_bucket", labels: labelText({ reporter: "destination", ...identity, le }), perSecond: w.rps * share });
+    result.push({
+      name: "istio_request_duration_milliseconds_bucket",
+      labels: labelText({ reporter: "destination", ...identity, le }),
+      perSecond: w.rps * share,
+    });
   }
   return result;
 }

@@ -82,7 +82,12 @@ class AuditedError extends Error {
   }
 }
 
-type PerformOptions = Omit<z.infer<typeof actionInputSchema>, "reason"> & { rollout: Rollout; reason: string | null; context: RequestContext; startedAt: number };
+type PerformOptions = Omit<z.infer<typeof actionInputSchema>, "reason"> & {
+  rollout: Rollout;
+  reason: string | null;
+  context: RequestContext;
+  startedAt: number;
+};
 
 async function perform(deps: Deps, { rollout, action, reason, expectedRevision, context, startedAt }: PerformOptions): Promise<Rollout> {
   if (REASON_REQUIRED.includes(action) && !reason) {
@@ -121,14 +126,31 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
   if (!needsPatch) {
     return deps.db.$transaction(async (tx) => {
       const updated = await applyRolloutState(tx, rollout.id, plan.to, { stepChanged, at: deps.now() });
-      await recordAction(tx, { rolloutId: rollout.id, action, reason, context, before, after: plan.to, resourceVersionBefore: vs?.resourceVersion, resourceVersionAfter: vs?.resourceVersion, startedAt });
+      await recordAction(tx, {
+        rolloutId: rollout.id,
+        action,
+        reason,
+        context,
+        before,
+        after: plan.to,
+        resourceVersionBefore: vs?.resourceVersion,
+        resourceVersionAfter: vs?.resourceVersion,
+        startedAt,
+      });
       return updated;
     });
   }
 
   const op = await recordIntent(deps.db, {
-    rolloutId: rollout.id, action, fromState: plan.from, toState: plan.to, resourceVersionBefore: vs!.resourceVersion,
-    actor: context.actor, reason, requestId: context.requestId, clientAddress: context.clientAddress,
+    rolloutId: rollout.id,
+    action,
+    fromState: plan.from,
+    toState: plan.to,
+    resourceVersionBefore: vs!.resourceVersion,
+    actor: context.actor,
+    reason,
+    requestId: context.requestId,
+    clientAddress: context.clientAddress,
   });
   let written;
   try {
@@ -152,7 +174,17 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
   return deps.db.$transaction(async (tx) => {
     const updated = await applyRolloutState(tx, rollout.id, plan.to, { stepChanged, at: deps.now() });
     await finishOperation(tx, op.id, { status: "applied", resourceVersionAfter: written.vs.resourceVersion, at: deps.now() });
-    await recordAction(tx, { rolloutId: rollout.id, action, reason, context, before, after: plan.to, resourceVersionBefore: vs!.resourceVersion, resourceVersionAfter: written.vs.resourceVersion, startedAt });
+    await recordAction(tx, {
+      rolloutId: rollout.id,
+      action,
+      reason,
+      context,
+      before,
+      after: plan.to,
+      resourceVersionBefore: vs!.resourceVersion,
+      resourceVersionAfter: written.vs.resourceVersion,
+      startedAt,
+    });
     return updated;
   });
 }

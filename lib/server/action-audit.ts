@@ -21,7 +21,18 @@ export type ActionRecord = {
   outcome?: AuditOutcome;
 };
 
-const REFUSALS = new Set(["VALIDATION", "BAD_JSON", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "CONFLICT", "DRIFT", "INVALID_STATE", "FORBIDDEN", "NOT_FOUND", "TARGET_INVALID"]);
+const REFUSALS = new Set([
+  "VALIDATION",
+  "BAD_JSON",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "PAYLOAD_TOO_LARGE",
+  "CONFLICT",
+  "DRIFT",
+  "INVALID_STATE",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "TARGET_INVALID",
+]);
 
 export function weights(state: TargetState | null | undefined) {
   return state ? { ...state, stableWeight: 100 - state.canaryWeight } : null;

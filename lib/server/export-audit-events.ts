@@ -64,6 +64,9 @@ export function exportAuditEvents({ audit }: { audit: AuditReader }, { query, no
     },
     { highWaterMark: 1 },
   );
-  const stamp = now.toISOString().replace(/\.\d+Z$/, "Z").replaceAll(":", "-");
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replaceAll(":", "-");
   return { body, contentType: json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8", filename: `aviary-audit-${stamp}.${format}` };
 }

@@ -11,7 +11,6 @@ import { withMetricsErrors } from "./metrics-errors";
 /** The rate window of the overview's "current" figures. */
 export const OVERVIEW_WINDOW = "5m";
 
-
 /**
  * Current SLIs and a burn-rate verdict for every rollout that is not archived. Four Prometheus
  * queries per call, whatever the number of rollouts (two from fetchOverviewSlis, two from
@@ -22,7 +21,10 @@ export async function getOverviewSlis(deps: Deps): Promise<SliOverview> {
   const now = deps.now();
   const targets = rollouts.map((r) => ({ namespace: r.namespace, stable: r.metrics.stableWorkload, canary: r.metrics.canaryWorkload }));
   const [slis, burns] = await withMetricsErrors(() =>
-    Promise.all([fetchOverviewSlis(deps.prometheus, targets, { window: OVERVIEW_WINDOW, time: now }), fetchOverviewBurnRates(deps.prometheus, targets, { time: now })]),
+    Promise.all([
+      fetchOverviewSlis(deps.prometheus, targets, { window: OVERVIEW_WINDOW, time: now }),
+      fetchOverviewBurnRates(deps.prometheus, targets, { time: now }),
+    ]),
   );
   const rows = rollouts.map((rollout, i): SliOverviewRow => row(rollout, slis[i], burns[i]));
   return { generatedAt: now.getTime(), window: OVERVIEW_WINDOW, rollouts: Object.fromEntries(rows.map((r) => [r.rolloutId, r])) };

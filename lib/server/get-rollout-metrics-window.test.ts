@@ -50,7 +50,12 @@ beforeAll(async () => {
       for (let i = 0; i < 2_000; i++) {
         const base = { at: new Date(at(7000).getTime() + i * 1_500), rolloutId, actor: { id: "bulk", email: "bulk@example.com", role: "operator" } };
         if (i < 1_900) {
-          await appendAuditEvent(tx, { ...base, action: "adopt", outcome: "success", after: { status: "progressing", currentStep: 0, canaryWeight: i % 2 === 0 ? 10 : 20 } });
+          await appendAuditEvent(tx, {
+            ...base,
+            action: "adopt",
+            outcome: "success",
+            after: { status: "progressing", currentStep: 0, canaryWeight: i % 2 === 0 ? 10 : 20 },
+          });
         } else if (i % 3 === 0) {
           await appendAuditEvent(tx, { ...base, action: "promote", outcome: "refused", after: { canaryWeight: 40 } });
         } else {
@@ -88,9 +93,15 @@ describe("the metrics' audit reads", () => {
     ]);
 
     // The same set-weight line as drawn from the full history.
-    const all = (await listAuditEventsForRollout(getDb(), rolloutId)).map(
-      (e): AuditEntry => ({ at: e.at, action: e.action, outcome: e.outcome, actor: e.actorId, reason: e.reason, before: e.before, after: e.after }),
-    );
+    const all = (await listAuditEventsForRollout(getDb(), rolloutId)).map((e): AuditEntry => ({
+      at: e.at,
+      action: e.action,
+      outcome: e.outcome,
+      actor: e.actorId,
+      reason: e.reason,
+      before: e.before,
+      after: e.after,
+    }));
     expect(all.length).toBeGreaterThan(2_000);
     const grid = metrics.split.set.map((p) => p.t);
     expect(metrics.split.set).toEqual(setWeightSeries({ entries: all, grid, createdAt: at(7200) }));

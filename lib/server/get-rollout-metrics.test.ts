@@ -115,7 +115,11 @@ describe("rollout metrics from a real Prometheus", () => {
   });
 
   it("says no traffic, not healthy, for workloads Prometheus has never seen", async () => {
-    const ghost = await checkoutRollout({ deps: deps(), createdAt: at(600), overrides: { metrics: { stableWorkload: "ghost-v1", canaryWorkload: "ghost-v2" } } });
+    const ghost = await checkoutRollout({
+      deps: deps(),
+      createdAt: at(600),
+      overrides: { metrics: { stableWorkload: "ghost-v1", canaryWorkload: "ghost-v2" } },
+    });
     const metrics = await getRolloutMetrics(deps(), { id: ghost.id, window: "15m" });
     expect(metrics.state).toBe("no_traffic");
     expect(metrics.canary.errorRate.every((p) => p.v === null)).toBe(true);

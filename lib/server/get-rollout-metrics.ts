@@ -18,7 +18,6 @@ export const CHART_POINTS = 500;
 /** A finer step than the scrape interval only repeats samples. */
 export const SCRAPE_INTERVAL_SECONDS = 15;
 
-
 export const metricsQuerySchema = z.strictObject({
   window: z.enum(METRICS_WINDOWS, { error: `window must be one of ${METRICS_WINDOWS.join(", ")}` }).default(DEFAULT_METRICS_WINDOW),
 });
@@ -44,9 +43,15 @@ export async function getRolloutMetrics(deps: Deps, { id, window, maxPoints = CH
   const stepSeconds = stepFor({ start, end, maxPoints, minStepSeconds: SCRAPE_INTERVAL_SECONDS });
   // From the grid's first point (the range aligned down to the step), which may precede `start`.
   const events = await listAuditEventsInWindow(deps.db, { rolloutId: rollout.id, start: alignRange({ start, end, stepSeconds }).start, end });
-  const entries = events.map(
-    (e): AuditEntry => ({ at: e.at, action: e.action, outcome: e.outcome, actor: e.actorEmail ?? e.actorId, reason: e.reason, before: e.before, after: e.after }),
-  );
+  const entries = events.map((e): AuditEntry => ({
+    at: e.at,
+    action: e.action,
+    outcome: e.outcome,
+    actor: e.actorEmail ?? e.actorId,
+    reason: e.reason,
+    before: e.before,
+    after: e.after,
+  }));
   const targets = { namespace: rollout.namespace, stable: rollout.metrics.stableWorkload, canary: rollout.metrics.canaryWorkload };
 
   const [series, inputs] = await withMetricsErrors(() =>
@@ -85,4 +90,3 @@ export async function getRolloutMetrics(deps: Deps, { id, window, maxPoints = CH
     markers: actionMarkers({ entries, start: range.start, end: end.getTime() }),
   };
 }
-

@@ -6,7 +6,6 @@ import type { VirtualServiceInspection } from "../contracts/inspection";
 import type { Deps } from "./deps";
 import { unwrap } from "./write-weights";
 
-
 /**
  * What the cluster holds for a (possibly unsaved) rollout target, so the SRE sees before saving
  * whether Aviary can drive it. Cluster trouble is reported in `problem`, never thrown.

@@ -33,8 +33,14 @@ describe("the audit head log line", () => {
 
       const knownHead = parseKnownHead(logged.verify.split("--head ")[1]!)!;
       expect(await verifyAuditChain({ audit }, { knownHead })).toMatchObject({ ok: true });
-      expect(await verifyAuditChain({ audit }, { knownHead: { ...knownHead, hash: "0".repeat(64) } })).toMatchObject({ ok: false, broken: { problem: "head_mismatch" } });
-      expect(await verifyAuditChain({ audit }, { knownHead: { ...knownHead, id: knownHead.id + 100n } })).toMatchObject({ ok: false, broken: { problem: "head_missing" } });
+      expect(await verifyAuditChain({ audit }, { knownHead: { ...knownHead, hash: "0".repeat(64) } })).toMatchObject({
+        ok: false,
+        broken: { problem: "head_mismatch" },
+      });
+      expect(await verifyAuditChain({ audit }, { knownHead: { ...knownHead, id: knownHead.id + 100n } })).toMatchObject({
+        ok: false,
+        broken: { problem: "head_missing" },
+      });
     } finally {
       stop();
       await audit.close();

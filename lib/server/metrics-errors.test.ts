@@ -4,7 +4,8 @@ import { PrometheusError } from "../prometheus/prometheus-error";
 import { toMetricsError } from "./metrics-errors";
 
 const url = "http://prometheus:9090";
-const failure = (kind: PrometheusError["kind"], httpStatus?: number) => new PrometheusError({ kind, url, httpStatus, message: `Prometheus at ${url}: ${kind}` });
+const failure = (kind: PrometheusError["kind"], httpStatus?: number) =>
+  new PrometheusError({ kind, url, httpStatus, message: `Prometheus at ${url}: ${kind}` });
 
 describe("Prometheus failures as API errors", () => {
   it.each([

@@ -17,7 +17,9 @@ export function toMetricsError(error: unknown): unknown {
   if (!(error instanceof PrometheusError)) return error;
   const failure = error;
   const unavailable =
-    failure.kind === "unreachable" || failure.kind === "timeout" || (failure.kind === "http" && failure.httpStatus !== undefined && GATEWAY_DOWN.has(failure.httpStatus));
+    failure.kind === "unreachable" ||
+    failure.kind === "timeout" ||
+    (failure.kind === "http" && failure.httpStatus !== undefined && GATEWAY_DOWN.has(failure.httpStatus));
   return new AppError(unavailable ? "METRICS_UNAVAILABLE" : "METRICS_ERROR", failure.message, { cause: error });
 }
 

@@ -22,7 +22,11 @@ export type ServedTraffic = LiveTraffic & { freshness?: Freshness };
 export async function readLiveTraffic(deps: Deps, { id }: { id: string }): Promise<{ rolloutId: string; live: ServedTraffic }> {
   const rollout = await getRollout(deps, { id });
   try {
-    const { vs, freshness } = await deps.kube.readVirtualServiceCached({ cluster: rollout.cluster, namespace: rollout.namespace, name: rollout.virtualService });
+    const { vs, freshness } = await deps.kube.readVirtualServiceCached({
+      cluster: rollout.cluster,
+      namespace: rollout.namespace,
+      name: rollout.virtualService,
+    });
     return { rolloutId: rollout.id, live: { ...liveTrafficOf(vs, rollout, deps.now()), freshness } };
   } catch (error) {
     return { rolloutId: rollout.id, live: asLiveError(error, deps.now()) };
@@ -59,7 +63,10 @@ export async function readAllLiveTraffic(deps: Deps): Promise<Record<string, Ser
         try {
           result[rollout.id] = vs
             ? { ...liveTrafficOf(vs, rollout, deps.now()), freshness }
-            : liveTrafficError({ code: "TARGET_INVALID", message: `VirtualService ${namespace}/${rollout.virtualService} does not exist in cluster "${cluster}"` }, deps.now());
+            : liveTrafficError(
+                { code: "TARGET_INVALID", message: `VirtualService ${namespace}/${rollout.virtualService} does not exist in cluster "${cluster}"` },
+                deps.now(),
+              );
         } catch (error) {
           result[rollout.id] = asLiveError(error, deps.now());
         }

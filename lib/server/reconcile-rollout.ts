@@ -70,7 +70,9 @@ async function reconcileOne(deps: Deps, op: PendingOperation): Promise<boolean> 
       startedAt: started,
       error: landed
         ? undefined
-        : new Error(`the request was interrupted before its result was recorded (started ${op.startedAt.toISOString()}); the cluster shows ${shows}, so the change did not land`),
+        : new Error(
+            `the request was interrupted before its result was recorded (started ${op.startedAt.toISOString()}); the cluster shows ${shows}, so the change did not land`,
+          ),
     });
   });
   return true;

@@ -46,7 +46,11 @@ function folder(): Folder {
   let current = holder[FOLDER];
   if (!current) {
     const env = parseServerEnv();
-    current = { state: newFoldingState(), policy: { windowMs: env.AVIARY_REFUSAL_WINDOW_SECONDS * 1000, limitPerActor: env.AVIARY_REFUSAL_LIMIT }, sweeper: null };
+    current = {
+      state: newFoldingState(),
+      policy: { windowMs: env.AVIARY_REFUSAL_WINDOW_SECONDS * 1000, limitPerActor: env.AVIARY_REFUSAL_LIMIT },
+      sweeper: null,
+    };
     holder[FOLDER] = current;
   }
   if (!current.sweeper) {

@@ -22,10 +22,7 @@ export async function updateRollout({ db }: Deps, { id, input, context }: Update
     assertEditable(current);
     const { expectedRevision } = patch;
     if (expectedRevision !== undefined && expectedRevision !== current.revision) {
-      throw new AppError(
-        "CONFLICT",
-        `the rollout changed since you loaded it (revision ${expectedRevision}, now ${current.revision}); reload and edit again`,
-      );
+      throw new AppError("CONFLICT", `the rollout changed since you loaded it (revision ${expectedRevision}, now ${current.revision}); reload and edit again`);
     }
     const merged = mergeDefinition(definitionOf(current), patch);
     if (!merged.success) throw validationError(merged.error);
@@ -43,5 +40,3 @@ export async function updateRollout({ db }: Deps, { id, input, context }: Update
     return updated;
   });
 }
-
-

@@ -22,7 +22,10 @@ export type VerifyAuditChainOptions = {
  * The head (last id and hash) is worth noting down elsewhere (the app logs it periodically): the
  * chain alone cannot show that events were cut off its end, and `knownHead` checks exactly that.
  */
-export async function verifyAuditChain({ audit }: { audit: AuditReader }, { batchSize = 1_000, onProgress, knownHead }: VerifyAuditChainOptions = {}): Promise<ChainReport> {
+export async function verifyAuditChain(
+  { audit }: { audit: AuditReader },
+  { batchSize = 1_000, onProgress, knownHead }: VerifyAuditChainOptions = {},
+): Promise<ChainReport> {
   const started = performance.now();
   const key = auditKey();
   let progress = START;
@@ -30,7 +33,13 @@ export async function verifyAuditChain({ audit }: { audit: AuditReader }, { batc
   for (;;) {
     const batch = await readChainBatch(audit, { afterId: progress.lastId, size: batchSize });
     if (knownHead) atKnownHead = batch.find((row) => row.id === knownHead.id) ?? atKnownHead;
-    const links = batch.map((row) => ({ id: row.id, version: row.hashVersion, prevHash: row.prevHash, hash: row.hash, computedHash: expectedHashOf(row, key) }));
+    const links = batch.map((row) => ({
+      id: row.id,
+      version: row.hashVersion,
+      prevHash: row.prevHash,
+      hash: row.hash,
+      computedHash: expectedHashOf(row, key),
+    }));
     const result = checkLinks(progress, links);
     const durationMs = Math.round(performance.now() - started);
     if (result.broken) return { ok: false, checked: result.progress.checked, broken: result.broken, durationMs };

@@ -41,7 +41,13 @@ export async function readForWrite({ kube, sleep }: Pick<Deps, "kube" | "sleep">
 
 export async function writeWeights(
   { kube, sleep }: Pick<Deps, "kube" | "sleep">,
-  { rollout, vs, located, canaryWeight, policy }: { rollout: Rollout; vs: VirtualServiceView; located: LocatedRoute; canaryWeight: number; policy: WritePolicy },
+  {
+    rollout,
+    vs,
+    located,
+    canaryWeight,
+    policy,
+  }: { rollout: Rollout; vs: VirtualServiceView; located: LocatedRoute; canaryWeight: number; policy: WritePolicy },
 ): Promise<WriteResult> {
   const ref = { cluster: rollout.cluster, namespace: rollout.namespace, name: rollout.virtualService };
   let current = { vs, located };

@@ -22,7 +22,10 @@ export class ChangeLog {
   private readonly watchers = new Set<Watcher>();
 
   /** `floor`: the oldest revision a watch may start from (every change after it is kept). */
-  constructor(private floor: number, private readonly capacity = DEFAULT_HISTORY) {}
+  constructor(
+    private floor: number,
+    private readonly capacity = DEFAULT_HISTORY,
+  ) {}
 
   record(change: Change): void {
     this.changes.push(change);

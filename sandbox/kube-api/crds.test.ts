@@ -28,7 +28,9 @@ describe("the Istio CRDs the sandbox validates against", () => {
   it("are the files their README names, by checksum, next to their licence", () => {
     const readme = readFileSync(path.join(DEFAULT_CRD_DIR, "README.md"), "utf8");
     for (const file of ["virtualservices.crd.yaml", "destinationrules.crd.yaml"]) {
-      const sha = createHash("sha256").update(readFileSync(path.join(DEFAULT_CRD_DIR, file))).digest("hex");
+      const sha = createHash("sha256")
+        .update(readFileSync(path.join(DEFAULT_CRD_DIR, file)))
+        .digest("hex");
       expect(readme).toContain(`\`${file}\` \`${sha}\``);
     }
     expect(readme).toContain("86c9f01fd735fb01d8192f5bcaf0d424afb7f14c");
@@ -44,7 +46,9 @@ describe("the Istio CRDs the sandbox validates against", () => {
       try {
         expect(api.store.put(checkoutVs()).metadata.name).toBe("checkout");
         // only the VirtualService CRD is in that folder
-        expect(() => api.store.put({ apiVersion: "networking.istio.io/v1", kind: "DestinationRule", metadata: { name: "d", namespace: "shop" }, spec: { host: "d" } })).toThrow();
+        expect(() =>
+          api.store.put({ apiVersion: "networking.istio.io/v1", kind: "DestinationRule", metadata: { name: "d", namespace: "shop" }, spec: { host: "d" } }),
+        ).toThrow();
       } finally {
         await api.close();
       }

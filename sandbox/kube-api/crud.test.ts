@@ -116,7 +116,9 @@ describe("sandbox kube-api (test double): CRUD through @kubernetes/client-node o
     expect(version.major).toBe("1");
     const groups = (await raw(sb.api, "GET", "/apis")).json() as { kind: string; groups: { name: string; preferredVersion: { version: string } }[] };
     expect(groups.kind).toBe("APIGroupList");
-    expect(groups.groups).toContainEqual(expect.objectContaining({ name: "networking.istio.io", preferredVersion: expect.objectContaining({ version: "v1" }) }));
+    expect(groups.groups).toContainEqual(
+      expect.objectContaining({ name: "networking.istio.io", preferredVersion: expect.objectContaining({ version: "v1" }) }),
+    );
     const resources = (await raw(sb.api, "GET", "/apis/networking.istio.io/v1")).json() as { resources: { name: string; kind: string }[] };
     expect(resources.resources).toContainEqual(expect.objectContaining({ name: "virtualservices", kind: "VirtualService" }));
     expect((await raw(sb.api, "GET", "/healthz", { token: null })).body).toBe("ok");

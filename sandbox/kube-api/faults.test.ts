@@ -11,8 +11,7 @@ afterAll(() => sb.api.close());
 
 const at = { ...VS, namespace: "shop", name: "checkout" };
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
-const patch = (w: [number, number] = [100, 0]) =>
-  sb.client.patchNamespacedCustomObject({ ...at, body: { spec: checkoutVs(w).spec } }, merge);
+const patch = (w: [number, number] = [100, 0]) => sb.client.patchNamespacedCustomObject({ ...at, body: { spec: checkoutVs(w).spec } }, merge);
 const connectionError = (err: unknown) => `${(err as { code?: string }).code ?? ""} ${String(err)}`;
 
 describe("sandbox kube-api (test double): fault injection", () => {
@@ -47,7 +46,10 @@ describe("sandbox kube-api (test double): fault injection", () => {
 
   it("refuseConnections makes the client fail to connect, and recovers once cleared", async () => {
     sb.api.faults.add({ refuseConnections: true });
-    const err = await sb.client.getNamespacedCustomObject(at).then(() => undefined, (e: unknown) => e);
+    const err = await sb.client.getNamespacedCustomObject(at).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(connectionError(err)).toMatch(/ECONNREFUSED/);
     sb.api.faults.clear();
     await sb.client.getNamespacedCustomObject(at);
@@ -60,7 +62,10 @@ describe("sandbox kube-api (test double): fault injection", () => {
       body: JSON.stringify({ refuseConnections: "reset", methods: ["PATCH"] }),
     });
     expect(set.status).toBe(201);
-    const err = await patch().then(() => undefined, (e: unknown) => e);
+    const err = await patch().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(connectionError(err)).toMatch(/ECONNRESET|socket hang up/);
     await sb.client.getNamespacedCustomObject(at);
     expect((await raw(sb.api, "DELETE", "/sandbox/faults", { token: null })).status).toBe(200);

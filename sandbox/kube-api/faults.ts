@@ -90,9 +90,7 @@ export class FaultController {
    */
   decide(method: string, path: string): FaultDecision {
     const matching = this.rules.filter(
-      (r) =>
-        (!r.methods || r.methods.map((m) => m.toUpperCase()).includes(method)) &&
-        (r.pathContains === undefined || path.includes(r.pathContains)),
+      (r) => (!r.methods || r.methods.map((m) => m.toUpperCase()).includes(method)) && (r.pathContains === undefined || path.includes(r.pathContains)),
     );
     const d: FaultDecision = {
       latencyMs: matching.reduce((sum, r) => sum + (r.latencyMs ?? 0), 0),

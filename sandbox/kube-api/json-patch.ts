@@ -14,7 +14,7 @@ export function decodeJsonPatch(doc: unknown): Operation[] {
   }
   return doc.map((op) => {
     if (!isJsonObject(op) || typeof op.op !== "string" || typeof op.path !== "string") {
-      throw new PatchDecodeError("invalid JSON Patch: every operation needs string \"op\" and \"path\"");
+      throw new PatchDecodeError('invalid JSON Patch: every operation needs string "op" and "path"');
     }
     const from = typeof op.from === "string" ? op.from : undefined;
     return { op: op.op, path: op.path, from, value: op.value };
@@ -66,7 +66,10 @@ function applyOne(doc: JsonValue, op: Operation): JsonValue {
 function parsePointer(path: string): string[] {
   if (path === "") return [];
   if (!path.startsWith("/")) throw new PatchApplyError(`JSON pointer must be empty or start with a "/": ${path}`);
-  return path.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return path
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 function get(doc: JsonValue, path: string): JsonValue | undefined {

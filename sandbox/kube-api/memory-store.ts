@@ -15,7 +15,10 @@ export class MemoryStore {
   /** Every change since start (bounded), for watches. Changes before start are not kept. */
   readonly changes: ChangeLog;
 
-  constructor(private readonly dataFile?: string, historySize?: number) {
+  constructor(
+    private readonly dataFile?: string,
+    historySize?: number,
+  ) {
     if (dataFile && existsSync(dataFile)) this.load(dataFile);
     this.changes = new ChangeLog(this.revision, historySize);
   }

@@ -8,7 +8,9 @@ import { clone, isJsonObject, type JsonObject, type KubeObject, type ResourceTyp
 /** Checks the shape of a request body and returns it typed, with metadata defaulted. */
 export function decodeObject(res: ResourceType, version: string, body: unknown): KubeObject {
   if (!isJsonObject(body)) {
-    throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(body) ? "array" : typeof body} into Go value of type struct`);
+    throw badRequest(
+      `couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(body) ? "array" : typeof body} into Go value of type struct`,
+    );
   }
   const expected = `${res.group}/${version}`;
   if (typeof body.kind !== "string" || body.kind === "") {

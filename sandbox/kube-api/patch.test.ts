@@ -64,10 +64,7 @@ describe("sandbox kube-api (test double): PATCH", () => {
 
   it("applies a merge patch when the client sets the merge-patch content type", async () => {
     const before = await get();
-    const patched = (await s().client.patchNamespacedCustomObject(
-      { ...at, body: mergeBody(before.metadata.resourceVersion, [75, 25]) },
-      merge,
-    )) as Vs;
+    const patched = (await s().client.patchNamespacedCustomObject({ ...at, body: mergeBody(before.metadata.resourceVersion, [75, 25]) }, merge)) as Vs;
     expect(weights(patched)).toEqual([75, 25]);
     expect(patched.spec.http[0]?.name).toBe("primary");
   });
@@ -76,10 +73,7 @@ describe("sandbox kube-api (test double): PATCH", () => {
     const before = await get();
     await s().client.patchNamespacedCustomObject({ ...at, body: mergeBody(undefined, [90, 10]) }, merge);
     const current = await get();
-    const status = await apiFailure(
-      s().client.patchNamespacedCustomObject({ ...at, body: mergeBody(before.metadata.resourceVersion, [50, 50]) }, merge),
-      409,
-    );
+    const status = await apiFailure(s().client.patchNamespacedCustomObject({ ...at, body: mergeBody(before.metadata.resourceVersion, [50, 50]) }, merge), 409);
     expect(status).toMatchObject({ reason: "Conflict", code: 409, details: { name: "checkout", kind: "virtualservices" } });
     expect(await get()).toEqual(current);
   });
@@ -89,10 +83,7 @@ describe("sandbox kube-api (test double): PATCH", () => {
     // Someone runs `kubectl edit` with their own credentials in between.
     const external = s().clientFor(OTHER_WRITER_TOKEN);
     await external.patchNamespacedCustomObject({ ...at, body: mergeBody(undefined, [60, 40]) }, merge);
-    await apiFailure(
-      s().client.patchNamespacedCustomObject({ ...at, body: mergeBody(read.metadata.resourceVersion, [95, 5]) }, merge),
-      409,
-    );
+    await apiFailure(s().client.patchNamespacedCustomObject({ ...at, body: mergeBody(read.metadata.resourceVersion, [95, 5]) }, merge), 409);
     expect(weights(await get())).toEqual([60, 40]);
   });
 

@@ -63,7 +63,9 @@ export class Registry {
     const old = this.storage.get(res.plural, ns, name);
     if (!old) throw notFound(res, name);
     if (!next.metadata.resourceVersion) {
-      throw invalid(res, name, [{ reason: "FieldValueInvalid", message: "Invalid value: 0x0: must be specified for an update", field: "metadata.resourceVersion" }]);
+      throw invalid(res, name, [
+        { reason: "FieldValueInvalid", message: "Invalid value: 0x0: must be specified for an update", field: "metadata.resourceVersion" },
+      ]);
     }
     return this.commitUpdate(res, version, old, next, opts, statusOnly);
   }

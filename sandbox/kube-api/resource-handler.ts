@@ -48,7 +48,7 @@ export function handleResource(registry: Registry, req: ResourceRequest): ApiRes
     case "DELETE": {
       if (statusOnly) throw methodNotAllowed();
       const options = req.body.length > 0 ? parseJson(req.body) : undefined;
-      const dryRun = opts.dryRun || (isDryRunBody(options));
+      const dryRun = opts.dryRun || isDryRunBody(options);
       return { code: 200, body: registry.delete(res, version, namespace, name, options, dryRun) };
     }
     default:

@@ -24,8 +24,7 @@ export function loadResources(crdDir: string): Resources {
   const list = all;
   return {
     all: list,
-    find: (group, version, plural) =>
-      list.find((r) => r.group === group && r.plural === plural && r.versions.includes(version)),
+    find: (group, version, plural) => list.find((r) => r.group === group && r.plural === plural && r.versions.includes(version)),
     byKind: (apiVersion, kind) => {
       const [group, version] = apiVersion.split("/");
       return list.find((r) => r.group === group && r.kind === kind && r.versions.includes(version ?? ""));
@@ -41,7 +40,9 @@ function readCrds(crdDir: string): ResourceType[] {
       `Istio CRDs not found in ${crdDir}: the sandbox validates objects against the real CRD schemas (sandbox/kube-api/crds by default); set AVIARY_ISTIO_CRD_DIR to their folder`,
     );
   }
-  const files = readdirSync(crdDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(crdDir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const out: ResourceType[] = [];
   for (const file of files) {
     for (const doc of parseAllDocuments(readFileSync(path.join(crdDir, file), "utf8"))) {

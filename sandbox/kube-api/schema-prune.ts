@@ -4,9 +4,21 @@
 import { isJsonObject, type JsonObject, type JsonValue } from "./types";
 
 const OBJECT_META_FIELDS = new Set([
-  "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
-  "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels",
-  "annotations", "ownerReferences", "finalizers", "managedFields",
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "labels",
+  "annotations",
+  "ownerReferences",
+  "finalizers",
+  "managedFields",
 ]);
 
 /** Prunes `obj` in place; returns the dotted paths of the unknown fields removed. */
@@ -40,13 +52,7 @@ function propertySchema(schema: JsonObject, key: string): JsonObject | "keep" | 
   return undefined;
 }
 
-function pruneValue(
-  parent: JsonObject | JsonValue[],
-  key: string | number,
-  schema: JsonObject | "keep" | undefined,
-  path: string,
-  pruned: string[],
-): void {
+function pruneValue(parent: JsonObject | JsonValue[], key: string | number, schema: JsonObject | "keep" | undefined, path: string, pruned: string[]): void {
   const value = (parent as Record<string | number, JsonValue | undefined>)[key];
   if (schema === undefined) {
     if (!Array.isArray(parent)) delete parent[key as string];

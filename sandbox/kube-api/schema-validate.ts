@@ -30,9 +30,8 @@ export function toAjvSchema(schema: JsonValue): JsonValue {
   for (const [key, value] of Object.entries(schema)) {
     if (key.startsWith("x-kubernetes-") || key === "description") continue;
     if (key === "format" && typeof value === "string" && !KNOWN_FORMATS.has(value)) continue;
-    out[key] = key === "properties" && isJsonObject(value)
-      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toAjvSchema(v)]))
-      : toAjvSchema(value);
+    out[key] =
+      key === "properties" && isJsonObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toAjvSchema(v)])) : toAjvSchema(value);
   }
   if (schema["x-kubernetes-int-or-string"] === true && out.anyOf === undefined) {
     out.anyOf = [{ type: "integer" }, { type: "string" }];
@@ -55,9 +54,7 @@ export function schemaCauses(schema: JsonObject, obj: JsonObject): StatusCause[]
 function toCauses(errors: ErrorObject[], data: JsonObject): StatusCause[] {
   // Branch errors inside a failed oneOf/anyOf/not are noise; the apiserver reports the combinator.
   const combinators = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf" || e.keyword === "not");
-  const kept = errors.filter(
-    (e) => !combinators.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`)),
-  );
+  const kept = errors.filter((e) => !combinators.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`)));
   const seen = new Set<string>();
   const causes: StatusCause[] = [];
   for (const e of kept) {
@@ -137,7 +134,10 @@ function goType(value: unknown): string {
 const count = (v: unknown) => (Array.isArray(v) ? v.length : isJsonObject(v) ? Object.keys(v).length : 0);
 const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
 const segments = (pointer: string) =>
-  pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  pointer
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 
 function valueAt(data: JsonValue, pointer: string): JsonValue | undefined {
   let cur: JsonValue | undefined = data;

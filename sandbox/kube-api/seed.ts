@@ -5,10 +5,13 @@ import { parseAllDocuments } from "yaml";
 import { isJsonObject } from "./types";
 
 export function parseSeed(text: string, format: "json" | "yaml"): unknown[] {
-  const docs: unknown[] = format === "json" ? [JSON.parse(text) as unknown] : parseAllDocuments(text).map((d) => {
-    if (d.errors.length > 0) throw new Error(`invalid seed YAML: ${d.errors[0]?.message ?? "parse error"}`);
-    return d.toJS() as unknown;
-  });
+  const docs: unknown[] =
+    format === "json"
+      ? [JSON.parse(text) as unknown]
+      : parseAllDocuments(text).map((d) => {
+          if (d.errors.length > 0) throw new Error(`invalid seed YAML: ${d.errors[0]?.message ?? "parse error"}`);
+          return d.toJS() as unknown;
+        });
   return docs.flatMap(flatten);
 }
 

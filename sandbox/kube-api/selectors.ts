@@ -39,7 +39,7 @@ function labelTerm(term: string): (labels: Record<string, string>) => boolean {
   m = /^(!?)([\w./-]+)$/.exec(term);
   if (m) {
     const [, not, key = ""] = m;
-    return (l) => (key in l) !== (not === "!");
+    return (l) => key in l !== (not === "!");
   }
   throw badRequest(`unable to parse requirement: invalid label selector term '${term}'`);
 }

@@ -129,14 +129,16 @@ export async function startKubeApi(options: StartKubeApiOptions = {}): Promise<K
   // re-listen on the same port once the fault is cleared.
   let toggling = Promise.resolve();
   const unsubscribe = faults.onChange(() => {
-    toggling = toggling.then(async () => {
-      if (faults.refusing && server.listening) {
-        server.close();
-        for (const s of sockets) s.destroy();
-      } else if (!faults.refusing && !server.listening) {
-        await listen();
-      }
-    }).catch((err: unknown) => console.error("[sandbox kube-api test double] re-listen failed", err));
+    toggling = toggling
+      .then(async () => {
+        if (faults.refusing && server.listening) {
+          server.close();
+          for (const s of sockets) s.destroy();
+        } else if (!faults.refusing && !server.listening) {
+          await listen();
+        }
+      })
+      .catch((err: unknown) => console.error("[sandbox kube-api test double] re-listen failed", err));
   });
 
   const url = `https://${serverAddress()}`;
@@ -163,10 +165,11 @@ export async function startKubeApi(options: StartKubeApiOptions = {}): Promise<K
       unsubscribe();
       faults.clear();
       await toggling;
-      if (server.listening) await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
+      if (server.listening)
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const s of sockets) s.destroy();
+        });
       for (const s of sockets) s.destroy();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },

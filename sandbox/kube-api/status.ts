@@ -26,11 +26,9 @@ export function failure(code: number, reason: string, message: string, details?:
 const qualified = (res: ResourceType) => `${res.plural}.${res.group}`;
 const details = (res: ResourceType, name: string): StatusDetails => ({ name, group: res.group, kind: res.plural });
 
-export const notFound = (res: ResourceType, name: string) =>
-  failure(404, "NotFound", `${qualified(res)} "${name}" not found`, details(res, name));
+export const notFound = (res: ResourceType, name: string) => failure(404, "NotFound", `${qualified(res)} "${name}" not found`, details(res, name));
 
-export const pathNotFound = () =>
-  failure(404, "NotFound", "the server could not find the requested resource", {});
+export const pathNotFound = () => failure(404, "NotFound", "the server could not find the requested resource", {});
 
 export const alreadyExists = (res: ResourceType, name: string) =>
   failure(409, "AlreadyExists", `${qualified(res)} "${name}" already exists`, details(res, name));
@@ -65,17 +63,10 @@ export const unauthorized = () => failure(401, "Unauthorized", "Unauthorized");
 export const badRequest = (message: string) => failure(400, "BadRequest", message);
 
 export const unsupportedMediaType = (accepted: readonly string[]) =>
-  failure(
-    415,
-    "UnsupportedMediaType",
-    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`,
-  );
+  failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`);
 
-export const internalError = (message: string) =>
-  failure(500, "InternalError", `Internal error occurred: ${message}`, { causes: [{ message }] });
+export const internalError = (message: string) => failure(500, "InternalError", `Internal error occurred: ${message}`, { causes: [{ message }] });
 
-export const methodNotAllowed = () =>
-  failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {});
+export const methodNotAllowed = () => failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {});
 
-export const tooLarge = (limit: number) =>
-  failure(413, "RequestEntityTooLarge", `Request entity too large: limit is ${limit}`);
+export const tooLarge = (limit: number) => failure(413, "RequestEntityTooLarge", `Request entity too large: limit is ${limit}`);

@@ -70,7 +70,12 @@ export async function apiFailure(call: Promise<unknown>, code: number): Promise<
 export type RawResponse = { status: number; headers: Record<string, string | string[] | undefined>; body: string; json: () => unknown };
 
 /** HTTPS request that trusts the sandbox CA (no skip-verify), for raw content-type cases. */
-export function raw(api: KubeApi, method: string, path: string, opts: { token?: string | null; contentType?: string; body?: string | Buffer } = {}): Promise<RawResponse> {
+export function raw(
+  api: KubeApi,
+  method: string,
+  path: string,
+  opts: { token?: string | null; contentType?: string; body?: string | Buffer } = {},
+): Promise<RawResponse> {
   const url = new URL(path, api.url);
   const headers: Record<string, string | number> = {};
   const token = opts.token === undefined ? api.token : opts.token;

@@ -17,10 +17,7 @@ const dest = (subset: string, weight?: unknown) => ({ destination: { host: "chec
 describe("sandbox kube-api (test double): validation against the Istio CRD schema and webhook", () => {
   it("rejects weights that do not sum to 100 with 422, naming the field, and stores nothing", async () => {
     const before = await get();
-    const status = await apiFailure(
-      sb.client.patchNamespacedCustomObject({ ...at, body: routeOf([dest("stable", 90), dest("canary", 20)]) }, merge),
-      422,
-    );
+    const status = await apiFailure(sb.client.patchNamespacedCustomObject({ ...at, body: routeOf([dest("stable", 90), dest("canary", 20)]) }, merge), 422);
     expect(status).toMatchObject({
       kind: "Status",
       status: "Failure",

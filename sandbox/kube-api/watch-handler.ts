@@ -31,11 +31,7 @@ export function serveWatch(storage: MemoryStore, out: ServerResponse, req: Watch
   const timeoutSeconds = optionalNumber(query.get("timeoutSeconds"), "timeoutSeconds");
   const bookmarks = query.get("allowWatchBookmarks") === "true" || query.get("allowWatchBookmarks") === "1";
   const matches = (resource: string, obj: KubeObject) =>
-    resource === res.plural &&
-    (!namespace || obj.metadata.namespace === namespace) &&
-    (!name || obj.metadata.name === name) &&
-    byLabel(obj) &&
-    byField(obj);
+    resource === res.plural && (!namespace || obj.metadata.namespace === namespace) && (!name || obj.metadata.name === name) && byLabel(obj) && byField(obj);
 
   out.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private", "Transfer-Encoding": "chunked" });
   out.flushHeaders();

@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkoutVs, raw, startSandbox, VS, type Sandbox } from "./test-support";
 import type { KubeApi } from "./server";
 
-type WatchEvent = { type: string; object: { kind?: string; code?: number; reason?: string; metadata: { name?: string; namespace?: string; resourceVersion?: string } } };
+type WatchEvent = {
+  type: string;
+  object: { kind?: string; code?: number; reason?: string; metadata: { name?: string; namespace?: string; resourceVersion?: string } };
+};
 type OpenWatch = { events: WatchEvent[]; ended: Promise<void>; until(n: number, ms?: number): Promise<WatchEvent[]>; close(): void };
 
 /** A raw watch stream (trusting the sandbox CA), so tests see exactly the lines the server sends. */
@@ -59,11 +62,23 @@ describe("sandbox kube-api (test double): watch", () => {
     await sb.client.createNamespacedCustomObject({ ...VS, namespace: "shop", body: checkoutVs([100, 0], "orders") });
     const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
     await sb.client.patchNamespacedCustomObject({ ...at("orders"), body: { spec: checkoutVs([90, 10], "orders").spec } }, merge);
-    await sb.client.patchNamespacedCustomObject({ ...at("orders"), body: [{ op: "replace", path: "/spec/http/0/route/0/weight", value: 80 }, { op: "replace", path: "/spec/http/0/route/1/weight", value: 20 }] });
-    const apply = await raw(sb.api, "PATCH", `${NS_PATH}/orders?fieldManager=test`, { contentType: "application/apply-patch+yaml", body: JSON.stringify(checkoutVs([70, 30], "orders")) });
+    await sb.client.patchNamespacedCustomObject({
+      ...at("orders"),
+      body: [
+        { op: "replace", path: "/spec/http/0/route/0/weight", value: 80 },
+        { op: "replace", path: "/spec/http/0/route/1/weight", value: 20 },
+      ],
+    });
+    const apply = await raw(sb.api, "PATCH", `${NS_PATH}/orders?fieldManager=test`, {
+      contentType: "application/apply-patch+yaml",
+      body: JSON.stringify(checkoutVs([70, 30], "orders")),
+    });
     expect(apply.status).toBe(200);
     const current = (await sb.client.getNamespacedCustomObject(at("orders"))) as { metadata: { resourceVersion: string } };
-    await sb.client.replaceNamespacedCustomObject({ ...at("orders"), body: { ...checkoutVs([60, 40], "orders"), metadata: { name: "orders", namespace: "shop", resourceVersion: current.metadata.resourceVersion } } });
+    await sb.client.replaceNamespacedCustomObject({
+      ...at("orders"),
+      body: { ...checkoutVs([60, 40], "orders"), metadata: { name: "orders", namespace: "shop", resourceVersion: current.metadata.resourceVersion } },
+    });
     const admin = await raw(sb.api, "POST", "/sandbox/objects", { contentType: "application/json", body: JSON.stringify([checkoutVs([50, 50], "orders")]) });
     expect(admin.status).toBe(200);
     sb.api.store.update("virtualservices", "shop", "orders", (o) => {
@@ -140,7 +155,10 @@ describe("sandbox kube-api (test double): watch", () => {
     await new Promise((r) => setTimeout(r, 50));
     all.close();
     shop.close();
-    expect(events.map((e) => `${e.type} ${e.object.metadata.namespace}/${e.object.metadata.name}`)).toEqual(["ADDED billing/payments", "MODIFIED shop/checkout"]);
+    expect(events.map((e) => `${e.type} ${e.object.metadata.namespace}/${e.object.metadata.name}`)).toEqual([
+      "ADDED billing/payments",
+      "MODIFIED shop/checkout",
+    ]);
     expect(shop.events.map((e) => e.object.metadata.name)).toEqual(["checkout"]);
   });
 
@@ -149,7 +167,12 @@ describe("sandbox kube-api (test double): watch", () => {
     const kc = new KubeConfig();
     kc.loadFromFile(sb.api.kubeconfigPath);
     const seen: string[] = [];
-    const controller = await new Watch(kc).watch(NS_PATH, { resourceVersion: rv() }, (type, obj: { metadata: { name: string } }) => seen.push(`${type} ${obj.metadata.name}`), () => {});
+    const controller = await new Watch(kc).watch(
+      NS_PATH,
+      { resourceVersion: rv() },
+      (type, obj: { metadata: { name: string } }) => seen.push(`${type} ${obj.metadata.name}`),
+      () => {},
+    );
     sb.api.store.put(checkoutVs([80, 20]));
     await waitFor(() => seen.length > 0);
     controller.abort();

@@ -49,7 +49,10 @@ export const meshConfigSchema = z
     /** Makes the simulated traffic reproducible; random when omitted. */
     seed: z.number().int().optional(),
     /** Real Istio reports every request twice (gateway and sidecar); both by default. */
-    reporters: z.array(z.enum(["destination", "source"])).min(1).default(["destination", "source"]),
+    reporters: z
+      .array(z.enum(["destination", "source"]))
+      .min(1)
+      .default(["destination", "source"]),
     services: z.array(serviceSchema).min(1),
   })
   .superRefine((config, ctx) => {
@@ -63,11 +66,17 @@ export const meshConfigSchema = z
       service.destinations.forEach((d, i) => {
         const host = resolveHost({ host: d.host, namespace: service.namespace });
         const target = `${host.fqdn}|${d.subset ?? ""}`;
-        if (targets.has(target)) ctx.addIssue({ code: "custom", path: ["services", s, "destinations", i, "subset"], message: `${d.host} subset ${d.subset ?? "(none)"} is listed twice` });
+        if (targets.has(target))
+          ctx.addIssue({
+            code: "custom",
+            path: ["services", s, "destinations", i, "subset"],
+            message: `${d.host} subset ${d.subset ?? "(none)"} is listed twice`,
+          });
         targets.add(target);
         // Profiles are addressed by namespace/workload in the admin API, so that pair must be unique.
         const workload = `${host.namespace}/${d.workload}`;
-        if (workloads.has(workload)) ctx.addIssue({ code: "custom", path: ["services", s, "destinations", i, "workload"], message: `workload ${workload} is configured twice` });
+        if (workloads.has(workload))
+          ctx.addIssue({ code: "custom", path: ["services", s, "destinations", i, "workload"], message: `workload ${workload} is configured twice` });
         workloads.add(workload);
       });
     });

@@ -4,12 +4,31 @@ import { CANARY, requestsTo, STABLE, startStack, type Stack } from "./test-suppo
 
 // Written out rather than imported, so a rename in the code cannot slip past the test.
 const ISTIO_STANDARD_LABELS = [
-  "reporter", "source_workload", "source_workload_namespace", "source_principal", "source_app", "source_version",
-  "source_canonical_service", "source_canonical_revision", "source_cluster", "destination_workload",
-  "destination_workload_namespace", "destination_principal", "destination_app", "destination_version",
-  "destination_service", "destination_service_name", "destination_service_namespace", "destination_canonical_service",
-  "destination_canonical_revision", "destination_cluster", "request_protocol", "response_code", "grpc_response_status",
-  "response_flags", "connection_security_policy",
+  "reporter",
+  "source_workload",
+  "source_workload_namespace",
+  "source_principal",
+  "source_app",
+  "source_version",
+  "source_canonical_service",
+  "source_canonical_revision",
+  "source_cluster",
+  "destination_workload",
+  "destination_workload_namespace",
+  "destination_principal",
+  "destination_app",
+  "destination_version",
+  "destination_service",
+  "destination_service_name",
+  "destination_service_namespace",
+  "destination_canonical_service",
+  "destination_canonical_revision",
+  "destination_cluster",
+  "request_protocol",
+  "response_code",
+  "grpc_response_status",
+  "response_flags",
+  "connection_security_policy",
 ].sort();
 const ENVOY_BUCKETS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000, Infinity];
 
@@ -50,9 +69,18 @@ describe("sandbox mesh (test double): Istio metric shape", () => {
     expect(metrics.types.get("istio_request_duration_milliseconds")).toBe("histogram");
     const names = new Set(metrics.samples.map((s) => s.name));
     expect(names).toEqual(
-      new Set(["istio_requests_total", "istio_request_duration_milliseconds_bucket", "istio_request_duration_milliseconds_sum", "istio_request_duration_milliseconds_count", "sandbox_mesh_weights_stale", "sandbox_mesh_observed_weight"]),
+      new Set([
+        "istio_requests_total",
+        "istio_request_duration_milliseconds_bucket",
+        "istio_request_duration_milliseconds_sum",
+        "istio_request_duration_milliseconds_count",
+        "sandbox_mesh_weights_stale",
+        "sandbox_mesh_observed_weight",
+      ]),
     );
-    const sample = metrics.samples.find((s) => s.name === "istio_requests_total" && s.labels.reporter === "destination" && s.labels.destination_workload === CANARY);
+    const sample = metrics.samples.find(
+      (s) => s.name === "istio_requests_total" && s.labels.reporter === "destination" && s.labels.destination_workload === CANARY,
+    );
     expect(Object.keys(sample?.labels ?? {}).sort()).toEqual(ISTIO_STANDARD_LABELS);
     expect(sample?.labels).toMatchObject({
       source_workload: "istio-ingressgateway",

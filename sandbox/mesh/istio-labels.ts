@@ -66,7 +66,15 @@ const GATEWAY = {
 };
 
 /** Labels of one series, except response_code (filled per request outcome). */
-export function istioLabels({ reporter, destination, responseCode }: { reporter: "destination" | "source"; destination: DestinationIdentity; responseCode: string }): Labels {
+export function istioLabels({
+  reporter,
+  destination,
+  responseCode,
+}: {
+  reporter: "destination" | "source";
+  destination: DestinationIdentity;
+  responseCode: string;
+}): Labels {
   const { service, workload } = destination;
   const version = destination.version ?? destination.subset;
   const labels: Record<(typeof ISTIO_LABEL_NAMES)[number], string> = {

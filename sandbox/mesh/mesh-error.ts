@@ -30,6 +30,8 @@ export function validationError(error: z.ZodError, what: string): MeshError {
     const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
     for (const key of keys) fields[key.map(String).join(".") || "(body)"] ??= issue.code === "unrecognized_keys" ? "unknown field" : issue.message;
   }
-  const summary = Object.entries(fields).map(([field, problem]) => `${field}: ${problem}`).join("; ");
+  const summary = Object.entries(fields)
+    .map(([field, problem]) => `${field}: ${problem}`)
+    .join("; ");
   return new MeshError("VALIDATION", `invalid ${what}: ${summary}`, fields);
 }

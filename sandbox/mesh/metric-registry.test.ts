@@ -16,10 +16,20 @@ describe("sandbox mesh (test double): metric registry", () => {
     expect(text).toContain("# HELP up 1 when up\n# TYPE up gauge\nup 1\n");
     const parsed = parsePrometheusText(text);
     expect(sumOf(parsed, "requests_total", odd)).toBe(3);
-    expect(parsed.samples.filter((s) => s.name === "latency_ms_bucket").map((s) => [s.labels.le, s.value])).toEqual([["1", 1], ["10", 3], ["+Inf", 4]]);
+    expect(parsed.samples.filter((s) => s.name === "latency_ms_bucket").map((s) => [s.labels.le, s.value])).toEqual([
+      ["1", 1],
+      ["10", 3],
+      ["+Inf", 4],
+    ]);
     expect(sumOf(parsed, "latency_ms_sum")).toBe(60.5);
     expect(sumOf(parsed, "latency_ms_count")).toBe(4);
-    expect(parsed.types).toEqual(new Map([["requests_total", "counter"], ["up", "gauge"], ["latency_ms", "histogram"]]));
+    expect(parsed.types).toEqual(
+      new Map([
+        ["requests_total", "counter"],
+        ["up", "gauge"],
+        ["latency_ms", "histogram"],
+      ]),
+    );
   });
 
   it("keeps one aggregate per label set however many observations arrive", () => {

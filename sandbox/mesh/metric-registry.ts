@@ -10,9 +10,7 @@ export type Histogram = { observe(value: number): void };
 export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 /** Envoy's default histogram buckets, which Istio's duration histograms use. */
-export const ISTIO_DURATION_BUCKETS = [
-  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000,
-] as const;
+export const ISTIO_DURATION_BUCKETS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000] as const;
 
 type CounterSeries = { labels: Labels; value: number };
 type HistogramSeries = { labels: Labels; counts: number[]; sum: number; count: number };

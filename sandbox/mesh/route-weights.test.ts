@@ -45,7 +45,11 @@ describe("sandbox mesh (test double): reading route weights", () => {
 
   it("resolves hosts the way Istio does", () => {
     expect(resolveHost({ host: "checkout", namespace: "shop" })).toEqual({ fqdn: "checkout.shop.svc.cluster.local", name: "checkout", namespace: "shop" });
-    expect(resolveHost({ host: "pay.billing.svc.cluster.local", namespace: "shop" })).toEqual({ fqdn: "pay.billing.svc.cluster.local", name: "pay", namespace: "billing" });
+    expect(resolveHost({ host: "pay.billing.svc.cluster.local", namespace: "shop" })).toEqual({
+      fqdn: "pay.billing.svc.cluster.local",
+      name: "pay",
+      namespace: "billing",
+    });
   });
 });
 
@@ -57,9 +61,25 @@ describe("sandbox mesh (test double): config validation", () => {
   });
 
   it.each([
-    [{ ...base, services: [service({ destinations: [{ host: "checkout", workload: "w", profile: { ...profile, p95Ms: 5 } }] })] }, "services.0.destinations.0.profile.p95Ms"],
+    [
+      { ...base, services: [service({ destinations: [{ host: "checkout", workload: "w", profile: { ...profile, p95Ms: 5 } }] })] },
+      "services.0.destinations.0.profile.p95Ms",
+    ],
     [{ ...base, services: [service(), service()] }, "services.1.virtualService"],
-    [{ ...base, services: [service({ destinations: [{ host: "checkout", workload: "w", profile }, { host: "checkout.shop.svc.cluster.local", workload: "v", profile }] })] }, "services.0.destinations.1.subset"],
+    [
+      {
+        ...base,
+        services: [
+          service({
+            destinations: [
+              { host: "checkout", workload: "w", profile },
+              { host: "checkout.shop.svc.cluster.local", workload: "v", profile },
+            ],
+          }),
+        ],
+      },
+      "services.0.destinations.1.subset",
+    ],
     [{ ...base, tickMs: 1 }, "tickMs"],
     [{ ...base, extra: true }, "(root)"],
   ])("names the bad field (%#)", (raw, field) => {

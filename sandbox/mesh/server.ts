@@ -107,7 +107,11 @@ function syncWeightGauges({ registry, config, states }: { registry: MetricRegist
     if (!current) return;
     service.destinations.forEach((d, j) => {
       registry
-        .gauge({ name: "sandbox_mesh_observed_weight", labels: { ...labels, destination_workload: d.workload }, help: "Route weight (0-100) the mesh is applying to the destination." })
+        .gauge({
+          name: "sandbox_mesh_observed_weight",
+          labels: { ...labels, destination_workload: d.workload },
+          help: "Route weight (0-100) the mesh is applying to the destination.",
+        })
         .set(current.weights[j] ?? 0);
     });
   });

@@ -25,7 +25,12 @@ type Service = { namespace: string; virtualService: string; route?: string; rps:
 
 export type Simulator = ReturnType<typeof createSimulator>;
 
-export function createSimulator({ config, registry, random, weights }: {
+export function createSimulator({
+  config,
+  registry,
+  random,
+  weights,
+}: {
   config: MeshConfig;
   registry: MetricRegistry;
   random: Random;

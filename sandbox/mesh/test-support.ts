@@ -32,7 +32,14 @@ export function checkoutVirtualService([stable, canary]: [number, number]) {
   };
 }
 
-export function meshConfig({ kubeconfigPath, rps = 4000, tickMs = 20, pollIntervalMs = 100, stable, canary }: {
+export function meshConfig({
+  kubeconfigPath,
+  rps = 4000,
+  tickMs = 20,
+  pollIntervalMs = 100,
+  stable,
+  canary,
+}: {
   kubeconfigPath: string;
   rps?: number;
   tickMs?: number;
@@ -63,7 +70,12 @@ export function meshConfig({ kubeconfigPath, rps = 4000, tickMs = 20, pollInterv
 
 export type Stack = { api: KubeApi; mesh: Mesh; client: CustomObjectsApi; scrape(): Promise<Exposition>; close(): Promise<void> };
 
-export async function startStack(options: { weights: [number, number]; profiles: { stable: Profile; canary: Profile }; rps?: number; pollIntervalMs?: number }): Promise<Stack> {
+export async function startStack(options: {
+  weights: [number, number];
+  profiles: { stable: Profile; canary: Profile };
+  rps?: number;
+  pollIntervalMs?: number;
+}): Promise<Stack> {
   const api = await startKubeApi({ seed: [checkoutVirtualService(options.weights)] });
   const mesh = await startMesh({
     config: meshConfig({ kubeconfigPath: api.kubeconfigPath, rps: options.rps, pollIntervalMs: options.pollIntervalMs, ...options.profiles }),
@@ -95,7 +107,13 @@ export const requestsTo = (exposition: Exposition, workload: string, match: Reco
 
 export const errorsTo = (exposition: Exposition, workload: string) =>
   exposition.samples
-    .filter((s) => s.name === "istio_requests_total" && s.labels.reporter === "destination" && s.labels.destination_workload === workload && /^5\d\d$/.test(s.labels.response_code ?? ""))
+    .filter(
+      (s) =>
+        s.name === "istio_requests_total" &&
+        s.labels.reporter === "destination" &&
+        s.labels.destination_workload === workload &&
+        /^5\d\d$/.test(s.labels.response_code ?? ""),
+    )
     .reduce((total, s) => total + s.value, 0);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -26,13 +26,25 @@ export type WeightPoller = {
 
 const VS = { group: "networking.istio.io", version: "v1", plural: "virtualservices" } as const;
 
-export function createWeightPoller({ kubeconfigPath, services, intervalMs, log }: {
+export function createWeightPoller({
+  kubeconfigPath,
+  services,
+  intervalMs,
+  log,
+}: {
   kubeconfigPath: string;
   services: readonly ServiceConfig[];
   intervalMs: number;
   log: (line: string) => void;
 }): WeightPoller {
-  const states: WeightState[] = services.map((s) => ({ namespace: s.namespace, virtualService: s.virtualService, current: null, stale: true, lastReadAt: null, error: "not read yet" }));
+  const states: WeightState[] = services.map((s) => ({
+    namespace: s.namespace,
+    virtualService: s.virtualService,
+    current: null,
+    stale: true,
+    lastReadAt: null,
+    error: "not read yet",
+  }));
   // A hung request must not hold the weights hostage longer than a few polls.
   const timeoutMs = Math.min(Math.max(intervalMs * 2, 1_000), 5_000);
   let api: CustomObjectsApi | undefined;

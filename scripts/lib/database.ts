@@ -18,10 +18,13 @@ export async function prepareDatabase({ dataDir, port }: { dataDir?: string; por
   let stop = async () => {};
   if (url) {
     log("db", `using DATABASE_URL (${redact(url)})`);
-    if (env.AVIARY_MIGRATION_DATABASE_URL) log("db", `migrating as ${userOf(env.AVIARY_MIGRATION_DATABASE_URL)} (AVIARY_MIGRATION_DATABASE_URL), the app connects as ${userOf(url)}`);
+    if (env.AVIARY_MIGRATION_DATABASE_URL)
+      log("db", `migrating as ${userOf(env.AVIARY_MIGRATION_DATABASE_URL)} (AVIARY_MIGRATION_DATABASE_URL), the app connects as ${userOf(url)}`);
   } else {
     if (env.AVIARY_MIGRATION_DATABASE_URL) {
-      throw new Error("AVIARY_MIGRATION_DATABASE_URL is set but DATABASE_URL is not: set both, or neither to use the embedded PostgreSQL (which creates its own roles).");
+      throw new Error(
+        "AVIARY_MIGRATION_DATABASE_URL is set but DATABASE_URL is not: set both, or neither to use the embedded PostgreSQL (which creates its own roles).",
+      );
     }
     const dir = path.resolve(dataDir ?? path.join(env.AVIARY_DATA_DIR, "postgres"));
     const pgPort = port ?? env.AVIARY_PG_PORT;

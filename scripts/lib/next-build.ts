@@ -19,5 +19,8 @@ export function buildIfStale(): void {
   const changed = Math.max(...SOURCES.map((source) => newestMtime(path.join(process.cwd(), source))));
   if (built > changed) return log("setup", "production build is up to date");
   log("setup", "building the app (next build, about a minute on 2 cores)");
-  execFileSync(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  execFileSync(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
 }

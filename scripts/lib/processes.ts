@@ -30,9 +30,7 @@ export async function shutdown(code = 0): Promise<never> {
   if (stopping) return new Promise<never>(() => {});
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
-  await Promise.all(
-    [...children].map((child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())))),
-  );
+  await Promise.all([...children].map((child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())))));
   for (const cleanup of cleanups) {
     await cleanup().catch((error: unknown) => console.error(error));
   }

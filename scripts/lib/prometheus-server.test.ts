@@ -38,10 +38,13 @@ describe("startPrometheus", () => {
       startPrometheus({ dataDir: tempDataDir(), scrapeConfigs: [{ jobName: "probe", targets: [`127.0.0.1:${address.port}`], scrapeIntervalSeconds: 1 }] }),
     );
     const client = createPrometheusClient({ baseUrl: prometheus.url });
-    await vi.waitFor(async () => {
-      const data = await client.query("aviary_launcher_probe");
-      expect(data).toMatchObject({ resultType: "vector", result: [{ metric: { job: "probe" }, value: [expect.any(Number), "42"] }] });
-    }, { timeout: 15_000, interval: 250 });
+    await vi.waitFor(
+      async () => {
+        const data = await client.query("aviary_launcher_probe");
+        expect(data).toMatchObject({ resultType: "vector", result: [{ metric: { job: "probe" }, value: [expect.any(Number), "42"] }] });
+      },
+      { timeout: 15_000, interval: 250 },
+    );
 
     await prometheus.stop();
     await prometheus.stop(); // twice is harmless

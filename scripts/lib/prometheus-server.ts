@@ -20,8 +20,7 @@ export type ScrapeConfig = {
 export type RunningPrometheus = { url: string; port: number; dataDir: string; pid: number | null; stop: () => Promise<void> };
 
 const INSTALL_HINT =
-  "Install it (Debian/Ubuntu: sudo apt-get install prometheus; elsewhere https://prometheus.io/download/) " +
-  "or set PROMETHEUS_BIN to the prometheus binary.";
+  "Install it (Debian/Ubuntu: sudo apt-get install prometheus; elsewhere https://prometheus.io/download/) " + "or set PROMETHEUS_BIN to the prometheus binary.";
 
 export async function startPrometheus({
   dataDir,
@@ -107,7 +106,9 @@ export async function backfillOpenMetrics({ dataDir, text }: { dataDir: string; 
   try {
     const result = spawnSync(promtool, ["tsdb", "create-blocks-from", "openmetrics", input, absoluteDir], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     if (result.status !== 0) {
-      throw new Error(`promtool could not backfill ${absoluteDir} (exit ${result.status ?? result.signal}): ${(result.stderr || result.stdout || String(result.error)).trim()}`);
+      throw new Error(
+        `promtool could not backfill ${absoluteDir} (exit ${result.status ?? result.signal}): ${(result.stderr || result.stdout || String(result.error)).trim()}`,
+      );
     }
   } finally {
     await rm(input, { force: true });
@@ -124,7 +125,10 @@ export async function findPrometheusBinary(): Promise<string> {
   if (onPath) return onPath;
   if (process.getuid?.() === 0 && (await whichOnPath("apt-get"))) {
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    for (const args of [["update", "-qq"], ["install", "-y", "-qq", "--no-install-recommends", "prometheus"]]) {
+    for (const args of [
+      ["update", "-qq"],
+      ["install", "-y", "-qq", "--no-install-recommends", "prometheus"],
+    ]) {
       const run = spawnSync("apt-get", args, { env, encoding: "utf8" });
       if (run.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed: ${(run.stderr || run.stdout).trim()}. ${INSTALL_HINT}`);
     }
@@ -147,17 +151,21 @@ export async function findPromtool(): Promise<string> {
 
 // YAML is a superset of JSON, so no YAML library is needed to write the config.
 function prometheusConfig(scrapeConfigs: ScrapeConfig[]): string {
-  return JSON.stringify({
-    global: { scrape_interval: "15s", evaluation_interval: "15s" },
-    scrape_configs: scrapeConfigs.map(({ jobName, targets, scrapeIntervalSeconds, metricsPath = "/metrics", scheme = "http" }) => ({
-      job_name: jobName,
-      scrape_interval: `${scrapeIntervalSeconds}s`,
-      scrape_timeout: `${Math.min(scrapeIntervalSeconds, 10)}s`,
-      metrics_path: metricsPath,
-      scheme,
-      static_configs: [{ targets }],
-    })),
-  }, null, 2);
+  return JSON.stringify(
+    {
+      global: { scrape_interval: "15s", evaluation_interval: "15s" },
+      scrape_configs: scrapeConfigs.map(({ jobName, targets, scrapeIntervalSeconds, metricsPath = "/metrics", scheme = "http" }) => ({
+        job_name: jobName,
+        scrape_interval: `${scrapeIntervalSeconds}s`,
+        scrape_timeout: `${Math.min(scrapeIntervalSeconds, 10)}s`,
+        metrics_path: metricsPath,
+        scheme,
+        static_configs: [{ targets }],
+      })),
+    },
+    null,
+    2,
+  );
 }
 
 async function isReady(url: string): Promise<boolean> {
@@ -171,7 +179,10 @@ async function isReady(url: string): Promise<boolean> {
 }
 
 async function isExecutable(file: string): Promise<boolean> {
-  return access(file, constants.X_OK).then(() => true, () => false);
+  return access(file, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function whichOnPath(name: string): Promise<string | undefined> {

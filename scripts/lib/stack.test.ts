@@ -27,7 +27,10 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-type Vs = { metadata: { resourceVersion: string }; spec: { http: { name?: string; route: { destination: { host: string; subset: string }; weight: number }[] }[] } };
+type Vs = {
+  metadata: { resourceVersion: string };
+  spec: { http: { name?: string; route: { destination: { host: string; subset: string }; weight: number }[] }[] };
+};
 
 describe("startStack without the app", () => {
   it("seeds a VirtualService per demo rollout, all traffic on stable, and describes itself in stack.json", async () => {
@@ -51,12 +54,17 @@ describe("startStack without the app", () => {
       ...VS,
       namespace: "shop",
       name: "checkout",
-      body: [{ op: "replace", path: "/spec/http/0/route/0/weight", value: 50 }, { op: "replace", path: "/spec/http/0/route/1/weight", value: 50 }],
+      body: [
+        { op: "replace", path: "/spec/http/0/route/0/weight", value: 50 },
+        { op: "replace", path: "/spec/http/0/route/1/weight", value: 50 },
+      ],
     });
     const prometheus = createPrometheusClient({ baseUrl: stack.prometheus.url });
     await vi.waitFor(
       async () => {
-        const data = await prometheus.query('sum by (destination_workload) (istio_requests_total{reporter="destination", destination_workload_namespace="shop"})');
+        const data = await prometheus.query(
+          'sum by (destination_workload) (istio_requests_total{reporter="destination", destination_workload_namespace="shop"})',
+        );
         const workloads = data.resultType === "vector" ? data.result.map((sample) => sample.metric.destination_workload).sort() : [];
         expect(workloads).toEqual(["checkout-v1", "checkout-v2"]);
       },

@@ -130,7 +130,17 @@ export async function startStack({ dataDir, fresh, seed, appPort, ownsProcess = 
 }
 
 /** The app's environment on this stack: also what a second app process (another replica) needs. */
-export async function stackAppEnv({ dir, databaseUrl, kubeconfigPath, prometheusUrl }: { dir: string; databaseUrl: string | null; kubeconfigPath: string; prometheusUrl: string }) {
+export async function stackAppEnv({
+  dir,
+  databaseUrl,
+  kubeconfigPath,
+  prometheusUrl,
+}: {
+  dir: string;
+  databaseUrl: string | null;
+  kubeconfigPath: string;
+  prometheusUrl: string;
+}) {
   return {
     ...(databaseUrl && { DATABASE_URL: databaseUrl, ...(await auditKeyEnv({ dataDir: dir, externalDatabase: false })) }),
     AVIARY_CLUSTERS: JSON.stringify({ default: { kubeconfig: kubeconfigPath } }),

@@ -223,7 +223,10 @@ describe("a crash between patch and commit", () => {
     const paused = await api.act(id, { action: "pause" });
     expect(paused.body).toMatchObject({ status: "paused", canaryWeight: 5, currentStep: 0, revision: before.revision + 1 });
     await expectInSync(id, vs);
-    expect((await operations(id)).at(-1)).toMatchObject({ status: "failed", error: expect.stringContaining("the cluster shows canary 5%, not the intended canary 25%") });
+    expect((await operations(id)).at(-1)).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("the cluster shows canary 5%, not the intended canary 25%"),
+    });
     expect(await eventFor("crashed-then-reverted")).toMatchObject([
       { action: "promote", outcome: "failed", errorMessage: expect.stringContaining("so the change did not land") },
     ]);

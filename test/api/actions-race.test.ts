@@ -39,18 +39,13 @@ describe("concurrent actions on one rollout", () => {
   it("50 mixed promotes and rollbacks: definite answers, cluster equals record, one audit event each", async () => {
     const { id, vs, revision } = await startedRollout();
     const requests = Array.from({ length: 50 }, (_, i) => {
-      const body: Record<string, unknown> =
-        i % 7 === 3 ? { action: "rollback", reason: `race ${i}` } : { action: "promote" };
+      const body: Record<string, unknown> = i % 7 === 3 ? { action: "rollback", reason: `race ${i}` } : { action: "promote" };
       // Some callers pin the revision they saw: only the first of those can still be right.
       if (i % 5 === 0) body.expectedRevision = revision + (i % 10 === 0 ? 0 : 1);
       return { requestId: `race-${id.slice(0, 8)}-${i}`, body };
     });
 
-    const answers = await within(
-      Promise.all(requests.map(({ requestId, body }) => api.act(id, body, { requestId }))),
-      60_000,
-      "50 concurrent actions",
-    );
+    const answers = await within(Promise.all(requests.map(({ requestId, body }) => api.act(id, body, { requestId }))), 60_000, "50 concurrent actions");
 
     const statuses = answers.map((answer) => answer.status);
     for (const [i, answer] of answers.entries()) {
@@ -70,7 +65,11 @@ describe("concurrent actions on one rollout", () => {
     expect(rollout.canaryWeight).toBe(0);
 
     const audit = await getDb().auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
-    for (const { requestId } of requests) expect(audit.filter((e) => e.requestId === requestId), requestId).toHaveLength(1);
+    for (const { requestId } of requests)
+      expect(
+        audit.filter((e) => e.requestId === requestId),
+        requestId,
+      ).toHaveLength(1);
     expect(audit).toHaveLength(2 + requests.length); // create + start + one per request
     for (const [i, { requestId }] of requests.entries()) {
       const event = audit.find((e) => e.requestId === requestId)!;

@@ -30,7 +30,12 @@ describe("API fuzzing", () => {
     expect((await api.act(rollout.body.id as string, { action: "start" })).status).toBe(200);
     const draft = await api.create(rolloutInput({ virtualService: kube.addVirtualService() }));
 
-    const report = await fuzzApi({ databaseUrl: url, target: { rolloutId: rollout.body.id as string, draftId: draft.body.id as string }, numRuns: RUNS, seed: SEED });
+    const report = await fuzzApi({
+      databaseUrl: url,
+      target: { rolloutId: rollout.body.id as string, draftId: draft.body.id as string },
+      numRuns: RUNS,
+      seed: SEED,
+    });
 
     console.log(`fuzz: ${report.runs} inputs (seed ${SEED}); statuses by route: ${JSON.stringify(report.byRoute)}`);
     expect(report.failures).toEqual([]);

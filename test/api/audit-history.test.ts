@@ -25,7 +25,14 @@ beforeAll(async () => {
   const shop = await seed("checkout-v7", { namespace: "shop", virtualService: "checkout" }, "progressing");
   await seed("payments-draft", { namespace: "pay", virtualService: "payments" });
   await seedEvent({ rolloutId: search1, action: "create", actor: "alice", outcome: "success", at: "2026-01-10T09:00:00Z" });
-  await seedEvent({ rolloutId: search1, action: "promote_full", actor: "bob", outcome: "success", at: "2026-02-10T09:00:00Z", reason: "quarterly ranking change" });
+  await seedEvent({
+    rolloutId: search1,
+    action: "promote_full",
+    actor: "bob",
+    outcome: "success",
+    at: "2026-02-10T09:00:00Z",
+    reason: "quarterly ranking change",
+  });
   await seedEvent({ rolloutId: search2, action: "create", actor: "alice", outcome: "success", at: "2026-04-03T09:00:00Z" });
   await seedEvent({ rolloutId: search2, action: "rollback", actor: "carol", outcome: "success", at: "2026-04-04T09:00:00Z", reason: "latency regression" });
   await seedEvent({ rolloutId: search3, action: "create", actor: "bob", outcome: "success", at: "2025-12-01T09:00:00Z" });
@@ -89,7 +96,12 @@ describe("history filters", () => {
   });
 
   it("names the bad field", async () => {
-    for (const [query, field] of [["?status=gone", "status"], ["?from=2026-1-1", "from"], ["?cursor=abc", "cursor"], ["?action=start", "action"]] as const) {
+    for (const [query, field] of [
+      ["?status=gone", "status"],
+      ["?from=2026-1-1", "from"],
+      ["?cursor=abc", "cursor"],
+      ["?action=start", "action"],
+    ] as const) {
       const { status, body } = await auditApi.history(query);
       expect(status, query).toBe(400);
       expect(Object.keys(body.error.fields)).toEqual([field]);

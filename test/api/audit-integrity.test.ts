@@ -24,7 +24,15 @@ beforeEach(async () => {
   const { id: rolloutId } = await seedRollout({ name: "ledger" });
   ids = [];
   for (const [i, action] of ["create", "start", "promote", "promote_full", "archive"].entries()) {
-    const event = await seedEvent({ rolloutId, action, actor: "alice", outcome: "success", at: `2026-06-0${i + 1}T08:00:00Z`, reason: `step ${i}`, after: { canaryWeight: i * 20 } });
+    const event = await seedEvent({
+      rolloutId,
+      action,
+      actor: "alice",
+      outcome: "success",
+      at: `2026-06-0${i + 1}T08:00:00Z`,
+      reason: `step ${i}`,
+      after: { canaryWeight: i * 20 },
+    });
     ids.push(event.id);
   }
 });
@@ -101,7 +109,10 @@ describe("hash chain verification", () => {
     await tamper("UPDATE audit_events SET after = '{\"canaryWeight\": 0}' WHERE id = $1", [ids[3]!.toString()]);
     const tsx = path.resolve("node_modules", ".bin", "tsx");
     const run = promisify(execFile)(tsx, ["scripts/audit-verify.ts"], { env: { ...process.env, DATABASE_URL: url }, timeout: 30_000 });
-    const failure = await run.then(() => null, (error: { code: number; stdout: string }) => error);
+    const failure = await run.then(
+      () => null,
+      (error: { code: number; stdout: string }) => error,
+    );
     expect(failure?.code).toBe(1);
     expect(failure?.stdout).toContain(`BROKEN at event ${ids[3]} (hash mismatch)`);
     expect(failure?.stdout).toContain("3 events before it verified");

@@ -28,10 +28,8 @@ export const api = {
   list: (query = "") => call(collection.GET(request("GET", "/api/rollouts", { query }))),
   create: (body: unknown, init: Init = {}) => call(collection.POST(request("POST", "/api/rollouts", { body, ...init }))),
   get: (id: string) => call(item.GET(request("GET", `/api/rollouts/${id}`), params(id))),
-  patch: (id: string, body: unknown, init: Init = {}) =>
-    call(item.PATCH(request("PATCH", `/api/rollouts/${id}`, { body, ...init }), params(id))),
+  patch: (id: string, body: unknown, init: Init = {}) => call(item.PATCH(request("PATCH", `/api/rollouts/${id}`, { body, ...init }), params(id))),
   archive: (id: string) => call(item.DELETE(request("DELETE", `/api/rollouts/${id}`), params(id))),
   /** POST /api/rollouts/{id}/actions; `requestId` becomes x-request-id, which the audit log keeps. */
-  act: (id: string, body: unknown, init: Init = {}) =>
-    call(actions.POST(request("POST", `/api/rollouts/${id}/actions`, { body, ...init }), params(id))),
+  act: (id: string, body: unknown, init: Init = {}) => call(actions.POST(request("POST", `/api/rollouts/${id}/actions`, { body, ...init }), params(id))),
 };

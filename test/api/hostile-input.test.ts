@@ -35,7 +35,12 @@ describe("unstorable text in an action", () => {
     ["a lone surrogate as the action", { action: "\ud800" }, "action", /must be one of/],
     ["a lone surrogate in the reason", { action: "rollback", reason: "bad \udc00 canary" }, "reason", /lone UTF-16 surrogate/],
     ["NUL in the reason", { action: "pause", reason: "a\u0000b" }, "reason", /NUL/],
-    ["an escape sequence in the reason", { action: "pause", reason: "\u001b[2Jcleared" }, "reason", /control characters other than tab and newline \(found \\u001b\)/],
+    [
+      "an escape sequence in the reason",
+      { action: "pause", reason: "\u001b[2Jcleared" },
+      "reason",
+      /control characters other than tab and newline \(found \\u001b\)/,
+    ],
   ])("%s: 400 naming the field, audited once, nothing changed", async (_what, body, field, message) => {
     const { id, vs } = await startedRollout();
     const before = await getDb().rollout.findUniqueOrThrow({ where: { id } });

@@ -75,7 +75,9 @@ describe("live traffic from the watch cache", () => {
     kube.api.requests.clear();
     const watchesBefore = kube.api.watches.open();
     const answers = await Promise.all(Array.from({ length: 100 }, () => live(rollout.id)));
-    console.info(`[proof] 100 concurrent live reads: ${directGets} GETs direct, ${vsRequests("get")} GETs from the cache; open watches ${kube.api.watches.open()}`);
+    console.info(
+      `[proof] 100 concurrent live reads: ${directGets} GETs direct, ${vsRequests("get")} GETs from the cache; open watches ${kube.api.watches.open()}`,
+    );
     expect(directGets).toBe(100);
     expect(vsRequests("get")).toBe(0);
     expect(vsRequests("list")).toBe(0);
@@ -90,25 +92,50 @@ describe("live traffic from the watch cache", () => {
     kc.loadFromFile(kube.kubeconfigPath);
     const outsider = kc.makeApiClient(CustomObjectsApi);
     const patched = outsider.patchNamespacedCustomObject(
-      { group: "networking.istio.io", version: "v1", namespace: "shop", plural: "virtualservices", name: vs, body: { spec: virtualService({ name: vs, weights: [70, 30] }).spec } },
+      {
+        group: "networking.istio.io",
+        version: "v1",
+        namespace: "shop",
+        plural: "virtualservices",
+        name: vs,
+        body: { spec: virtualService({ name: vs, weights: [70, 30] }).spec },
+      },
       setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
     );
     await patched;
-    const { took, value } = await within(2000, () => live(rollout.id), (l) => l.state === "ok" && l.canaryWeight === 30);
+    const { took, value } = await within(
+      2000,
+      () => live(rollout.id),
+      (l) => l.state === "ok" && l.canaryWeight === 30,
+    );
     console.info(`[proof] outside PATCH visible in readLiveTraffic after ${took.toFixed(1)} ms`);
-    expect(value).toMatchObject({ state: "ok", canaryWeight: 30, drift: true, resourceVersion: kube.get(vs).metadata.resourceVersion, freshness: { source: "watch" } });
+    expect(value).toMatchObject({
+      state: "ok",
+      canaryWeight: 30,
+      drift: true,
+      resourceVersion: kube.get(vs).metadata.resourceVersion,
+      freshness: { source: "watch" },
+    });
     expect(vsRequests("get")).toBe(0);
   });
 
   it("shows Aviary's own change at once, without drift (its patch result is served until the watch catches up)", async () => {
     const other = kube.addVirtualService({ weights: [100, 0] });
-    await within(2000, () => adapter.listVirtualServicesCached({ cluster: "default", namespace: "shop" }), (r) => r.items.some((v) => v.name === other));
+    await within(
+      2000,
+      () => adapter.listVirtualServicesCached({ cluster: "default", namespace: "shop" }),
+      (r) => r.items.some((v) => v.name === other),
+    );
     const mine = await startedRollout(other);
     expect(await live(mine.id)).toMatchObject({ state: "ok", canaryWeight: 5, drift: false });
   });
 
   it("serves the overview from the cache: no LIST per call once synced", async () => {
-    await within(2000, () => readAllLiveTraffic(deps), (all) => Object.values(all).every(fromWatch));
+    await within(
+      2000,
+      () => readAllLiveTraffic(deps),
+      (all) => Object.values(all).every(fromWatch),
+    );
     kube.api.requests.clear();
     for (let i = 0; i < 20; i++) {
       const all = await readAllLiveTraffic(deps);
@@ -121,9 +148,17 @@ describe("live traffic from the watch cache", () => {
   it("recovers from a 410 (history compacted): relists, and still delivers later changes", async () => {
     kube.api.requests.clear();
     kube.api.watches.compact();
-    await within(2000, async () => vsRequests("list"), (n) => n >= 1);
+    await within(
+      2000,
+      async () => vsRequests("list"),
+      (n) => n >= 1,
+    );
     kube.setWeights(vs, [40, 60]);
-    const { took } = await within(2000, () => live(rollout.id), (l) => l.state === "ok" && l.canaryWeight === 60 && fromWatch(l));
+    const { took } = await within(
+      2000,
+      () => live(rollout.id),
+      (l) => l.state === "ok" && l.canaryWeight === 60 && fromWatch(l),
+    );
     console.info(`[proof] after a 410: relisted (${vsRequests("list")} LIST), next change visible after ${took.toFixed(1)} ms`);
     expect(kube.api.watches.open()).toBe(1);
   });
@@ -132,8 +167,16 @@ describe("live traffic from the watch cache", () => {
     kube.api.requests.clear();
     kube.api.watches.disconnect();
     kube.setWeights(vs, [45, 55]);
-    await within(2000, () => live(rollout.id), (l) => l.state === "ok" && l.canaryWeight === 55);
-    await within(2000, async () => kube.api.watches.open(), (n) => n === 1);
+    await within(
+      2000,
+      () => live(rollout.id),
+      (l) => l.state === "ok" && l.canaryWeight === 55,
+    );
+    await within(
+      2000,
+      async () => kube.api.watches.open(),
+      (n) => n === 1,
+    );
     expect(vsRequests("list")).toBe(0);
   });
 
@@ -144,7 +187,11 @@ describe("live traffic from the watch cache", () => {
     const early = await live(rollout.id);
     expect(early.freshness?.source).toBe("watch");
     kube.setWeights(vs, [35, 65]);
-    const { value } = await within(3000, () => live(rollout.id), (l) => l.freshness?.source === "direct");
+    const { value } = await within(
+      3000,
+      () => live(rollout.id),
+      (l) => l.freshness?.source === "direct",
+    );
     expect(value).toMatchObject({ state: "ok", canaryWeight: 65 });
     expect(value.freshness?.note).toMatch(/broken since .*403/);
     kube.api.access.clearDenies();

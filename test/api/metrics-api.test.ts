@@ -104,7 +104,11 @@ describe("GET /api/rollouts/:id/metrics and /api/slis", () => {
   it("refuses a bad window with 400 naming the field, and an unknown rollout with 404", async () => {
     const bad = await getMetrics(rolloutId, "?window=2d");
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toEqual({ code: "VALIDATION", message: expect.stringContaining("window"), fields: { window: "window must be one of 15m, 1h, 6h, 24h, rollout" } });
+    expect(bad.body.error).toEqual({
+      code: "VALIDATION",
+      message: expect.stringContaining("window"),
+      fields: { window: "window must be one of 15m, 1h, 6h, 24h, rollout" },
+    });
     expect((await getMetrics("00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await getMetrics("not-an-id")).status).toBe(404);
   });
@@ -147,12 +151,17 @@ describe("when Prometheus fails", () => {
     expect(garbage.body.error.message).toMatch(`Prometheus at ${html} answered with something that is not JSON (text/html)`);
 
     const refusing = await fake((_req, res) =>
-      res.writeHead(422, { "content-type": "application/json" }).end(JSON.stringify({ status: "error", errorType: "execution", error: "query processing would load too many samples" })),
+      res
+        .writeHead(422, { "content-type": "application/json" })
+        .end(JSON.stringify({ status: "error", errorType: "execution", error: "query processing would load too many samples" })),
     );
     usePrometheusAt(refusing);
     const refused = await getOverview();
     expect(refused.status).toBe(502);
-    expect(refused.body.error).toEqual({ code: "METRICS_ERROR", message: `Prometheus at ${refusing} could not run the query (execution): query processing would load too many samples` });
+    expect(refused.body.error).toEqual({
+      code: "METRICS_ERROR",
+      message: `Prometheus at ${refusing} could not run the query (execution): query processing would load too many samples`,
+    });
 
     const gateway = await fake((_req, res) => res.writeHead(503, { "content-type": "text/html" }).end("<h1>503 Service Unavailable</h1>"));
     usePrometheusAt(gateway);

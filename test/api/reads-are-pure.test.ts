@@ -36,7 +36,9 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 
 async function routeFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? routeFiles(path.join(dir, e.name)) : Promise.resolve(e.name === "route.ts" ? [path.join(dir, e.name)] : []))));
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? routeFiles(path.join(dir, e.name)) : Promise.resolve(e.name === "route.ts" ? [path.join(dir, e.name)] : []))),
+  );
   return nested.flat().sort();
 }
 
@@ -69,8 +71,15 @@ beforeAll(async () => {
     const created = await api.create(rolloutInput({ name, virtualService: vs }));
     const id = created.body.id as string;
     expect((await api.act(id, { action: "start" })).status).toBe(200);
-    const crashing = { ...getDeps(), afterPatch: () => { throw new Error("simulated crash after the patch"); } };
-    await expect(actOnRollout(crashing, { id, input: { action: "promote" }, context: { actor: LOCAL_ACTOR, requestId: `crash-${name}`, clientAddress: null } })).rejects.toThrow("simulated crash");
+    const crashing = {
+      ...getDeps(),
+      afterPatch: () => {
+        throw new Error("simulated crash after the patch");
+      },
+    };
+    await expect(
+      actOnRollout(crashing, { id, input: { action: "promote" }, context: { actor: LOCAL_ACTOR, requestId: `crash-${name}`, clientAddress: null } }),
+    ).rejects.toThrow("simulated crash");
     pendingId ||= id;
   }
   expect(await getDb().rolloutOperation.count({ where: { status: "pending" } })).toBe(2);

@@ -39,14 +39,29 @@ afterEach(async () => {
 });
 
 function act(id: string, user: string, groups: string, body: unknown, requestId: string) {
-  const headers = new Headers({ "x-forwarded-user": user, "x-forwarded-groups": groups, "x-aviary-proxy-secret": SECRET, "content-type": "application/json", "x-request-id": requestId });
-  return actions.POST(new Request(`http://aviary.test/api/rollouts/${id}/actions`, { method: "POST", headers, body: JSON.stringify(body) }), { params: Promise.resolve({ id }) });
+  const headers = new Headers({
+    "x-forwarded-user": user,
+    "x-forwarded-groups": groups,
+    "x-aviary-proxy-secret": SECRET,
+    "content-type": "application/json",
+    "x-request-id": requestId,
+  });
+  return actions.POST(new Request(`http://aviary.test/api/rollouts/${id}/actions`, { method: "POST", headers, body: JSON.stringify(body) }), {
+    params: Promise.resolve({ id }),
+  });
 }
 
 async function startedRollout() {
   const vs = kube.addVirtualService();
-  const headers = new Headers({ "x-forwarded-user": "dana", "x-forwarded-groups": "sre-leads", "x-aviary-proxy-secret": SECRET, "content-type": "application/json" });
-  const created = await collection.POST(new Request("http://aviary.test/api/rollouts", { method: "POST", headers, body: JSON.stringify(rolloutInput({ virtualService: vs })) }));
+  const headers = new Headers({
+    "x-forwarded-user": "dana",
+    "x-forwarded-groups": "sre-leads",
+    "x-aviary-proxy-secret": SECRET,
+    "content-type": "application/json",
+  });
+  const created = await collection.POST(
+    new Request("http://aviary.test/api/rollouts", { method: "POST", headers, body: JSON.stringify(rolloutInput({ virtualService: vs })) }),
+  );
   const id = ((await created.json()) as { id: string }).id;
   expect((await act(id, "omar", "sre", { action: "start" }, "start")).status).toBe(200);
   return { id, vs };
@@ -66,7 +81,10 @@ describe("a flood of forbidden requests", () => {
     const limited = answers.find((answer) => answer.status === 429)!;
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(60);
-    expect(((await limited.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringContaining("try again in") });
+    expect(((await limited.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "RATE_LIMITED",
+      message: expect.stringContaining("try again in"),
+    });
 
     // Another viewer is not limited by vera's flood.
     expect((await act(id, "victor", "eng", { action: "rollback", reason: "me too" }, "victor-1")).status).toBe(403);

@@ -20,7 +20,11 @@ export const trafficApi = {
   inspect: (body: unknown) =>
     call(
       inspect.POST(
-        new Request("http://aviary.test/api/virtual-services/inspect", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+        new Request("http://aviary.test/api/virtual-services/inspect", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
       ),
     ),
 };

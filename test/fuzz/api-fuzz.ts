@@ -25,10 +25,50 @@ export type FuzzTarget = { rolloutId: string; draftId: string };
 type Call = { route: string; run: () => Promise<Response>; describe: string };
 
 const EDGE_STRINGS = [
-  "", " ", "\u0000", "a\u0000b", "\ud800", "\udfff", "x\ud800y", "\ud83d\udc26", "\u202e", "\u001b[2J", "\u0085", "\ufeff", "\uffff",
-  "9999999999999999999", "-1", "0", "1e309", "NaN", "Infinity", "-0", "0x10", "1.5", "2026-13-45", "2026-06-01T25:00:00Z", "99999-01-01",
-  "__proto__", "constructor", "prototype", "toString", "a".repeat(5_000), "%", "%zz", "%00", "%ED%A0%80", "%C0%80", "%FF", "../../etc/passwd",
-  "'; DROP TABLE rollouts; --", '"}or vector(1)#', "${jndi:x}", "null", "true", "[]", "{}",
+  "",
+  " ",
+  "\u0000",
+  "a\u0000b",
+  "\ud800",
+  "\udfff",
+  "x\ud800y",
+  "\ud83d\udc26",
+  "\u202e",
+  "\u001b[2J",
+  "\u0085",
+  "\ufeff",
+  "\uffff",
+  "9999999999999999999",
+  "-1",
+  "0",
+  "1e309",
+  "NaN",
+  "Infinity",
+  "-0",
+  "0x10",
+  "1.5",
+  "2026-13-45",
+  "2026-06-01T25:00:00Z",
+  "99999-01-01",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "a".repeat(5_000),
+  "%",
+  "%zz",
+  "%00",
+  "%ED%A0%80",
+  "%C0%80",
+  "%FF",
+  "../../etc/passwd",
+  "'; DROP TABLE rollouts; --",
+  '"}or vector(1)#',
+  "${jndi:x}",
+  "null",
+  "true",
+  "[]",
+  "{}",
 ];
 
 const edgeString = fc.oneof(fc.constantFrom(...EDGE_STRINGS), fc.string({ unit: "binary", maxLength: 40 }), fc.string({ maxLength: 12 }));
@@ -38,20 +78,37 @@ const edgeNumber = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
 const jsonish: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: "small" }, edgeString, edgeNumber, fc.boolean(), fc.constant(null), fc.array(tie("value"), { maxLength: 4 }), fc.dictionary(edgeString, tie("value"), { maxKeys: 4 })),
+  value: fc.oneof(
+    { depthSize: "small" },
+    edgeString,
+    edgeNumber,
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie("value"), { maxLength: 4 }),
+    fc.dictionary(edgeString, tie("value"), { maxKeys: 4 }),
+  ),
 })).value;
 
 /** A valid definition with one field replaced, removed or added: reaches deep validation. */
-const mutatedDefinition = fc.tuple(fc.constantFrom(...Object.keys(rolloutInput())), fc.constantFrom("replace", "remove", "add"), jsonish, edgeString).map(([field, how, value, extra]) => {
-  const body: Record<string, unknown> = { ...rolloutInput(), name: `fuzz-${Math.random().toString(36).slice(2, 8)}` };
-  if (how === "replace") body[field] = value;
-  if (how === "remove") delete body[field];
-  if (how === "add") body[extra] = value;
-  return body;
-});
+const mutatedDefinition = fc
+  .tuple(fc.constantFrom(...Object.keys(rolloutInput())), fc.constantFrom("replace", "remove", "add"), jsonish, edgeString)
+  .map(([field, how, value, extra]) => {
+    const body: Record<string, unknown> = { ...rolloutInput(), name: `fuzz-${Math.random().toString(36).slice(2, 8)}` };
+    if (how === "replace") body[field] = value;
+    if (how === "remove") delete body[field];
+    if (how === "add") body[extra] = value;
+    return body;
+  });
 
 const actionBody = fc.oneof(
-  fc.record({ action: fc.oneof(fc.constantFrom("start", "promote", "promote_full", "pause", "resume", "rollback", "adopt"), edgeString), reason: fc.option(edgeString, { nil: undefined }), expectedRevision: fc.option(edgeNumber, { nil: undefined }) }, { requiredKeys: ["action"] }),
+  fc.record(
+    {
+      action: fc.oneof(fc.constantFrom("start", "promote", "promote_full", "pause", "resume", "rollback", "adopt"), edgeString),
+      reason: fc.option(edgeString, { nil: undefined }),
+      expectedRevision: fc.option(edgeNumber, { nil: undefined }),
+    },
+    { requiredKeys: ["action"] },
+  ),
   jsonish,
 );
 
@@ -60,15 +117,45 @@ const rawBody = (structured: fc.Arbitrary<unknown>) =>
   fc.oneof(
     { weight: 4, arbitrary: structured.map((value) => ({ text: JSON.stringify(value) ?? "null", type: "application/json" })) },
     { weight: 1, arbitrary: edgeString.map((text) => ({ text, type: "application/json" })) },
-    { weight: 1, arbitrary: fc.tuple(edgeString, fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "", "application/json; charset=latin1")).map(([text, type]) => ({ text, type })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(edgeString, fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "", "application/json; charset=latin1"))
+        .map(([text, type]) => ({ text, type })),
+    },
   );
 
-const QUERY_NAMES = ["action", "outcome", "actor", "rollout", "namespace", "service", "from", "to", "tz", "q", "cursor", "limit", "format", "window", "status", "includeArchived", "sort"];
+const QUERY_NAMES = [
+  "action",
+  "outcome",
+  "actor",
+  "rollout",
+  "namespace",
+  "service",
+  "from",
+  "to",
+  "tz",
+  "q",
+  "cursor",
+  "limit",
+  "format",
+  "window",
+  "status",
+  "includeArchived",
+  "sort",
+];
 
 /** Query strings: values percent-encoded as a browser would, or raw escapes as an attacker would. */
 const queryString = fc
   .array(fc.tuple(fc.constantFrom(...QUERY_NAMES), edgeString, fc.boolean()), { maxLength: 4 })
-  .map((pairs) => pairs.map(([name, value, raw]) => `${name}=${raw && /^[\x21-\x7e]*$/.test(value) ? value.replaceAll("#", "%23").replaceAll("&", "%26") : new URLSearchParams({ v: value }).toString().slice(2)}`).join("&"))
+  .map((pairs) =>
+    pairs
+      .map(
+        ([name, value, raw]) =>
+          `${name}=${raw && /^[\x21-\x7e]*$/.test(value) ? value.replaceAll("#", "%23").replaceAll("&", "%26") : new URLSearchParams({ v: value }).toString().slice(2)}`,
+      )
+      .join("&"),
+  )
   .map((query) => (query ? `?${query}` : ""));
 
 const cursorLike = fc.oneof(
@@ -86,7 +173,10 @@ function request(method: string, path: string, { query = "", body }: { query?: s
   const headers = new Headers();
   if (body?.type) headers.set("content-type", body.type);
   // The handler gets the path parameter as given; the URL only needs to be one (lone surrogates as U+FFFD).
-  const urlPath = path.split("/").map((part) => encodeURIComponent(Buffer.from(part).toString())).join("/");
+  const urlPath = path
+    .split("/")
+    .map((part) => encodeURIComponent(Buffer.from(part).toString()))
+    .join("/");
   return new Request(`http://aviary.test${urlPath}${query}`, { method, headers, body: body?.text });
 }
 
@@ -97,21 +187,64 @@ export function apiCall(target: FuzzTarget): fc.Arbitrary<Call> {
   const id = pathId(target);
   const call = (route: string, describe: string, run: () => Promise<Response>): Call => ({ route, describe, run });
   return fc.oneof(
-    rawBody(fc.oneof(mutatedDefinition, jsonish)).map((body) => call("POST /api/rollouts", body.text.slice(0, 300), () => collection.POST(request("POST", "/api/rollouts", { body })))),
+    rawBody(fc.oneof(mutatedDefinition, jsonish)).map((body) =>
+      call("POST /api/rollouts", body.text.slice(0, 300), () => collection.POST(request("POST", "/api/rollouts", { body }))),
+    ),
     queryString.map((query) => call("GET /api/rollouts", query, () => collection.GET(request("GET", "/api/rollouts", { query })))),
-    fc.tuple(id, rawBody(fc.oneof(mutatedDefinition, jsonish))).map(([rid, body]) => call("PATCH /api/rollouts/{id}", `${rid} ${body.text.slice(0, 300)}`, () => item.PATCH(request("PATCH", `/api/rollouts/${rid}`, { body }), params(rid)))),
+    fc
+      .tuple(id, rawBody(fc.oneof(mutatedDefinition, jsonish)))
+      .map(([rid, body]) =>
+        call("PATCH /api/rollouts/{id}", `${rid} ${body.text.slice(0, 300)}`, () =>
+          item.PATCH(request("PATCH", `/api/rollouts/${rid}`, { body }), params(rid)),
+        ),
+      ),
     id.map((rid) => call("GET /api/rollouts/{id}", rid, () => item.GET(request("GET", `/api/rollouts/${rid}`), params(rid)))),
-    id.filter((rid) => rid !== target.rolloutId).map((rid) => call("DELETE /api/rollouts/{id}", rid, () => item.DELETE(request("DELETE", `/api/rollouts/${rid}`), params(rid)))),
-    fc.tuple(id, rawBody(actionBody)).map(([rid, body]) => call("POST /api/rollouts/{id}/actions", `${rid} ${body.text.slice(0, 300)}`, () => actions.POST(request("POST", `/api/rollouts/${rid}/actions`, { body }), params(rid)))),
-    fc.tuple(id, queryString).map(([rid, query]) => call("GET /api/rollouts/{id}/events", `${rid} ${query}`, () => events.GET(request("GET", `/api/rollouts/${rid}/events`, { query }), params(rid)))),
-    fc.tuple(id, queryString).map(([rid, query]) => call("GET /api/rollouts/{id}/traffic", `${rid} ${query}`, () => traffic.GET(request("GET", `/api/rollouts/${rid}/traffic`, { query }), params(rid)))),
-    fc.tuple(id, queryString).map(([rid, query]) => call("GET /api/rollouts/{id}/metrics", `${rid} ${query}`, () => metrics.GET(request("GET", `/api/rollouts/${rid}/metrics`, { query }), params(rid)))),
-    rawBody(fc.oneof(fc.record({ cluster: edgeString, namespace: edgeString, virtualService: edgeString, route: edgeString, stable: jsonish, canary: jsonish }), jsonish)).map((body) =>
+    id
+      .filter((rid) => rid !== target.rolloutId)
+      .map((rid) => call("DELETE /api/rollouts/{id}", rid, () => item.DELETE(request("DELETE", `/api/rollouts/${rid}`), params(rid)))),
+    fc
+      .tuple(id, rawBody(actionBody))
+      .map(([rid, body]) =>
+        call("POST /api/rollouts/{id}/actions", `${rid} ${body.text.slice(0, 300)}`, () =>
+          actions.POST(request("POST", `/api/rollouts/${rid}/actions`, { body }), params(rid)),
+        ),
+      ),
+    fc
+      .tuple(id, queryString)
+      .map(([rid, query]) =>
+        call("GET /api/rollouts/{id}/events", `${rid} ${query}`, () => events.GET(request("GET", `/api/rollouts/${rid}/events`, { query }), params(rid))),
+      ),
+    fc
+      .tuple(id, queryString)
+      .map(([rid, query]) =>
+        call("GET /api/rollouts/{id}/traffic", `${rid} ${query}`, () => traffic.GET(request("GET", `/api/rollouts/${rid}/traffic`, { query }), params(rid))),
+      ),
+    fc
+      .tuple(id, queryString)
+      .map(([rid, query]) =>
+        call("GET /api/rollouts/{id}/metrics", `${rid} ${query}`, () => metrics.GET(request("GET", `/api/rollouts/${rid}/metrics`, { query }), params(rid))),
+      ),
+    rawBody(
+      fc.oneof(
+        fc.record({ cluster: edgeString, namespace: edgeString, virtualService: edgeString, route: edgeString, stable: jsonish, canary: jsonish }),
+        jsonish,
+      ),
+    ).map((body) =>
       call("POST /api/virtual-services/inspect", body.text.slice(0, 300), () => inspect.POST(request("POST", "/api/virtual-services/inspect", { body }))),
     ),
-    fc.oneof(queryString, cursorLike.map((cursor) => `?cursor=${cursor}`)).map((query) => call("GET /api/audit-events", query, () => auditEvents.GET(request("GET", "/api/audit-events", { query })))),
+    fc
+      .oneof(
+        queryString,
+        cursorLike.map((cursor) => `?cursor=${cursor}`),
+      )
+      .map((query) => call("GET /api/audit-events", query, () => auditEvents.GET(request("GET", "/api/audit-events", { query })))),
     queryString.map((query) => call("GET /api/audit-events/export", query, () => auditExport.GET(request("GET", "/api/audit-events/export", { query })))),
-    fc.oneof(queryString, cursorLike.map((cursor) => `?cursor=${cursor}`)).map((query) => call("GET /api/history", query, () => history.GET(request("GET", "/api/history", { query })))),
+    fc
+      .oneof(
+        queryString,
+        cursorLike.map((cursor) => `?cursor=${cursor}`),
+      )
+      .map((query) => call("GET /api/history", query, () => history.GET(request("GET", "/api/history", { query })))),
   );
 }
 
@@ -127,7 +260,17 @@ async function snapshot(client: pg.Client) {
 export type FuzzReport = { runs: number; byRoute: Record<string, Record<string, number>>; failures: string[] };
 
 /** Runs `numRuns` calls with a fixed seed; every property violation is collected, not thrown one by one. */
-export async function fuzzApi({ databaseUrl, target, numRuns, seed }: { databaseUrl: string; target: FuzzTarget; numRuns: number; seed: number }): Promise<FuzzReport> {
+export async function fuzzApi({
+  databaseUrl,
+  target,
+  numRuns,
+  seed,
+}: {
+  databaseUrl: string;
+  target: FuzzTarget;
+  numRuns: number;
+  seed: number;
+}): Promise<FuzzReport> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const report: FuzzReport = { runs: 0, byRoute: {}, failures: [] };

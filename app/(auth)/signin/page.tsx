@@ -62,8 +62,8 @@ function SignInBody({ config, returnTo, errorCode }: { config: AuthConfig; retur
       if (errorCode === "no-role") return null;
       return (
         <p className={styles.lead}>
-          Aviary is meant to be reached through your organisation&apos;s sign-in proxy, which tells it who you are. This request did not come through
-          it, so Aviary does not know you. Open Aviary through its usual address, or ask the team that runs it.
+          Aviary is meant to be reached through your organisation&apos;s sign-in proxy, which tells it who you are. This request did not come through it, so
+          Aviary does not know you. Open Aviary through its usual address, or ask the team that runs it.
         </p>
       );
     case "none":

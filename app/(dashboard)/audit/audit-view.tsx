@@ -26,8 +26,8 @@ export function AuditView({ page, cursor, errors }: { page: AuditLogPage; cursor
         <div>
           <h1>Audit log</h1>
           <p className="muted">
-            Every action and definition change on every rollout, refused and failed attempts included, newest first. The log is
-            append-only and hash-chained: <Link href="/audit/integrity">check its integrity</Link>.
+            Every action and definition change on every rollout, refused and failed attempts included, newest first. The log is append-only and hash-chained:{" "}
+            <Link href="/audit/integrity">check its integrity</Link>.
           </p>
         </div>
         <div className="actions audit-header-actions">
@@ -56,7 +56,14 @@ export function AuditView({ page, cursor, errors }: { page: AuditLogPage; cursor
       ) : (
         <>
           <AuditTable entries={entries} />
-          <Pager path="/audit" params={params} cursor={cursor} nextCursor={nextCursor} shown={entries.length} noun={entries.length === 1 ? "event" : "events"} />
+          <Pager
+            path="/audit"
+            params={params}
+            cursor={cursor}
+            nextCursor={nextCursor}
+            shown={entries.length}
+            noun={entries.length === 1 ? "event" : "events"}
+          />
         </>
       )}
     </>
@@ -146,7 +153,9 @@ function NoEvents({ filtered, continued }: { filtered: boolean; continued: boole
   if (filtered) {
     return (
       <EmptyState title="No events match these filters">
-        <p>Widen the date range, pick “Any action”, or search for a shorter word: search matches parts of the reason, the error, the actor and the rollout name.</p>
+        <p>
+          Widen the date range, pick “Any action”, or search for a shorter word: search matches parts of the reason, the error, the actor and the rollout name.
+        </p>
         <p>
           <Link className="button" href="/audit">
             Clear filters

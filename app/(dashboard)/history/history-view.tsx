@@ -22,7 +22,9 @@ export function HistoryView({ page, cursor, errors }: { page: HistoryPage; curso
       <div className="page-header">
         <div>
           <h1>History</h1>
-          <p className="muted">Past and present rollouts, archived ones included, most recently changed first. Open a timeline to see every event of a rollout.</p>
+          <p className="muted">
+            Past and present rollouts, archived ones included, most recently changed first. Open a timeline to see every event of a rollout.
+          </p>
         </div>
         <div className="actions audit-header-actions">
           <Link className="button" href={`/audit${toQueryString(shared)}`}>
@@ -45,7 +47,14 @@ export function HistoryView({ page, cursor, errors }: { page: HistoryPage; curso
       ) : (
         <>
           <HistoryTable rows={rows} />
-          <Pager path="/history" params={params} cursor={cursor} nextCursor={nextCursor} shown={rows.length} noun={rows.length === 1 ? "rollout" : "rollouts"} />
+          <Pager
+            path="/history"
+            params={params}
+            cursor={cursor}
+            nextCursor={nextCursor}
+            shown={rows.length}
+            noun={rows.length === 1 ? "rollout" : "rollouts"}
+          />
         </>
       )}
     </>

@@ -23,9 +23,7 @@ export function RolloutForm({ initial, mode }: Props) {
 
   const save = useMutation({
     mutationFn: (payload: unknown) =>
-      mode.kind === "create"
-        ? api.createRollout(payload)
-        : api.updateRollout(mode.id, { ...(payload as object), expectedRevision: mode.revision }),
+      mode.kind === "create" ? api.createRollout(payload) : api.updateRollout(mode.id, { ...(payload as object), expectedRevision: mode.revision }),
     onSuccess: async (rollout) => {
       await queryClient.invalidateQueries({ queryKey: queryKeys.rollouts.all });
       router.push(`/rollouts/${rollout.id}`);
@@ -54,8 +52,7 @@ export function RolloutForm({ initial, mode }: Props) {
     save.mutate(payload);
   }
 
-  const set = (key: keyof FormValues) => (event: { target: { value: string } }) =>
-    setValues((current) => ({ ...current, [key]: event.target.value }));
+  const set = (key: keyof FormValues) => (event: { target: { value: string } }) => setValues((current) => ({ ...current, [key]: event.target.value }));
   const setDestination = (which: "stable" | "canary", key: keyof DestinationValues) => (event: { target: { value: string } }) =>
     setValues((current) => ({ ...current, [which]: { ...current[which], [key]: event.target.value } }));
   const err = (path: string) => errors[path];
@@ -80,7 +77,15 @@ export function RolloutForm({ initial, mode }: Props) {
       <fieldset>
         <legend>Rollout</legend>
         <div className="grid-3">
-          <Field path="name" label="Name" required value={values.name} onChange={set("name")} error={err("name")} hint="e.g. checkout-v2 (lower-case, digits, '-')" />
+          <Field
+            path="name"
+            label="Name"
+            required
+            value={values.name}
+            onChange={set("name")}
+            error={err("name")}
+            hint="e.g. checkout-v2 (lower-case, digits, '-')"
+          />
           <Field path="namespace" label="Namespace" required value={values.namespace} onChange={set("namespace")} error={err("namespace")} />
           <Field path="cluster" label="Cluster" value={values.cluster} onChange={set("cluster")} error={err("cluster")} hint="as configured in Aviary" />
         </div>
@@ -89,14 +94,48 @@ export function RolloutForm({ initial, mode }: Props) {
       <fieldset>
         <legend>Traffic routing</legend>
         <div className="grid-2">
-          <Field path="virtualService" label="VirtualService" required value={values.virtualService} onChange={set("virtualService")} error={err("virtualService")} />
-          <Field path="route" label="HTTP route name" value={values.route} onChange={set("route")} error={err("route")} hint="may be left empty only if the VirtualService has a single HTTP route" />
+          <Field
+            path="virtualService"
+            label="VirtualService"
+            required
+            value={values.virtualService}
+            onChange={set("virtualService")}
+            error={err("virtualService")}
+          />
+          <Field
+            path="route"
+            label="HTTP route name"
+            value={values.route}
+            onChange={set("route")}
+            error={err("route")}
+            hint="may be left empty only if the VirtualService has a single HTTP route"
+          />
         </div>
         {(["stable", "canary"] as const).map((which) => (
           <div className="grid-3" key={which} role="group" aria-label={`${which} destination`}>
-            <Field path={`${which}.host`} label={`${which === "stable" ? "Stable" : "Canary"} host`} required value={values[which].host} onChange={setDestination(which, "host")} error={err(`${which}.host`) ?? err(which)} />
-            <Field path={`${which}.subset`} label="Subset" value={values[which].subset} onChange={setDestination(which, "subset")} error={err(`${which}.subset`)} />
-            <Field path={`${which}.port`} label="Port" inputMode="numeric" value={values[which].port} onChange={setDestination(which, "port")} error={err(`${which}.port`)} />
+            <Field
+              path={`${which}.host`}
+              label={`${which === "stable" ? "Stable" : "Canary"} host`}
+              required
+              value={values[which].host}
+              onChange={setDestination(which, "host")}
+              error={err(`${which}.host`) ?? err(which)}
+            />
+            <Field
+              path={`${which}.subset`}
+              label="Subset"
+              value={values[which].subset}
+              onChange={setDestination(which, "subset")}
+              error={err(`${which}.subset`)}
+            />
+            <Field
+              path={`${which}.port`}
+              label="Port"
+              inputMode="numeric"
+              value={values[which].port}
+              onChange={setDestination(which, "port")}
+              error={err(`${which}.port`)}
+            />
           </div>
         ))}
         <TargetCheck target={targetOf(toPayload(values))} onFieldErrors={showErrors} />
@@ -107,10 +146,42 @@ export function RolloutForm({ initial, mode }: Props) {
       <fieldset>
         <legend>SLIs and SLO</legend>
         <div className="grid-2">
-          <Field path="metrics.stableWorkload" label="Stable workload" required value={values.stableWorkload} onChange={set("stableWorkload")} error={err("metrics.stableWorkload")} hint="destination_workload in Istio metrics" />
-          <Field path="metrics.canaryWorkload" label="Canary workload" required value={values.canaryWorkload} onChange={set("canaryWorkload")} error={err("metrics.canaryWorkload")} />
-          <Field path="slo.availability" label="Availability objective (%)" required inputMode="decimal" value={values.availability} onChange={set("availability")} error={err("slo.availability")} hint="e.g. 99.9 over 30 days" />
-          <Field path="slo.latencyP95Ms" label="P95 latency objective (ms)" required inputMode="numeric" value={values.latencyP95Ms} onChange={set("latencyP95Ms")} error={err("slo.latencyP95Ms")} />
+          <Field
+            path="metrics.stableWorkload"
+            label="Stable workload"
+            required
+            value={values.stableWorkload}
+            onChange={set("stableWorkload")}
+            error={err("metrics.stableWorkload")}
+            hint="destination_workload in Istio metrics"
+          />
+          <Field
+            path="metrics.canaryWorkload"
+            label="Canary workload"
+            required
+            value={values.canaryWorkload}
+            onChange={set("canaryWorkload")}
+            error={err("metrics.canaryWorkload")}
+          />
+          <Field
+            path="slo.availability"
+            label="Availability objective (%)"
+            required
+            inputMode="decimal"
+            value={values.availability}
+            onChange={set("availability")}
+            error={err("slo.availability")}
+            hint="e.g. 99.9 over 30 days"
+          />
+          <Field
+            path="slo.latencyP95Ms"
+            label="P95 latency objective (ms)"
+            required
+            inputMode="numeric"
+            value={values.latencyP95Ms}
+            onChange={set("latencyP95Ms")}
+            error={err("slo.latencyP95Ms")}
+          />
         </div>
       </fieldset>
 

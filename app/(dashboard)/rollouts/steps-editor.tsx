@@ -4,17 +4,8 @@ import { Field } from "@/components/ui/field";
 import { MAX_STEPS } from "@/lib/domain/rollout-definition";
 import type { StepValues } from "./form-values";
 
-export function StepsEditor({
-  steps,
-  errors,
-  onChange,
-}: {
-  steps: StepValues[];
-  errors: Record<string, string>;
-  onChange: (steps: StepValues[]) => void;
-}) {
-  const update = (index: number, key: keyof StepValues, value: string) =>
-    onChange(steps.map((step, i) => (i === index ? { ...step, [key]: value } : step)));
+export function StepsEditor({ steps, errors, onChange }: { steps: StepValues[]; errors: Record<string, string>; onChange: (steps: StepValues[]) => void }) {
+  const update = (index: number, key: keyof StepValues, value: string) => onChange(steps.map((step, i) => (i === index ? { ...step, [key]: value } : step)));
   return (
     <fieldset>
       <legend>Steps</legend>
@@ -23,9 +14,29 @@ export function StepsEditor({
       <ol className="steps-editor">
         {steps.map((step, index) => (
           <li key={index} className="grid-steps">
-            <Field path={`steps.${index}.weight`} label={`Step ${index + 1} weight (%)`} inputMode="numeric" value={step.weight} onChange={(e) => update(index, "weight", e.target.value)} error={errors[`steps.${index}.weight`]} />
-            <Field path={`steps.${index}.pauseSeconds`} label="Pause (seconds)" inputMode="numeric" value={step.pauseSeconds} onChange={(e) => update(index, "pauseSeconds", e.target.value)} error={errors[`steps.${index}.pauseSeconds`]} />
-            <button type="button" className="button button-quiet" onClick={() => onChange(steps.filter((_, i) => i !== index))} disabled={steps.length === 1} aria-label={`Remove step ${index + 1}`}>
+            <Field
+              path={`steps.${index}.weight`}
+              label={`Step ${index + 1} weight (%)`}
+              inputMode="numeric"
+              value={step.weight}
+              onChange={(e) => update(index, "weight", e.target.value)}
+              error={errors[`steps.${index}.weight`]}
+            />
+            <Field
+              path={`steps.${index}.pauseSeconds`}
+              label="Pause (seconds)"
+              inputMode="numeric"
+              value={step.pauseSeconds}
+              onChange={(e) => update(index, "pauseSeconds", e.target.value)}
+              error={errors[`steps.${index}.pauseSeconds`]}
+            />
+            <button
+              type="button"
+              className="button button-quiet"
+              onClick={() => onChange(steps.filter((_, i) => i !== index))}
+              disabled={steps.length === 1}
+              aria-label={`Remove step ${index + 1}`}
+            >
               Remove
             </button>
           </li>

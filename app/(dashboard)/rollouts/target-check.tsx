@@ -50,7 +50,8 @@ function Inspection({ result }: { result: VirtualServiceInspection }) {
             {result.virtualService.routes.map((route, index) => (
               <li key={index}>
                 <span className="mono">{route.name ?? `(unnamed route ${index})`}</span>:{" "}
-                {route.destinations.map((d) => `${d.host}${d.subset ? ` subset ${d.subset}` : ""}${d.port ? `:${d.port}` : ""} ${d.weight ?? 0}%`).join(", ") || "no destinations"}
+                {route.destinations.map((d) => `${d.host}${d.subset ? ` subset ${d.subset}` : ""}${d.port ? `:${d.port}` : ""} ${d.weight ?? 0}%`).join(", ") ||
+                  "no destinations"}
               </li>
             ))}
           </ul>

@@ -154,7 +154,9 @@ function lookUpUser(name: string): RunAs | undefined {
 function createSystemUser(): RunAs {
   try {
     if (spawnSync("getent", ["group", SYSTEM_USER]).status !== 0) execFileSync("groupadd", ["--system", SYSTEM_USER], { stdio: "ignore" });
-    execFileSync("useradd", ["--system", "--gid", SYSTEM_USER, "--no-create-home", "--home-dir", SHARED_ROOT, "--shell", "/usr/sbin/nologin", SYSTEM_USER], { stdio: "ignore" });
+    execFileSync("useradd", ["--system", "--gid", SYSTEM_USER, "--no-create-home", "--home-dir", SHARED_ROOT, "--shell", "/usr/sbin/nologin", SYSTEM_USER], {
+      stdio: "ignore",
+    });
   } catch {
     // Reported below in one sentence.
   }

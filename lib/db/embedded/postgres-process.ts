@@ -20,7 +20,19 @@ function messagesLocale(): string {
 
 const ids = (runAs?: RunAs) => (runAs ? { uid: runAs.uid, gid: runAs.gid } : {});
 
-export async function initdb({ binaries, dataDir, superuser, password, runAs }: { binaries: Binaries; dataDir: string; superuser: string; password: string; runAs?: RunAs }) {
+export async function initdb({
+  binaries,
+  dataDir,
+  superuser,
+  password,
+  runAs,
+}: {
+  binaries: Binaries;
+  dataDir: string;
+  superuser: string;
+  password: string;
+  runAs?: RunAs;
+}) {
   // The password reaches initdb through a file only its user can read.
   const scratch = await mkdtemp(path.join(os.tmpdir(), "aviary-initdb-"));
   const pwfile = path.join(scratch, "pw");
@@ -52,7 +64,19 @@ function run(command: string, args: string[], runAs: RunAs | undefined, env: Rec
 
 export type PostgresProcess = { stop: () => Promise<void> };
 
-export async function startPostgres({ binaries, dataDir, port, runAs, onLog }: { binaries: Binaries; dataDir: string; port: number; runAs?: RunAs; onLog: (line: string) => void }): Promise<PostgresProcess> {
+export async function startPostgres({
+  binaries,
+  dataDir,
+  port,
+  runAs,
+  onLog,
+}: {
+  binaries: Binaries;
+  dataDir: string;
+  port: number;
+  runAs?: RunAs;
+  onLog: (line: string) => void;
+}): Promise<PostgresProcess> {
   const locale = messagesLocale();
   const child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1"], {
     ...ids(runAs),

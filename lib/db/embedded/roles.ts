@@ -6,7 +6,17 @@ import type { EmbeddedRole } from "./credentials";
  * created or brought up to date by a superuser. Idempotent: run on every start, and by the test
  * setup against an external PostgreSQL.
  */
-export async function ensureAppRoles({ superuserUrl, owner, runtime, database }: { superuserUrl: string; owner: EmbeddedRole; runtime: EmbeddedRole; database?: string }) {
+export async function ensureAppRoles({
+  superuserUrl,
+  owner,
+  runtime,
+  database,
+}: {
+  superuserUrl: string;
+  owner: EmbeddedRole;
+  runtime: EmbeddedRole;
+  database?: string;
+}) {
   const client = new pg.Client({ connectionString: superuserUrl });
   await client.connect();
   try {
@@ -24,10 +34,7 @@ export async function ensureAppRoles({ superuserUrl, owner, runtime, database }:
 }
 
 async function createOwnedDatabase(client: pg.Client, superuserUrl: string, database: string, owner: string) {
-  const { rows } = await client.query<{ owner: string }>(
-    "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1",
-    [database],
-  );
+  const { rows } = await client.query<{ owner: string }>("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1", [database]);
   if (!rows[0]) {
     await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)} OWNER ${client.escapeIdentifier(owner)}`);
   } else if (rows[0].owner !== owner) {

@@ -68,7 +68,14 @@ export function DateFilter({ name, label, params, errors }: FilterFieldProps) {
 
 export type FilterFieldProps = { name: string; label: string; params: Record<string, string>; errors: Record<string, string> };
 
-export function SelectFilter({ name, label, params, errors, options, anyLabel }: FilterFieldProps & { options: readonly { value: string; label: string }[]; anyLabel: string }) {
+export function SelectFilter({
+  name,
+  label,
+  params,
+  errors,
+  options,
+  anyLabel,
+}: FilterFieldProps & { options: readonly { value: string; label: string }[]; anyLabel: string }) {
   const id = fieldId(name);
   const value = params[name] ?? "";
   const error = errors[name];

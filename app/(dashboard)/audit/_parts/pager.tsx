@@ -5,7 +5,14 @@ import { toQueryString } from "@/lib/domain/audit-filter-fields";
  * Keyset pages: "Older" continues after the last row shown; "Newest" starts over. Going back a
  * page is the browser's back button (every page is its own URL).
  */
-export function Pager({ path, params, cursor, nextCursor, shown, noun }: {
+export function Pager({
+  path,
+  params,
+  cursor,
+  nextCursor,
+  shown,
+  noun,
+}: {
   path: string;
   params: Record<string, string>;
   cursor: string | undefined;

@@ -22,8 +22,8 @@ export async function IntegrityResult() {
         <div className="banner banner-ok" role="status">
           <h2 id="integrity-heading">Intact</h2>
           <p>
-            All {count(report.checked)} events verified in {seconds}: every hash matches its content and every event links to the one
-            before it. Checked <LocalTime iso={checkedAt} />.
+            All {count(report.checked)} events verified in {seconds}: every hash matches its content and every event links to the one before it. Checked{" "}
+            <LocalTime iso={checkedAt} />.
           </p>
         </div>
         {report.head ? (
@@ -37,10 +37,10 @@ export async function IntegrityResult() {
           <p className="muted">The log is empty: the first action on a rollout will start the chain.</p>
         )}
         <p className="hint">
-          The chain cannot show events cut off its end, or a chain rewritten end to end by someone holding the database and the key.
-          Every Aviary server logs the latest event&apos;s number and hash every few minutes (&ldquo;audit chain head&rdquo;); keep those
-          lines. <code className="integrity-hash">npm run audit:verify -- --head {report.head ? `${report.head.id}:${report.head.hash}` : "<id>:<hash>"}</code>{" "}
-          later fails if that event is gone or changed.
+          The chain cannot show events cut off its end, or a chain rewritten end to end by someone holding the database and the key. Every Aviary server logs
+          the latest event&apos;s number and hash every few minutes (&ldquo;audit chain head&rdquo;); keep those lines.{" "}
+          <code className="integrity-hash">npm run audit:verify -- --head {report.head ? `${report.head.id}:${report.head.hash}` : "<id>:<hash>"}</code> later
+          fails if that event is gone or changed.
         </p>
       </section>
     );
@@ -65,8 +65,8 @@ export async function IntegrityResult() {
         </dd>
       </dl>
       <p className="hint">
-        Events before #{broken.id} are intact. Compare the database with a backup from before the change, and run{" "}
-        <code>npm run audit:verify</code> on the server for the same check from the command line.
+        Events before #{broken.id} are intact. Compare the database with a backup from before the change, and run <code>npm run audit:verify</code> on the
+        server for the same check from the command line.
       </p>
     </section>
   );

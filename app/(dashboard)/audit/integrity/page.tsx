@@ -27,9 +27,9 @@ export default async function IntegrityPage() {
         <div>
           <h1>Audit log integrity</h1>
           <p className="muted">
-            The database refuses to change or delete audit events. On top of that, each event carries a keyed hash (HMAC-SHA-256, with a
-            key kept outside the database) of its content and of the previous event&apos;s hash. This page reads every event in order and
-            recomputes each hash, so an event edited, inserted or deleted behind the database&apos;s back shows up here by its number.
+            The database refuses to change or delete audit events. On top of that, each event carries a keyed hash (HMAC-SHA-256, with a key kept outside the
+            database) of its content and of the previous event&apos;s hash. This page reads every event in order and recomputes each hash, so an event edited,
+            inserted or deleted behind the database&apos;s back shows up here by its number.
           </p>
         </div>
         <div className="actions audit-header-actions">

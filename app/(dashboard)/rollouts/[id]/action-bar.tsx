@@ -40,35 +40,32 @@ export function ActionBar({ rollout, live }: { rollout: RolloutJson; live: LiveT
   return (
     <div className="action-bar">
       <div className="actions" role="group" aria-label="Rollout actions">
-      {SHOWN[rollout.status].map((candidate) => {
-        const reason = disabledReason(candidate);
-        const label = candidate === "promote" && nextWeight !== undefined ? `Promote to ${nextWeight}%` : ACTION_COPY[candidate].button;
-        return (
-          <button
-            key={candidate}
-            type="button"
-            className={candidate === "rollback" ? "button button-danger" : candidate === "promote" || candidate === "start" ? "button button-primary" : "button"}
-            disabled={reason !== null}
-            aria-disabled={reason !== null}
-            title={reason ?? undefined}
-            onClick={() => setAction(candidate)}
-          >
-            {label}
-          </button>
-        );
-      })}
+        {SHOWN[rollout.status].map((candidate) => {
+          const reason = disabledReason(candidate);
+          const label = candidate === "promote" && nextWeight !== undefined ? `Promote to ${nextWeight}%` : ACTION_COPY[candidate].button;
+          return (
+            <button
+              key={candidate}
+              type="button"
+              className={
+                candidate === "rollback" ? "button button-danger" : candidate === "promote" || candidate === "start" ? "button button-primary" : "button"
+              }
+              disabled={reason !== null}
+              aria-disabled={reason !== null}
+              title={reason ?? undefined}
+              onClick={() => setAction(candidate)}
+            >
+              {label}
+            </button>
+          );
+        })}
       </div>
       {reasons.map((reason) => (
         <p key={reason} className="hint action-hint">
           {reason}
         </p>
       ))}
-      <ActionDialog
-        rollout={rollout}
-        action={action}
-        liveCanaryWeight={live?.state === "ok" ? live.canaryWeight : undefined}
-        onClose={() => setAction(null)}
-      />
+      <ActionDialog rollout={rollout} action={action} liveCanaryWeight={live?.state === "ok" ? live.canaryWeight : undefined} onClose={() => setAction(null)} />
     </div>
   );
 }

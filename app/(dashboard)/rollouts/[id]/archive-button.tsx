@@ -46,10 +46,7 @@ export function ArchiveButton({ rollout }: { rollout: RolloutJson }) {
           setOpen(false);
         }}
       >
-        <p>
-          It leaves the overview. Its definition and audit history stay and remain visible with “Show archived”. The
-          VirtualService is not changed.
-        </p>
+        <p>It leaves the overview. Its definition and audit history stay and remain visible with “Show archived”. The VirtualService is not changed.</p>
       </ConfirmDialog>
     </>
   );

@@ -23,8 +23,8 @@ export function LiveTrafficFacts({ rollout, live, error }: { rollout: RolloutJso
           <>
             <WeightBar canaryWeight={live.canaryWeight} />
             <p className="hint">
-              route <span className="mono">{live.routeName ?? "(only route)"}</span> · resourceVersion{" "}
-              <span className="mono">{live.resourceVersion}</span> · read <LocalTime iso={live.readAt} />
+              route <span className="mono">{live.routeName ?? "(only route)"}</span> · resourceVersion <span className="mono">{live.resourceVersion}</span> ·
+              read <LocalTime iso={live.readAt} />
             </p>
           </>
         ) : (
@@ -38,16 +38,25 @@ export function LiveTrafficFacts({ rollout, live, error }: { rollout: RolloutJso
 }
 
 /** Said in plain words with both numbers; the way out is adopt or roll back, never a silent overwrite. */
-export function DriftBanner({ rollout, live, onAdopt, onRollback }: { rollout: RolloutJson; live: LiveTraffic | undefined; onAdopt: () => void; onRollback: () => void }) {
+export function DriftBanner({
+  rollout,
+  live,
+  onAdopt,
+  onRollback,
+}: {
+  rollout: RolloutJson;
+  live: LiveTraffic | undefined;
+  onAdopt: () => void;
+  onRollback: () => void;
+}) {
   const denied = useSession().reason("rollouts.act", "adopt the live weights or roll back");
   if (live?.state !== "ok" || !unexplainedDrift(rollout, live)) return null;
   const canAdopt = rollout.status === "progressing" || rollout.status === "paused";
   return (
     <div className="banner banner-error drift" role="alert">
       <p>
-        <strong>Someone changed the weights outside Aviary.</strong> The VirtualService sends{" "}
-        <strong>{live.canaryWeight}%</strong> to the canary ({live.stableWeight}% stable), but Aviary set{" "}
-        <strong>{rollout.canaryWeight}%</strong>. Promotion waits until you adopt the live weights or roll back.
+        <strong>Someone changed the weights outside Aviary.</strong> The VirtualService sends <strong>{live.canaryWeight}%</strong> to the canary (
+        {live.stableWeight}% stable), but Aviary set <strong>{rollout.canaryWeight}%</strong>. Promotion waits until you adopt the live weights or roll back.
       </p>
       <div className="actions">
         {canAdopt ? (

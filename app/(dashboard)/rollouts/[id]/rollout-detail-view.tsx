@@ -58,9 +58,19 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
             {rollout.name} <StatusBadge status={rollout.status} />
           </h1>
           <p className="muted">
-            VirtualService <span className="mono">{rollout.namespace}/{rollout.virtualService}</span>
-            {rollout.route ? <> · route <span className="mono">{rollout.route}</span></> : " · its only HTTP route"} · cluster{" "}
-            <span className="mono">{rollout.cluster}</span> · revision {rollout.revision}
+            VirtualService{" "}
+            <span className="mono">
+              {rollout.namespace}/{rollout.virtualService}
+            </span>
+            {rollout.route ? (
+              <>
+                {" "}
+                · route <span className="mono">{rollout.route}</span>
+              </>
+            ) : (
+              " · its only HTTP route"
+            )}{" "}
+            · cluster <span className="mono">{rollout.cluster}</span> · revision {rollout.revision}
           </p>
           <LastChange status={rollout.status} events={events.data?.events} />
         </div>
@@ -126,7 +136,9 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
             {rollout.metrics.stableWorkload} → {rollout.metrics.canaryWorkload}
           </dd>
           <dt>Availability objective</dt>
-          <dd>{rollout.slo.availability}% (error budget {(100 - rollout.slo.availability).toFixed(3).replace(/\.?0+$/, "")}%)</dd>
+          <dd>
+            {rollout.slo.availability}% (error budget {(100 - rollout.slo.availability).toFixed(3).replace(/\.?0+$/, "")}%)
+          </dd>
           <dt>Latency objective</dt>
           <dd>P95 ≤ {rollout.slo.latencyP95Ms} ms</dd>
           <dt>Created</dt>

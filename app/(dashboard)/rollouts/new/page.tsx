@@ -17,7 +17,11 @@ export default async function NewRolloutPage() {
           <p className="muted">Describe which VirtualService route Aviary drives and how the canary grows. It starts as a draft.</p>
         </div>
       </div>
-      {allowed ? <RolloutForm initial={EMPTY_FORM} mode={{ kind: "create" }} /> : <p className="banner banner-warn">{reason} Ask an admin to create the rollout.</p>}
+      {allowed ? (
+        <RolloutForm initial={EMPTY_FORM} mode={{ kind: "create" }} />
+      ) : (
+        <p className="banner banner-warn">{reason} Ask an admin to create the rollout.</p>
+      )}
     </>
   );
 }

@@ -30,8 +30,19 @@ export function TimelineEvents({ events }: { events: StoredAuditEntry[] }) {
               ) : null}
               <p className="audit-timeline-meta muted">
                 {event.durationMs !== null ? `took ${event.durationMs.toLocaleString("en-US")} ms · ` : ""}
-                {event.requestId ? <>request <span className="mono">{event.requestId}</span></> : "no request id"}
-                {event.resourceVersionAfter ? <> · VirtualService version {event.resourceVersionBefore ?? "?"} → {event.resourceVersionAfter}</> : null}
+                {event.requestId ? (
+                  <>
+                    request <span className="mono">{event.requestId}</span>
+                  </>
+                ) : (
+                  "no request id"
+                )}
+                {event.resourceVersionAfter ? (
+                  <>
+                    {" "}
+                    · VirtualService version {event.resourceVersionBefore ?? "?"} → {event.resourceVersionAfter}
+                  </>
+                ) : null}
               </p>
             </div>
           </li>

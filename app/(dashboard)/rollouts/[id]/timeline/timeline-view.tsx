@@ -24,7 +24,15 @@ function chartRange({ status, createdAt, first, last, now }: { status: string; c
 export function TimelineView({ timeline, now }: { timeline: RolloutTimeline; now: Date }) {
   const { rollout, events, truncated } = timeline;
   const chart = weightTimeline({
-    entries: events.map((e) => ({ at: e.at, action: e.action, outcome: e.outcome, actor: e.actorEmail ?? e.actorId, reason: e.reason, before: e.before, after: e.after })),
+    entries: events.map((e) => ({
+      at: e.at,
+      action: e.action,
+      outcome: e.outcome,
+      actor: e.actorEmail ?? e.actorId,
+      reason: e.reason,
+      before: e.before,
+      after: e.after,
+    })),
     ...chartRange({ status: rollout.status, createdAt: rollout.createdAt, first: events[0]?.at, last: events.at(-1)?.at, now }),
   });
   const ofRollout = { rollout: rollout.id };
@@ -39,8 +47,11 @@ export function TimelineView({ timeline, now }: { timeline: RolloutTimeline; now
             {rollout.name} <StatusBadge status={rollout.status} />
           </h1>
           <p className="muted">
-            VirtualService <span className="mono">{rollout.namespace}/{rollout.virtualService}</span> · cluster <span className="mono">{rollout.cluster}</span> ·
-            created <LocalTime iso={rollout.createdAt.toISOString()} />
+            VirtualService{" "}
+            <span className="mono">
+              {rollout.namespace}/{rollout.virtualService}
+            </span>{" "}
+            · cluster <span className="mono">{rollout.cluster}</span> · created <LocalTime iso={rollout.createdAt.toISOString()} />
             {rollout.archivedAt ? (
               <>
                 {" "}
@@ -72,7 +83,11 @@ export function TimelineView({ timeline, now }: { timeline: RolloutTimeline; now
 
       <section className="panel" aria-labelledby="events-heading">
         <h2 id="events-heading">
-          Events <span className="muted timeline-count">({events.length}{truncated ? "+" : ""}, oldest first)</span>
+          Events{" "}
+          <span className="muted timeline-count">
+            ({events.length}
+            {truncated ? "+" : ""}, oldest first)
+          </span>
         </h2>
         {truncated ? (
           <p className="banner banner-warn">

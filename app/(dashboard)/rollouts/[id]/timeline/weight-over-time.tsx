@@ -5,7 +5,17 @@ import { TimeSeriesChart } from "@/components/charts/time-series-chart";
 import type { Point } from "@/lib/domain/series";
 
 /** The canary and stable shares Aviary set over the rollout's life, as steps. */
-export function WeightOverTime({ canary, stable, markers, domain }: { canary: Point[]; stable: Point[]; markers: { t: number; label: string; muted: boolean }[]; domain: [number, number] }) {
+export function WeightOverTime({
+  canary,
+  stable,
+  markers,
+  domain,
+}: {
+  canary: Point[];
+  stable: Point[];
+  markers: { t: number; label: string; muted: boolean }[];
+  domain: [number, number];
+}) {
   return (
     <TimeSeriesChart
       label="Canary and stable share of traffic set by Aviary over the rollout's life"
