@@ -1,4 +1,3 @@
-import { getAuditReader } from "../db/audit-reader";
 import { parseServerEnv } from "../env";
 import { getDeps, type Deps } from "./deps";
 import { startAuditHeadLog } from "./log-audit-head";
@@ -15,8 +14,9 @@ export const RECONCILE_INTERVAL_MS = 30_000;
 export function startBackgroundWork(): void {
   const env = parseServerEnv();
   if (!env.DATABASE_URL) return;
-  startAuditHeadLog({ audit: getAuditReader(), intervalMs: env.AVIARY_AUDIT_HEAD_LOG_SECONDS * 1000 });
-  startReconcileSweep({ deps: getDeps(), intervalMs: RECONCILE_INTERVAL_MS });
+  const deps = getDeps();
+  startAuditHeadLog({ audit: deps.audit, intervalMs: env.AVIARY_AUDIT_HEAD_LOG_SECONDS * 1000 });
+  startReconcileSweep({ deps, intervalMs: RECONCILE_INTERVAL_MS });
 }
 
 /**

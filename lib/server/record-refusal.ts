@@ -1,8 +1,8 @@
 import { appendAuditEvent } from "../db/audit-events";
-import { getDb } from "../db/client";
 import { findRollout } from "../db/rollouts";
 import { admitRefusal, newFoldingState, takeClosedWindows, type FoldedRefusals, type FoldingPolicy, type FoldingState } from "../domain/refusal-folding";
 import { parseServerEnv } from "../env";
+import { getDeps } from "./deps";
 
 /**
  * Records a request refused for who made it (403): a viewer trying to roll back is exactly what
@@ -88,7 +88,7 @@ async function writeSafely(refusal: Refusal, folded: FoldedRefusals<Refusal> | n
 
 async function writeRefusal(refusal: Refusal, folded: FoldedRefusals<Refusal> | null): Promise<void> {
   const candidate = ROLLOUT_PATH.exec(refusal.path)?.[1]?.toLowerCase() ?? null;
-  const db = getDb();
+  const { db } = getDeps();
   // The foreign key wants an existing rollout; a refusal on an unknown id is still recorded.
   const rolloutId = candidate && (await findRollout(db, candidate)) ? candidate : null;
   const message = folded
