@@ -1,7 +1,7 @@
 import pg from "pg";
 import { expect, test } from "../auth/signed-in";
-import { createRolloutViaApi, uniqueName } from "../fixtures/api";
-import { putSandboxObjects, readStack, setLiveWeights } from "../fixtures/stack";
+import { createRolloutOnNewVirtualService } from "../fixtures/api";
+import { readStack, setLiveWeights } from "../fixtures/stack";
 
 /**
  * A promote that patched the cluster and died before recording it (simulated: the patch through
@@ -12,37 +12,10 @@ import { putSandboxObjects, readStack, setLiveWeights } from "../fixtures/stack"
  */
 test.setTimeout(90_000);
 
-const namespace = "shop";
-const host = "checkout.shop.svc.cluster.local";
 const LOCK_SPACE = 0x41565259;
 
 test("an interrupted promote is shown as unconfirmed, then confirmed by the sweep", async ({ page, request }) => {
-  const virtualService = uniqueName("vs");
-  await putSandboxObjects([
-    {
-      apiVersion: "networking.istio.io/v1",
-      kind: "VirtualService",
-      metadata: { name: virtualService, namespace },
-      spec: {
-        hosts: [host],
-        http: [
-          {
-            name: "primary",
-            route: [
-              { destination: { host, subset: "stable" }, weight: 100 },
-              { destination: { host, subset: "canary" }, weight: 0 },
-            ],
-          },
-        ],
-      },
-    },
-  ]);
-  const rollout = await createRolloutViaApi(request, {
-    virtualService,
-    stable: { host, subset: "stable" },
-    canary: { host, subset: "canary" },
-    steps: [{ weight: 5 }, { weight: 25 }, { weight: 100 }],
-  });
+  const { rollout, ref } = await createRolloutOnNewVirtualService(request, [5, 25, 100]);
   expect((await request.post(`/api/rollouts/${rollout.id}/actions`, { data: { action: "start" } })).status()).toBe(200);
 
   const { databaseUrl } = await readStack();
@@ -50,7 +23,7 @@ test("an interrupted promote is shown as unconfirmed, then confirmed by the swee
   await db.connect();
   try {
     await db.query("SELECT pg_advisory_lock($1, hashtext($2))", [LOCK_SPACE, rollout.id]);
-    await setLiveWeights({ namespace, virtualService, route: "primary", weights: [75, 25] });
+    await setLiveWeights({ ...ref, weights: [75, 25] });
     await db.query(
       `INSERT INTO rollout_operations (rollout_id, action, status, from_state, to_state, actor_id, actor_email, actor_role, request_id, started_at)
        VALUES ($1, 'promote', 'pending', $2, $3, 'demo-dana', 'dana@example.com', 'admin', 'e2e-interrupted', now() - interval '20 seconds')`,

@@ -1,9 +1,9 @@
 import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
 import pg from "pg";
 import { expect, signInAsDemoUser, test } from "../auth/signed-in";
-import { createRolloutViaApi, uniqueName } from "../fixtures/api";
+import { createRolloutOnNewVirtualService } from "../fixtures/api";
 import { startSecondApp } from "../fixtures/second-app";
-import { liveWeights, putSandboxObjects, readStack } from "../fixtures/stack";
+import { liveWeights, readStack } from "../fixtures/stack";
 
 /**
  * Two Aviary processes on one database, as two replicas behind a load balancer: 50 concurrent
@@ -12,9 +12,6 @@ import { liveWeights, putSandboxObjects, readStack } from "../fixtures/stack";
  * event per request, and the hash chain verifies.
  */
 test.setTimeout(180_000);
-
-const namespace = "shop";
-const host = "checkout.shop.svc.cluster.local";
 
 test("50 mixed actions across two app processes: cluster equals record, one audit event each, chain intact", async ({ request, baseURL }) => {
   const second = await startSecondApp();
@@ -25,32 +22,10 @@ test("50 mixed actions across two app processes: cluster equals record, one audi
       await signInAsDemoUser(context, { user: "demo-omar", role: "operator" });
       contexts.push(context);
     }
-    const virtualService = uniqueName("vs");
-    await putSandboxObjects([
-      {
-        apiVersion: "networking.istio.io/v1",
-        kind: "VirtualService",
-        metadata: { name: virtualService, namespace },
-        spec: {
-          hosts: [host],
-          http: [
-            {
-              name: "primary",
-              route: [
-                { destination: { host, subset: "stable" }, weight: 100 },
-                { destination: { host, subset: "canary" }, weight: 0 },
-              ],
-            },
-          ],
-        },
-      },
-    ]);
-    const rollout = await createRolloutViaApi(request, {
-      virtualService,
-      stable: { host, subset: "stable" },
-      canary: { host, subset: "canary" },
-      steps: Array.from({ length: 20 }, (_, i) => ({ weight: (i + 1) * 5 })),
-    });
+    const { rollout, ref } = await createRolloutOnNewVirtualService(
+      request,
+      Array.from({ length: 20 }, (_, i) => (i + 1) * 5),
+    );
     const started = await request.post(`/api/rollouts/${rollout.id}/actions`, { data: { action: "start" } });
     expect(started.status()).toBe(200);
     const revision = ((await started.json()) as { revision: number }).revision;
@@ -70,7 +45,7 @@ test("50 mixed actions across two app processes: cluster equals record, one audi
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(1);
 
     const record = (await (await request.get(`/api/rollouts/${rollout.id}`)).json()) as { canaryWeight: number; revision: number; status: string };
-    const live = await liveWeights({ namespace, virtualService, route: "primary" });
+    const live = await liveWeights(ref);
     expect(live.map((w) => w.weight)).toEqual([100 - record.canaryWeight, record.canaryWeight]);
     expect(record.revision).toBe(revision + statuses.filter((s) => s === 200).length);
 

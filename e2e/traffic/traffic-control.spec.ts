@@ -1,44 +1,14 @@
 import { request as playwrightRequest, type Page } from "@playwright/test";
 import { expect, signInAsDemoUser, test } from "../auth/signed-in";
-import { createRolloutViaApi, uniqueName } from "../fixtures/api";
-import { liveWeights, putSandboxObjects, setLiveWeights } from "../fixtures/stack";
+import { createRolloutOnNewVirtualService } from "../fixtures/api";
+import { liveWeights, setLiveWeights } from "../fixtures/stack";
 
 /**
  * Moments 1-3 of JOURNEYS.md against the sandbox cluster: every click goes through the real
  * Kubernetes client to the sandbox API, and the assertions read the VirtualService back from it.
  */
-const namespace = "shop";
-const host = "checkout.shop.svc.cluster.local";
 
-async function seedTarget(request: Parameters<typeof createRolloutViaApi>[0], steps: number[]) {
-  const virtualService = uniqueName("vs");
-  await putSandboxObjects([
-    {
-      apiVersion: "networking.istio.io/v1",
-      kind: "VirtualService",
-      metadata: { name: virtualService, namespace },
-      spec: {
-        hosts: [host],
-        http: [
-          {
-            name: "primary",
-            route: [
-              { destination: { host, subset: "stable" }, weight: 100 },
-              { destination: { host, subset: "canary" }, weight: 0 },
-            ],
-          },
-        ],
-      },
-    },
-  ]);
-  const rollout = await createRolloutViaApi(request, {
-    virtualService,
-    stable: { host, subset: "stable" },
-    canary: { host, subset: "canary" },
-    steps: steps.map((weight) => ({ weight })),
-  });
-  return { rollout, ref: { namespace, virtualService, route: "primary" } };
-}
+const seedTarget = createRolloutOnNewVirtualService;
 
 const canaryOf = async (ref: Parameters<typeof liveWeights>[0]) => (await liveWeights(ref)).find((entry) => entry.subset === "canary")?.weight;
 
