@@ -1,9 +1,24 @@
+import { createHash } from "node:crypto";
 import { AppError, isAppError } from "../app-error";
 
 export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
   return Response.json(body, { ...init, headers: { "cache-control": "no-store", ...init.headers } });
+}
+
+/**
+ * JSON for what pages poll: a weak ETag of the body, and 304 with no body when the caller already
+ * has it (browsers revalidate on their own with `cache-control: no-cache`), so an unchanged poll
+ * costs a few bytes and hands the page the same data, which then renders nothing new.
+ */
+export function pollableJson(request: Request, body: unknown): Response {
+  const text = JSON.stringify(body);
+  const etag = `W/"${createHash("sha256").update(text).digest("base64url").slice(0, 27)}"`;
+  const headers = { "cache-control": "private, no-cache", etag, vary: "cookie" };
+  const known = request.headers.get("if-none-match")?.split(",").map((tag) => tag.trim()) ?? [];
+  if (known.includes(etag) || known.includes("*")) return new Response(null, { status: 304, headers });
+  return new Response(text, { status: 200, headers: { ...headers, "content-type": "application/json" } });
 }
 
 export function errorResponse(error: unknown): Response {

@@ -1,6 +1,6 @@
 import { readJsonBody } from "@/lib/http/read-json";
 import { requestContext } from "@/lib/http/request-context";
-import { json, route } from "@/lib/http/respond";
+import { json, pollableJson, route } from "@/lib/http/respond";
 import { rolloutJson } from "@/lib/contracts/rollout";
 import { archiveRollout } from "@/lib/server/archive-rollout";
 import { getDeps } from "@/lib/server/deps";
@@ -14,7 +14,7 @@ type Params = { params: Promise<{ id: string }> };
 export const GET = route(async (request: Request, { params }: Params) => {
   await requestContext(request, { need: "viewer" });
   const { id } = await params;
-  return json(rolloutJson(await getRollout(getDeps(), { id })));
+  return pollableJson(request, rolloutJson(await getRollout(getDeps(), { id })));
 });
 
 export const PATCH = route(async (request: Request, { params }: Params) => {

@@ -1,6 +1,6 @@
 import { auditEventJson } from "@/lib/contracts/audit-event";
 import { requestContext } from "@/lib/http/request-context";
-import { json, route } from "@/lib/http/respond";
+import { pollableJson, route } from "@/lib/http/respond";
 import { getDeps } from "@/lib/server/deps";
 import { listRolloutEvents } from "@/lib/server/list-rollout-events";
 
@@ -13,5 +13,5 @@ export const GET = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
   await requestContext(request, { need: "viewer" });
   const events = await listRolloutEvents(getDeps(), { id });
-  return json({ events: events.map(auditEventJson) });
+  return pollableJson(request, { events: events.map(auditEventJson) });
 });

@@ -1,5 +1,5 @@
 import { requestContext } from "@/lib/http/request-context";
-import { json, route } from "@/lib/http/respond";
+import { pollableJson, route } from "@/lib/http/respond";
 import { getDeps } from "@/lib/server/deps";
 import { readLiveTraffic } from "@/lib/server/read-live-traffic";
 
@@ -11,5 +11,5 @@ type Params = { params: Promise<{ id: string }> };
 export const GET = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
   await requestContext(request, { need: "viewer" });
-  return json(await readLiveTraffic(getDeps(), { id }));
+  return pollableJson(request, await readLiveTraffic(getDeps(), { id }));
 });
