@@ -16,7 +16,11 @@ export function pollableJson(request: Request, body: unknown): Response {
   const text = JSON.stringify(body);
   const etag = `W/"${createHash("sha256").update(text).digest("base64url").slice(0, 27)}"`;
   const headers = { "cache-control": "private, no-cache", etag, vary: "cookie" };
-  const known = request.headers.get("if-none-match")?.split(",").map((tag) => tag.trim()) ?? [];
+  const known =
+    request.headers
+      .get("if-none-match")
+      ?.split(",")
+      .map((tag) => tag.trim()) ?? [];
   if (known.includes(etag) || known.includes("*")) return new Response(null, { status: 304, headers });
   return new Response(text, { status: 200, headers: { ...headers, "content-type": "application/json" } });
 }
