@@ -3,8 +3,10 @@
  * belongs to the process rather than to a request.
  */
 export async function register() {
-  const { processEnv } = await import("./lib/env");
-  if (processEnv().NEXT_RUNTIME !== "nodejs") return;
+  // Not configuration: Next.js replaces this expression at build time, per runtime, so it must be
+  // written exactly like this (read through lib/env.ts it would be undefined at run time).
+  // eslint-disable-next-line no-restricted-properties
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startBackgroundWork } = await import("./lib/server/background");
   startBackgroundWork();
 }
