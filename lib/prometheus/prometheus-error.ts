@@ -1,12 +1,19 @@
 import { AppError } from "../app-error";
 
 /**
- * Why a Prometheus call failed. All kinds travel as METRICS_UNAVAILABLE (503): to the dashboard
- * each means "no metrics right now", which the UI keeps apart from "no data yet" (an empty
- * answer is a success, never one of these). `kind` lets the UI and logs say which.
+ * Why a Prometheus call failed, and what the API answers for it (the UI keeps both apart from
+ * "no data yet", which is a success):
+ *   METRICS_UNAVAILABLE (503) nobody answered: unreachable, timed out, or a gateway in front of
+ *                             Prometheus saying its upstream is down (502/503/504 without a
+ *                             Prometheus error body). Retrying later may help ("transient").
+ *   METRICS_ERROR (502)       Prometheus answered, but refused the query or sent something
+ *                             Aviary cannot read. Retrying the same query will not help ("final").
+ * `kind` lets the UI and logs say which. The message names the URL, never its credentials.
  */
 export const PROMETHEUS_ERROR_KINDS = ["unreachable", "timeout", "http", "bad_response", "query"] as const;
 export type PrometheusErrorKind = (typeof PROMETHEUS_ERROR_KINDS)[number];
+
+const GATEWAY_DOWN = new Set([502, 503, 504]);
 
 export class PrometheusError extends AppError {
   static override readonly brand = "PrometheusError";
@@ -16,6 +23,8 @@ export class PrometheusError extends AppError {
   readonly httpStatus?: number;
   /** Prometheus' own errorType (bad_data, execution, timeout, canceled, ...) for kind "query". */
   readonly errorType?: string;
+
+  readonly retry: "transient" | "final";
 
   constructor({
     kind,
@@ -32,8 +41,10 @@ export class PrometheusError extends AppError {
     errorType?: string;
     cause?: unknown;
   }) {
-    super("METRICS_UNAVAILABLE", message, { cause });
+    const unavailable = kind === "unreachable" || kind === "timeout" || (kind === "http" && httpStatus !== undefined && GATEWAY_DOWN.has(httpStatus));
+    super(unavailable ? "METRICS_UNAVAILABLE" : "METRICS_ERROR", message, { cause });
     this.name = "PrometheusError";
+    this.retry = unavailable ? "transient" : "final";
     this.kind = kind;
     this.url = url;
     this.httpStatus = httpStatus;

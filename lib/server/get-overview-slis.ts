@@ -6,7 +6,6 @@ import { fetchOverviewBurnRates } from "../prometheus/fetch-overview-burn-rates"
 import type { SliOverview, SliOverviewRow, WorkloadSlis } from "../contracts/slis";
 import { fetchOverviewSlis } from "../prometheus/fetch-overview-slis";
 import type { Deps } from "./deps";
-import { withMetricsErrors } from "./metrics-errors";
 
 /** The rate window of the overview's "current" figures. */
 export const OVERVIEW_WINDOW = "5m";
@@ -20,12 +19,10 @@ export async function getOverviewSlis(deps: Deps): Promise<SliOverview> {
   const rollouts = await listRollouts(deps.db);
   const now = deps.now();
   const targets = rollouts.map((r) => ({ namespace: r.namespace, stable: r.metrics.stableWorkload, canary: r.metrics.canaryWorkload }));
-  const [slis, burns] = await withMetricsErrors(() =>
-    Promise.all([
-      fetchOverviewSlis(deps.prometheus, targets, { window: OVERVIEW_WINDOW, time: now }),
-      fetchOverviewBurnRates(deps.prometheus, targets, { time: now }),
-    ]),
-  );
+  const [slis, burns] = await Promise.all([
+    fetchOverviewSlis(deps.prometheus, targets, { window: OVERVIEW_WINDOW, time: now }),
+    fetchOverviewBurnRates(deps.prometheus, targets, { time: now }),
+  ]);
   const rows = rollouts.map((rollout, i): SliOverviewRow => row(rollout, slis[i], burns[i]));
   return { generatedAt: now.getTime(), window: OVERVIEW_WINDOW, rollouts: Object.fromEntries(rows.map((r) => [r.rolloutId, r])) };
 }

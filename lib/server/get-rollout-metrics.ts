@@ -11,7 +11,6 @@ import { alignRange, stepFor } from "../prometheus/range";
 import type { RolloutMetrics } from "../contracts/metrics";
 import type { Deps } from "./deps";
 import { getRollout } from "./get-rollout";
-import { withMetricsErrors } from "./metrics-errors";
 
 /** About one point per pixel of a half-width chart; Prometheus' `step` does the downsampling. */
 export const CHART_POINTS = 500;
@@ -54,12 +53,10 @@ export async function getRolloutMetrics(deps: Deps, { id, window, maxPoints = CH
   }));
   const targets = { namespace: rollout.namespace, stable: rollout.metrics.stableWorkload, canary: rollout.metrics.canaryWorkload };
 
-  const [series, inputs] = await withMetricsErrors(() =>
-    Promise.all([
-      fetchRolloutSeries(deps.prometheus, { ...targets, start, end, stepSeconds, scrapeIntervalSeconds: SCRAPE_INTERVAL_SECONDS }),
-      fetchBurnRateInputs(deps.prometheus, { ...targets, time: now, latencyThresholdMs: rollout.slo.latencyP95Ms }),
-    ]),
-  );
+  const [series, inputs] = await Promise.all([
+    fetchRolloutSeries(deps.prometheus, { ...targets, start, end, stepSeconds, scrapeIntervalSeconds: SCRAPE_INTERVAL_SECONDS }),
+    fetchBurnRateInputs(deps.prometheus, { ...targets, time: now, latencyThresholdMs: rollout.slo.latencyP95Ms }),
+  ]);
 
   const grid = series.canary.requestRate.map((p) => p.t);
   const range = { start: series.start.getTime(), end: series.end.getTime(), stepSeconds, rateWindow: series.rateWindow };
