@@ -5,6 +5,7 @@ import { kubeConfigFor, parseClusterConfigs, type ClusterConfigs } from "./clust
 import { classifyKubeError, type KubeFailure } from "./kube-errors";
 import { toView } from "./virtual-service-schema";
 import { DEFAULT_WATCH_CACHE, NamespaceWatchCache, type Freshness, type WatchCacheOptions } from "./watch-cache";
+import { withTimeout } from "../with-timeout";
 
 export type { Freshness } from "./watch-cache";
 
@@ -157,11 +158,4 @@ export function createKubeAdapter({ configs = parseClusterConfigs(), timeoutMs =
       await Promise.all(all.map((c) => c.close()));
     },
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
 }

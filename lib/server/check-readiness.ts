@@ -1,4 +1,5 @@
 import type { Deps } from "./deps";
+import { withTimeout } from "../with-timeout";
 
 export type ReadinessReport = {
   status: "ready" | "not_ready";
@@ -35,11 +36,4 @@ function notReady(reason: string, error: unknown): ReadinessReport {
   const detail = error instanceof Error ? error.message : String(error);
   if (detail !== lastLogged) console.error(`readiness: ${reason}: ${(lastLogged = detail)}`);
   return { status: "not_ready", checks: { database: { ok: false, reason } } };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
 }
