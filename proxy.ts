@@ -8,6 +8,7 @@ import { clientAddress, peerAddress } from "@/lib/http/client-address";
 import { API_CSP, newNonce, pageCsp, withSecurityHeaders } from "@/lib/http/security-headers";
 import { recordRefusal } from "@/lib/server/record-refusal";
 import { processEnv } from "@/lib/env";
+import { requestIdOf } from "@/lib/http/request-context";
 
 /**
  * The gate in front of every page and API route (Next 16's proxy, formerly middleware; Node
@@ -86,7 +87,7 @@ async function gate(request: NextRequest, config: AuthConfig, pageCspHeader: str
       method: request.method,
       path: pathname,
       message,
-      requestId: /^[\w.-]{1,128}$/.test(request.headers.get("x-request-id") ?? "") ? request.headers.get("x-request-id")! : crypto.randomUUID(),
+      requestId: requestIdOf(request.headers),
       clientAddress: clientAddress({ headers: request.headers, peer: peerAddress(request.headers), trusted: config.trustedProxies }),
     });
     if (retryAfterSeconds !== null) {

@@ -2,7 +2,8 @@ import { expect, test } from "../auth/signed-in";
 import { liveWeights } from "../fixtures/stack";
 
 /**
- * JOURNEYS moment 1 on the live stack: the sandbox mesh sends real simulated traffic through the
+ * The 3 a.m. rollback, on the live stack: an erroring canary must be obvious at a glance. The
+ * sandbox mesh sends real simulated traffic through the
  * demo's payments VirtualService (its canary workload answers 5% 5xx), Prometheus scrapes it, and
  * the detail page shows the canary above its objective; after a rollback the observed split drops
  * to zero as Prometheus' rate window empties.

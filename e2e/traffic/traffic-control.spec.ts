@@ -4,8 +4,10 @@ import { createRolloutOnNewVirtualService } from "../fixtures/api";
 import { liveWeights, setLiveWeights } from "../fixtures/stack";
 
 /**
- * Moments 1-3 of JOURNEYS.md against the sandbox cluster: every click goes through the real
- * Kubernetes client to the sandbox API, and the assertions read the VirtualService back from it.
+ * The SRE's rollback at 3 a.m., the release captain promoting step by step while a teammate acts
+ * from another browser, and a VirtualService edited by hand (drift, adopt), against the sandbox
+ * cluster: every click goes through the real Kubernetes client to the sandbox API, and the
+ * assertions read the VirtualService back from it.
  */
 
 const seedTarget = createRolloutOnNewVirtualService;

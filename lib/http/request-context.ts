@@ -21,9 +21,14 @@ export type ContextOptions = {
  * records each 403 in the audit log (floods folded, 429 past the per-actor limit). Throws AppError
  * UNAUTHENTICATED (401), FORBIDDEN (403) or RATE_LIMITED (429).
  */
+/** The caller's X-Request-Id when it is a plain token (it lands in the audit log), else a new one. */
+export function requestIdOf(headers: Headers): string {
+  const given = headers.get("x-request-id");
+  return given && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
 export async function requestContext(request: Request, { need, input }: ContextOptions): Promise<RequestContext> {
-  const given = request.headers.get("x-request-id");
-  const requestId = given && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+  const requestId = requestIdOf(request.headers);
   const config = authConfig();
   const clientAddress = clientAddressOf({ headers: request.headers, peer: peerAddress(request.headers), trusted: config.trustedProxies });
   const identity = await identify(request.headers, config);
