@@ -1,4 +1,4 @@
-import type { AuditLogEntry, StoredAuditEntry } from "../domain/audit-entry";
+import type { AuditLogEntry, StoredAuditEntry } from "../domain/audit/entry";
 
 type Weights = { canaryWeight?: number; stableWeight?: number; status?: string; currentStep?: number | null } | null;
 

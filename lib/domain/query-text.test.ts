@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseAuditLogQuery } from "./audit-log-filter";
-import { parseHistoryQuery } from "./audit-history-filter";
+import { parseAuditLogQuery } from "./audit/log-filter";
+import { parseHistoryQuery } from "./audit/history-filter";
 import { queryFromUrl } from "./query-text";
 
 describe("text from a query string", () => {

@@ -1,5 +1,5 @@
 import { isAppError } from "../app-error";
-import { appendAuditEvent, type AuditOutcome } from "../db/audit-events";
+import { appendAuditEvent, type AuditOutcome } from "../db/audit/events";
 import type { DbTx } from "../db/rollouts";
 import type { Prisma } from "../db/generated/client";
 import type { TargetState } from "../domain/rollout-actions";

@@ -1,4 +1,4 @@
-import { appendAuditEvent } from "../db/audit-events";
+import { appendAuditEvent } from "../db/audit/events";
 import { archiveRolloutRow, lockRollout } from "../db/rollouts";
 import { assertArchivable } from "../domain/rollout-lifecycle";
 import type { Rollout } from "../domain/rollout";

@@ -1,5 +1,5 @@
 import { AppError } from "../app-error";
-import { appendAuditEvent } from "../db/audit-events";
+import { appendAuditEvent } from "../db/audit/events";
 import { insertRollout } from "../db/rollouts";
 import { rolloutDefinitionSchema } from "../domain/rollout-definition";
 import type { Rollout, RolloutDefinition } from "../domain/rollout";

@@ -1,4 +1,4 @@
-import { getAuditReader, type AuditReader } from "../db/audit-reader";
+import { getAuditReader, type AuditReader } from "../db/audit/reader";
 import { getDb, type Db } from "../db/client";
 import { createKubeAdapter, type KubeAdapter, type KubePort } from "../kube/virtual-services";
 import type { PrometheusClient } from "../prometheus/client";

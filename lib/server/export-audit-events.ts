@@ -1,11 +1,11 @@
-import { findAuditLogEntries } from "../db/audit-log-query";
-import type { EventCursor } from "../domain/audit-cursor";
-import { AUDIT_CSV_HEADER, auditCsvRow } from "../domain/audit-csv";
-import type { AuditLogEntry } from "../domain/audit-entry";
-import { validationError } from "../domain/audit-filter-fields";
-import { parseAuditLogQuery } from "../domain/audit-log-filter";
+import { findAuditLogEntries } from "../db/audit/log-query";
+import type { EventCursor } from "../domain/audit/cursor";
+import { AUDIT_CSV_HEADER, auditCsvRow } from "../domain/audit/csv";
+import type { AuditLogEntry } from "../domain/audit/entry";
+import { validationError } from "../domain/audit/filter-fields";
+import { parseAuditLogQuery } from "../domain/audit/log-filter";
 import { auditLogEntryJson } from "../contracts/audit-event";
-import type { AuditReader } from "../db/audit-reader";
+import type { AuditReader } from "../db/audit/reader";
 
 export const EXPORT_FORMATS = ["csv", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

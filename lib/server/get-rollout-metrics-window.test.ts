@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { appendAuditEvent, listAuditEventsForRollout } from "../db/audit-events";
+import { appendAuditEvent, listAuditEventsForRollout } from "../db/audit/events";
 import { getDb, type Db } from "../db/client";
 import { useFreshDatabase } from "../../test/database";
 import { appendEvents } from "../../test/chained-events";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { findRolloutStart, listAuditEventsInWindow } from "../db/audit-window";
+import { findRolloutStart, listAuditEventsInWindow } from "../db/audit/window";
 import { summarizeBurn } from "../domain/burn-summary";
 import { DEFAULT_METRICS_WINDOW, METRICS_WINDOWS, windowRange, type MetricsWindow } from "../domain/metrics-window";
 import { errorBudget, MULTIWINDOW_CONDITIONS } from "../domain/slo";

@@ -1,4 +1,4 @@
-import { findRolloutTimelineEntries } from "../db/audit-events";
+import { findRolloutTimelineEntries } from "../db/audit/events";
 import type { AuditEvent } from "../db/generated/client";
 import type { Rollout } from "../domain/rollout";
 import type { Deps } from "./deps";

@@ -1,8 +1,8 @@
-import { findAuditLogEntries } from "../db/audit-log-query";
-import { encodeEventCursor } from "../domain/audit-cursor";
-import type { AuditLogEntry } from "../domain/audit-entry";
-import { parseAuditLogQuery } from "../domain/audit-log-filter";
-import type { AuditReader } from "../db/audit-reader";
+import { findAuditLogEntries } from "../db/audit/log-query";
+import { encodeEventCursor } from "../domain/audit/cursor";
+import type { AuditLogEntry } from "../domain/audit/entry";
+import { parseAuditLogQuery } from "../domain/audit/log-filter";
+import type { AuditReader } from "../db/audit/reader";
 
 export type AuditLogPage = {
   entries: AuditLogEntry[];

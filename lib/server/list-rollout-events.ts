@@ -1,4 +1,4 @@
-import { listRecentAuditEventsForRollout } from "../db/audit-events";
+import { listRecentAuditEventsForRollout } from "../db/audit/events";
 import type { Deps } from "./deps";
 import { getRollout } from "./get-rollout";
 

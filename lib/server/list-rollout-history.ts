@@ -1,8 +1,8 @@
-import { findHistoryRows } from "../db/audit-history-query";
-import type { HistoryRow } from "../domain/audit-entry";
-import { encodeRolloutCursor } from "../domain/audit-cursor";
-import { parseHistoryQuery } from "../domain/audit-history-filter";
-import type { AuditReader } from "../db/audit-reader";
+import { findHistoryRows } from "../db/audit/history-query";
+import type { HistoryRow } from "../domain/audit/entry";
+import { encodeRolloutCursor } from "../domain/audit/cursor";
+import { parseHistoryQuery } from "../domain/audit/history-filter";
+import type { AuditReader } from "../db/audit/reader";
 
 export type HistoryPage = { rows: HistoryRow[]; nextCursor: string | null; params: Record<string, string> };
 

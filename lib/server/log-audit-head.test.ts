@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createAuditReader } from "@/lib/db/audit-reader";
+import { createAuditReader } from "@/lib/db/audit/reader";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
-import { parseKnownHead } from "@/lib/domain/audit-chain";
+import { parseKnownHead } from "@/lib/domain/audit/chain";
 import { seedEvent } from "@/test/api/audit-seed";
 import { useFreshDatabase } from "@/test/database";
 import { startAuditHeadLog } from "./log-audit-head";

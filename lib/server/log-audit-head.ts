@@ -1,5 +1,5 @@
-import { readChainHead } from "../db/audit-chain-reader";
-import type { AuditReader } from "../db/audit-reader";
+import { readChainHead } from "../db/audit/chain-reader";
+import type { AuditReader } from "../db/audit/reader";
 
 /**
  * Writes the audit chain's head (newest event id and hash) to the log every `intervalMs` when it

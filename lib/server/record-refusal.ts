@@ -1,13 +1,13 @@
-import { appendAuditEvent } from "../db/audit-events";
+import { appendAuditEvent } from "../db/audit/events";
 import { findRollout } from "../db/rollouts";
-import { admitRefusal, newFoldingState, takeClosedWindows, type FoldedRefusals, type FoldingPolicy, type FoldingState } from "../domain/refusal-folding";
+import { admitRefusal, newFoldingState, takeClosedWindows, type FoldedRefusals, type FoldingPolicy, type FoldingState } from "../domain/audit/refusal-folding";
 import { parseServerEnv } from "../env";
 import { getDeps } from "./deps";
 
 /**
  * Records a request refused for who made it (403): a viewer trying to roll back is exactly what
  * an auditor wants to see, in the rollout's own trail when there is one. Floods are folded
- * (lib/domain/refusal-folding.ts): the first refusal per window is written at once, the rest as
+ * (lib/domain/audit/refusal-folding.ts): the first refusal per window is written at once, the rest as
  * one event with a count when the window closes, and an actor past the limit is told to wait.
  * Folding is per process (each replica folds its own); a process that dies loses only the
  * counts of its open windows, never the first event of each.

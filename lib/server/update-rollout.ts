@@ -1,5 +1,5 @@
 import { AppError } from "../app-error";
-import { appendAuditEvent } from "../db/audit-events";
+import { appendAuditEvent } from "../db/audit/events";
 import { lockRollout, updateRolloutDefinition } from "../db/rollouts";
 import { mergeDefinition, rolloutDefinitionPatchSchema } from "../domain/rollout-definition";
 import { assertEditable } from "../domain/rollout-lifecycle";

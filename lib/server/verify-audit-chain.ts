@@ -1,8 +1,8 @@
-import { readChainBatch } from "../db/audit-chain-reader";
-import { expectedHashOf } from "../db/audit-events";
-import { auditKey } from "../db/audit-key";
-import { checkKnownHead, checkLinks, START, type ChainBreak, type KnownHead } from "../domain/audit-chain";
-import type { AuditReader } from "../db/audit-reader";
+import { readChainBatch } from "../db/audit/chain-reader";
+import { expectedHashOf } from "../db/audit/events";
+import { auditKey } from "../db/audit/key";
+import { checkKnownHead, checkLinks, START, type ChainBreak, type KnownHead } from "../domain/audit/chain";
+import type { AuditReader } from "../db/audit/reader";
 
 export type ChainReport =
   | { ok: true; checked: number; head: { id: string; hash: string } | null; durationMs: number }

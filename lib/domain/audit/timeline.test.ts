@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { weightTimeline } from "./audit-timeline";
+import { weightTimeline } from "./timeline";
 
 const at = (minute: number) => new Date(Date.UTC(2026, 3, 15, 10, minute));
 const entry = (minute: number, action: string, outcome: string, canary?: number) => ({

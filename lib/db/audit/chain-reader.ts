@@ -1,6 +1,6 @@
-import type { AuditReader } from "./audit-reader";
-import type { AuditEvent } from "./generated/client";
-import { Prisma } from "./generated/client";
+import type { AuditReader } from "./reader";
+import type { AuditEvent } from "../generated/client";
+import { Prisma } from "../generated/client";
 
 const { sql } = Prisma;
 

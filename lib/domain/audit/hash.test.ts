@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyedHash, legacyCanonicalJson, legacyHash, storableJson, storableText } from "./audit-hash";
+import { keyedHash, legacyCanonicalJson, legacyHash, storableJson, storableText } from "./hash";
 
 /**
  * The hashing schemes are part of every stored event: changing one (key order, separators, the

@@ -1,4 +1,4 @@
-import type { Rollout } from "./rollout";
+import type { Rollout } from "../rollout";
 
 /**
  * One audit event as the history, the log and the exports read it: the stored event plus the

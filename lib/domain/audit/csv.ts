@@ -1,4 +1,4 @@
-import { snapshotNumber, snapshotStableWeight, snapshotStatus, type AuditLogEntry } from "./audit-entry";
+import { snapshotNumber, snapshotStableWeight, snapshotStatus, type AuditLogEntry } from "./entry";
 
 /**
  * The audit log as CSV (RFC 4180: comma separated, CRLF line ends, fields with a quote, comma or

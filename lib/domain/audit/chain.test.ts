@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkLinks, START, type ChainLink } from "./audit-chain";
+import { checkLinks, START, type ChainLink } from "./chain";
 
 const link = (id: number, prevHash: string | null, hash: string, computedHash = hash, version = 2): ChainLink => ({
   id: BigInt(id),

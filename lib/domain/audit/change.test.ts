@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changedFields, describeChange } from "./audit-change";
+import { changedFields, describeChange } from "./change";
 
 describe("describeChange", () => {
   it("says what a traffic action did, both sides with units", () => {

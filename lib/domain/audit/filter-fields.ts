@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { AppError, type FieldErrors } from "../app-error";
-import { fieldErrorsFrom, summarize } from "./validation-errors";
-import { isCalendarDate, isTimeZone, wallTimeToInstant } from "./audit-zoned-time";
-import { textProblem } from "./safe-text";
+import { AppError, type FieldErrors } from "../../app-error";
+import { fieldErrorsFrom, summarize } from "../validation-errors";
+import { isCalendarDate, isTimeZone, wallTimeToInstant } from "./zoned-time";
+import { textProblem } from "../safe-text";
 
 /**
  * What the audit log and the history filters share: the actor, the date range (typed on the

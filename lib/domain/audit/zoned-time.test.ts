@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseDateBound } from "./audit-filter-fields";
-import { isTimeZone, wallTimeToInstant, zoneOffsetMs } from "./audit-zoned-time";
+import { parseDateBound } from "./filter-fields";
+import { isTimeZone, wallTimeToInstant, zoneOffsetMs } from "./zoned-time";
 
 describe("wall time in a zone", () => {
   it("knows zones", () => {

@@ -1,5 +1,5 @@
-import type { AuditReader } from "./audit-reader";
-import { Prisma } from "./generated/client";
+import type { AuditReader } from "./reader";
+import { Prisma } from "../generated/client";
 
 /**
  * Text search (ILIKE '%term%') on the audit log, served by the trigram indexes.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AUDIT_CSV_HEADER, auditCsvRow, csvCell, csvRow } from "./audit-csv";
-import type { AuditLogEntry } from "./audit-entry";
+import { AUDIT_CSV_HEADER, auditCsvRow, csvCell, csvRow } from "./csv";
+import type { AuditLogEntry } from "./entry";
 
 describe("csvCell", () => {
   it.each([

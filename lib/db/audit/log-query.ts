@@ -1,9 +1,9 @@
-import type { EventCursor } from "../domain/audit-cursor";
-import type { AuditLogEntry } from "../domain/audit-entry";
-import type { AuditLogFilter } from "../domain/audit-log-filter";
-import type { AuditReader } from "./audit-reader";
-import { containsPattern, eventTextCondition, PROBE_LIMIT, probeEventText } from "./audit-text-search";
-import { Prisma } from "./generated/client";
+import type { EventCursor } from "../../domain/audit/cursor";
+import type { AuditLogEntry } from "../../domain/audit/entry";
+import type { AuditLogFilter } from "../../domain/audit/log-filter";
+import type { AuditReader } from "./reader";
+import { containsPattern, eventTextCondition, PROBE_LIMIT, probeEventText } from "./text-search";
+import { Prisma } from "../generated/client";
 
 /**
  * Reads the audit log, newest first, by keyset pages on (at, id). SQL rather than the query

@@ -5,7 +5,7 @@
  * cursor comes back from the URL.
  */
 
-import { EARLIEST_MS, LATEST_MS } from "./audit-filter-fields";
+import { EARLIEST_MS, LATEST_MS } from "./filter-fields";
 
 export type EventCursor = { at: Date; id: bigint };
 export type RolloutCursor = { updatedAt: Date; id: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeEventCursor, decodeRolloutCursor, encodeEventCursor, encodeRolloutCursor } from "./audit-cursor";
+import { decodeEventCursor, decodeRolloutCursor, encodeEventCursor, encodeRolloutCursor } from "./cursor";
 
 describe("cursors", () => {
   it("round-trip exactly, 64-bit ids included", () => {

@@ -1,5 +1,5 @@
-import type { Point } from "./series";
-import { actionMarkers, weightChanges, type AuditEntry } from "./weight-history";
+import type { Point } from "../series";
+import { actionMarkers, weightChanges, type AuditEntry } from "../weight-history";
 
 /**
  * The weight chart of a rollout's whole life, from its audit events alone (no Prometheus): the

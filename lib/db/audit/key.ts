@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { processEnv, type Env } from "../env";
+import { processEnv, type Env } from "../../env";
 
 /**
- * The key of the audit chain's HMAC (lib/domain/audit-hash.ts). It never lives in the database:
+ * The key of the audit chain's HMAC (lib/domain/audit/hash.ts). It never lives in the database:
  * someone who can write the database but not read this key cannot forge or rewrite events.
  * AVIARY_AUDIT_KEY holds it, or AVIARY_AUDIT_KEY_FILE names a file holding it (a mounted
  * Secret). Every replica, and `npm run audit:verify`, needs the same key.

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { decodeRolloutCursor, type RolloutCursor } from "./audit-cursor";
-import { cleanParams, commonShape, DEFAULT_PAGE_SIZE, list, parseFilterQuery, text } from "./audit-filter-fields";
-import { ROLLOUT_STATUSES, type RolloutStatus } from "./rollout";
+import { decodeRolloutCursor, type RolloutCursor } from "./cursor";
+import { cleanParams, commonShape, DEFAULT_PAGE_SIZE, list, parseFilterQuery, text } from "./filter-fields";
+import { ROLLOUT_STATUSES, type RolloutStatus } from "../rollout";
 
 /**
  * The history's filters (/history, GET /api/history): rollouts, archived ones included.

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
-import { canonicalize } from "./audit-canonical";
+import { canonicalize } from "./canonical";
 
 /**
  * How an audit event's hash is computed (pure). Every stored event names its scheme:

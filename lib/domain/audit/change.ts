@@ -1,5 +1,5 @@
-import { canonicalize } from "./audit-canonical";
-import { snapshotNumber, snapshotStableWeight, snapshotStatus } from "./audit-entry";
+import { canonicalize } from "./canonical";
+import { snapshotNumber, snapshotStableWeight, snapshotStatus } from "./entry";
 
 /**
  * What an audit event changed, in one line for the log and the timeline:

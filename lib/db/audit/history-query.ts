@@ -1,10 +1,10 @@
-import type { RolloutCursor } from "../domain/audit-cursor";
-import type { HistoryFilter } from "../domain/audit-history-filter";
-import type { HistoryRow } from "../domain/audit-entry";
-import type { AuditReader } from "./audit-reader";
-import { containsPattern, probeReasonRollouts } from "./audit-text-search";
-import { Prisma, type Rollout as RolloutRow } from "./generated/client";
-import { toRollout } from "./rollouts";
+import type { RolloutCursor } from "../../domain/audit/cursor";
+import type { HistoryFilter } from "../../domain/audit/history-filter";
+import type { HistoryRow } from "../../domain/audit/entry";
+import type { AuditReader } from "./reader";
+import { containsPattern, probeReasonRollouts } from "./text-search";
+import { Prisma, type Rollout as RolloutRow } from "../generated/client";
+import { toRollout } from "../rollouts";
 
 /**
  * Rollouts for the history, most recently changed first, keyset-paginated on (updated_at, id),

@@ -1,6 +1,6 @@
 import pg from "pg";
-import { databaseUrl } from "../env";
-import type { Prisma } from "./generated/client";
+import { databaseUrl } from "../../env";
+import type { Prisma } from "../generated/client";
 
 /**
  * Read access for the audit log's listing, history, export and integrity check, over

@@ -1,6 +1,6 @@
-import { keyedHash, KEYED_HASH, legacyHash, LEGACY_HASH, storableJson, storableText } from "../domain/audit-hash";
-import { auditKey } from "./audit-key";
-import type { AuditEvent, Prisma, PrismaClient } from "./generated/client";
+import { keyedHash, KEYED_HASH, legacyHash, LEGACY_HASH, storableJson, storableText } from "../../domain/audit/hash";
+import { auditKey } from "./key";
+import type { AuditEvent, Prisma, PrismaClient } from "../generated/client";
 
 /**
  * The append-only audit log. The database refuses UPDATE/DELETE (init migration); in addition
@@ -58,7 +58,7 @@ export type AuditContent = {
 // forgot it fails loudly instead of forking the chain.
 const CHAIN_LOCK = 0x61766961; // "avia"
 
-/** The hashed content of a stored row, by the scheme the row names (lib/domain/audit-hash.ts). */
+/** The hashed content of a stored row, by the scheme the row names (lib/domain/audit/hash.ts). */
 export function auditContentOf(row: StoredAuditEvent): AuditContent {
   return {
     at: row.at.toISOString(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { decodeEventCursor, type EventCursor } from "./audit-cursor";
-import { AUDIT_OUTCOMES } from "./audit-entry";
-import { cleanParams, commonShape, DEFAULT_PAGE_SIZE, list, MAX_LIST_LENGTH, parseFilterQuery, text } from "./audit-filter-fields";
+import { decodeEventCursor, type EventCursor } from "./cursor";
+import { AUDIT_OUTCOMES } from "./entry";
+import { cleanParams, commonShape, DEFAULT_PAGE_SIZE, list, MAX_LIST_LENGTH, parseFilterQuery, text } from "./filter-fields";
 
 /**
  * The audit log's filters (/audit, GET /api/audit-events, the export). All given filters must

@@ -1,4 +1,4 @@
-import type { AuditEvent, Prisma } from "./generated/client";
+import type { AuditEvent, Prisma } from "../generated/client";
 
 type AuditEventsOf = { auditEvent: Prisma.TransactionClient["auditEvent"] };
 

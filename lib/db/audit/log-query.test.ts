@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { useFreshDatabase } from "../../test/database";
-import { seedEvent, seedRollout } from "../../test/api/audit-seed";
-import type { AuditLogFilter } from "../domain/audit-log-filter";
-import { getAuditReader } from "./audit-reader";
-import { findAuditLogEntries, type TextSearchTuning } from "./audit-log-query";
+import { useFreshDatabase } from "../../../test/database";
+import { seedEvent, seedRollout } from "../../../test/api/audit-seed";
+import type { AuditLogFilter } from "../../domain/audit/log-filter";
+import { getAuditReader } from "./reader";
+import { findAuditLogEntries, type TextSearchTuning } from "./log-query";
 
 /**
  * Text search picks one of three plans by how common the term is. Whatever the plan, the page
