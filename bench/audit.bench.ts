@@ -171,8 +171,8 @@ async function exportWithRss(from: string, to: string): Promise<ExportResult> {
 }
 
 async function seedValidChain(url: string, log: (line: string) => void) {
-  const { keyedHash } = await import("../lib/domain/audit-hash");
-  const { auditKey } = await import("../lib/db/audit-key");
+  const { keyedHash } = await import("../lib/domain/audit/hash");
+  const { auditKey } = await import("../lib/db/audit/key");
   const key = auditKey();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -250,7 +250,7 @@ async function main({ log }: BenchContext): Promise<string> {
 
     process.env.DATABASE_URL = postgres.url;
     process.env.AVIARY_AUTH_MODE = "none";
-    const { createAuditReader } = await import("../lib/db/audit-reader");
+    const { createAuditReader } = await import("../lib/db/audit/reader");
     const { getDb } = await import("../lib/db/client");
     const { listAuditEvents } = await import("../lib/server/list-audit-events");
     const { listRolloutHistory } = await import("../lib/server/list-rollout-history");

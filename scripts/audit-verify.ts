@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { createAuditReader } from "../lib/db/audit-reader";
+import { createAuditReader } from "../lib/db/audit/reader";
 import { embeddedDataDir, embeddedRoleUrl, startEmbeddedPostgres } from "../lib/db/embedded-postgres";
 import { parseServerEnv } from "../lib/env";
-import { parseKnownHead, type KnownHead } from "../lib/domain/audit-chain";
+import { parseKnownHead, type KnownHead } from "../lib/domain/audit/chain";
 import { verifyAuditChain } from "../lib/server/verify-audit-chain";
 import { freePort } from "../test/free-port";
 import { AUDIT_KEY_FILE_NAME } from "./lib/audit-key";

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { createAuditReader } from "@/lib/db/audit-reader";
+import { createAuditReader } from "@/lib/db/audit/reader";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 
 /**

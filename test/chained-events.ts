@@ -1,4 +1,4 @@
-import { appendAuditEvent } from "@/lib/db/audit-events";
+import { appendAuditEvent } from "@/lib/db/audit/events";
 import { getDb } from "@/lib/db/client";
 
 /**

@@ -1,4 +1,4 @@
-import { getAuditReader } from "@/lib/db/audit-reader";
+import { getAuditReader } from "@/lib/db/audit/reader";
 import { getDb } from "@/lib/db/client";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import type { KubePort } from "@/lib/kube/virtual-services";

@@ -14,7 +14,7 @@ import type { Role } from "../../lib/domain/roles";
  * For specs against the shared e2e server, which runs in demo mode: `page`, `context` and
  * `request` start signed in (through the API, not the UI) as a demo admin.
  *
- *   import { expect, test } from "../auth/signed-in";
+ *   import { expect, test } from "./signed-in";
  *   test.use({ demoRole: "viewer" });     // to see the app as a viewer
  */
 export async function signInAsDemoUser(request: APIRequestContext, { user = "demo-dana", role = "admin" }: { user?: string; role?: Role } = {}) {

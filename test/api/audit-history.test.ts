@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { getAuditReader } from "@/lib/db/audit-reader";
+import { getAuditReader } from "@/lib/db/audit/reader";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";

@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { getAuditReader } from "@/lib/db/audit-reader";
+import { getAuditReader } from "@/lib/db/audit/reader";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 import { asRole, useFreshDatabase } from "../database";
 import { auditApi } from "./audit-client";
@@ -89,7 +89,7 @@ describe("hash chain verification", () => {
     const report1 = await verifyAuditChain({ audit: getAuditReader() });
     expect(report1).toMatchObject({ ok: false, broken: { id: ids[1]!.toString(), problem: "hash_mismatch" } });
     // (This forger even holds the audit key.)
-    const { expectedHashOf } = await import("@/lib/db/audit-events");
+    const { expectedHashOf } = await import("@/lib/db/audit/events");
     const row = (await getDb().auditEvent.findUnique({ where: { id: ids[1]! } }))!;
     await tamper("UPDATE audit_events SET hash = $1 WHERE id = $2", [expectedHashOf(row), ids[1]!.toString()]);
     // ...and the next link gives it away.
@@ -119,7 +119,7 @@ describe("hash chain verification", () => {
   }, 40_000);
 
   it("--head catches a chain rewritten end to end, even by someone holding the database and the key", async () => {
-    const { expectedHashOf } = await import("@/lib/db/audit-events");
+    const { expectedHashOf } = await import("@/lib/db/audit/events");
     const noted = (await getDb().auditEvent.findUniqueOrThrow({ where: { id: ids[4]! } })).hash;
     // Rewrite every event's reason and re-link the whole chain: intact in itself.
     await tamper("UPDATE audit_events SET reason = 'nothing happened'");

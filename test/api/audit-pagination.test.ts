@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { appendAuditEvent } from "@/lib/db/audit-events";
+import { appendAuditEvent } from "@/lib/db/audit/events";
 import { getDb } from "@/lib/db/client";
 import { useFreshDatabase } from "../database";
 import { allPages, auditApi } from "./audit-client";

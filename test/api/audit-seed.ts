@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db/client";
-import { appendAuditEvent, type NewAuditEvent } from "@/lib/db/audit-events";
+import { appendAuditEvent, type NewAuditEvent } from "@/lib/db/audit/events";
 import { insertRollout } from "@/lib/db/rollouts";
 import { rolloutDefinitionSchema } from "@/lib/domain/rollout-definition";
 import type { Rollout, RolloutStatus } from "@/lib/domain/rollout";

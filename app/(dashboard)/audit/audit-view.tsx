@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
-import { describeChange } from "@/lib/domain/audit-change";
-import { KNOWN_AUDIT_ACTIONS, serviceOf, type AuditLogEntry } from "@/lib/domain/audit-entry";
-import { toQueryString } from "@/lib/domain/audit-filter-fields";
+import { describeChange } from "@/lib/domain/audit/change";
+import { KNOWN_AUDIT_ACTIONS, serviceOf, type AuditLogEntry } from "@/lib/domain/audit/entry";
+import { toQueryString } from "@/lib/domain/audit/filter-fields";
 import type { AuditLogPage } from "@/lib/server/list-audit-events";
 import { DateFilter, FilterForm, SelectFilter, TextFilter } from "./_parts/filter-form";
 import { actionLabel, FilterErrors, OutcomeBadge, Pager } from "./_parts/pager";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { isAppError } from "@/lib/app-error";
-import { cleanParams } from "@/lib/domain/audit-filter-fields";
-import { AUDIT_LOG_PARAMS } from "@/lib/domain/audit-log-filter";
+import { cleanParams } from "@/lib/domain/audit/filter-fields";
+import { AUDIT_LOG_PARAMS } from "@/lib/domain/audit/log-filter";
 import { listAuditEvents, type AuditLogPage } from "@/lib/server/list-audit-events";
 import { AuditView } from "./audit-view";
 import { getDeps } from "@/lib/server/deps";

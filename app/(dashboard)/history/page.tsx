@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { isAppError } from "@/lib/app-error";
-import { HISTORY_PARAMS } from "@/lib/domain/audit-history-filter";
-import { cleanParams } from "@/lib/domain/audit-filter-fields";
+import { HISTORY_PARAMS } from "@/lib/domain/audit/history-filter";
+import { cleanParams } from "@/lib/domain/audit/filter-fields";
 import { listRolloutHistory, type HistoryPage as Page } from "@/lib/server/list-rollout-history";
 import { HistoryView } from "./history-view";
 import { getDeps } from "@/lib/server/deps";

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { toQueryString } from "@/lib/domain/audit-filter-fields";
+import { toQueryString } from "@/lib/domain/audit/filter-fields";
 
 /**
  * Keyset pages: "Older" continues after the last row shown; "Newest" starts over. Going back a

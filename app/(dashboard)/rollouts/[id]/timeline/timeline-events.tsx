@@ -1,6 +1,6 @@
 import { LocalTime } from "@/components/ui/local-time";
-import type { StoredAuditEntry } from "@/lib/domain/audit-entry";
-import { describeChange } from "@/lib/domain/audit-change";
+import type { StoredAuditEntry } from "@/lib/domain/audit/entry";
+import { describeChange } from "@/lib/domain/audit/change";
 import { actionLabel, OutcomeBadge } from "../../../audit/_parts/pager";
 
 /** Every event of the rollout, oldest first: when, what, who, what changed, why, and how it ended. */
