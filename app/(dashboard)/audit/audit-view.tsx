@@ -5,8 +5,9 @@ import { describeChange } from "@/lib/domain/audit/change";
 import { KNOWN_AUDIT_ACTIONS, serviceOf, type AuditLogEntry } from "@/lib/domain/audit/entry";
 import { toQueryString } from "@/lib/domain/audit/filter-fields";
 import type { AuditLogPage } from "@/lib/server/list-audit-events";
-import { DateFilter, FilterForm, SelectFilter, TextFilter } from "./_parts/filter-form";
-import { actionLabel, FilterErrors, OutcomeBadge, Pager } from "./_parts/pager";
+import { DateFilter, FilterForm, SelectFilter, TextFilter } from "@/components/audit/filter-form";
+import { actionLabel, OutcomeBadge } from "@/components/audit/event-labels";
+import { FilterErrors, Pager } from "@/components/audit/pager";
 
 const ACTION_OPTIONS = KNOWN_AUDIT_ACTIONS.map((action) => ({ value: action, label: actionLabel(action) }));
 const OUTCOME_OPTIONS = [

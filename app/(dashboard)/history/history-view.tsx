@@ -6,8 +6,9 @@ import type { HistoryRow } from "@/lib/domain/audit/entry";
 import { toQueryString } from "@/lib/domain/audit/filter-fields";
 import { ROLLOUT_STATUSES } from "@/lib/domain/rollout";
 import type { HistoryPage } from "@/lib/server/list-rollout-history";
-import { DateFilter, FilterForm, SelectFilter, TextFilter } from "../audit/_parts/filter-form";
-import { actionLabel, FilterErrors, OutcomeBadge, Pager } from "../audit/_parts/pager";
+import { DateFilter, FilterForm, SelectFilter, TextFilter } from "@/components/audit/filter-form";
+import { actionLabel, OutcomeBadge } from "@/components/audit/event-labels";
+import { FilterErrors, Pager } from "@/components/audit/pager";
 
 const STATUS_OPTIONS = ROLLOUT_STATUSES.map((status) => ({ value: status, label: status.replace("_", " ") }));
 

@@ -1,7 +1,7 @@
 import { LocalTime } from "@/components/ui/local-time";
 import type { StoredAuditEntry } from "@/lib/domain/audit/entry";
 import { describeChange } from "@/lib/domain/audit/change";
-import { actionLabel, OutcomeBadge } from "../../../audit/_parts/pager";
+import { actionLabel, OutcomeBadge } from "@/components/audit/event-labels";
 
 /** Every event of the rollout, oldest first: when, what, who, what changed, why, and how it ended. */
 export function TimelineEvents({ events }: { events: StoredAuditEntry[] }) {

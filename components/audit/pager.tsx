@@ -58,12 +58,3 @@ export function FilterErrors({ errors }: { errors: Record<string, string> }) {
     </div>
   );
 }
-
-export function OutcomeBadge({ outcome }: { outcome: string }) {
-  const label = { success: "done", refused: "refused", failed: "failed" }[outcome] ?? outcome;
-  return <span className={`outcome outcome-${outcome}`}>{label}</span>;
-}
-
-export function actionLabel(action: string): string {
-  return action.replaceAll("_", " ");
-}
