@@ -76,3 +76,21 @@ export class AppError extends Error {
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
+
+/** Whether trying again can help: the object changed under us, a passing fault, or never. */
+export type RetryClass = "conflict" | "transient" | "final";
+
+/**
+ * The one error type of the adapters (Kubernetes, Prometheus): the AppError it means, plus its
+ * retry class, so use cases decide retries the same way whichever adapter failed.
+ */
+export class AdapterError extends AppError {
+  static override readonly brand: string = "AdapterError";
+  readonly retry: RetryClass;
+
+  constructor(code: AppErrorCode, message: string, options: { retry: RetryClass; fields?: FieldErrors; cause?: unknown }) {
+    super(code, message, options);
+    this.name = "AdapterError";
+    this.retry = options.retry;
+  }
+}

@@ -1,5 +1,5 @@
 import { CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject } from "@kubernetes/client-node";
-import { AppError } from "../app-error";
+import { AdapterError, AppError } from "../app-error";
 import type { JsonPatchOp, VirtualServiceView } from "../domain/virtual-service-route";
 import { kubeConfigFor, parseClusterConfigs, type ClusterConfigs } from "./clusters";
 import { classifyKubeError, type KubeFailure } from "./kube-errors";
@@ -32,11 +32,11 @@ export type KubeAdapter = KubePort & { close(): Promise<void> };
  * A failed cluster call: the AppError it means (code, message) plus whether a retry can help.
  * Branded (lib/app-error.ts), so `instanceof KubeError` holds whichever bundle built the adapter.
  */
-export class KubeError extends AppError {
+export class KubeError extends AdapterError {
   static override readonly brand = "KubeError";
 
   constructor(readonly failure: KubeFailure) {
-    super(failure.error.code, failure.error.message, { cause: failure.error, fields: failure.error.fields });
+    super(failure.error.code, failure.error.message, { retry: failure.kind, cause: failure.error, fields: failure.error.fields });
     this.name = "KubeError";
   }
 }

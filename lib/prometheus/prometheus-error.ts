@@ -1,4 +1,4 @@
-import { AppError } from "../app-error";
+import { AdapterError } from "../app-error";
 
 /**
  * Why a Prometheus call failed, and what the API answers for it (the UI keeps both apart from
@@ -15,7 +15,7 @@ export type PrometheusErrorKind = (typeof PROMETHEUS_ERROR_KINDS)[number];
 
 const GATEWAY_DOWN = new Set([502, 503, 504]);
 
-export class PrometheusError extends AppError {
+export class PrometheusError extends AdapterError {
   static override readonly brand = "PrometheusError";
   readonly kind: PrometheusErrorKind;
   /** Base URL without credentials. */
@@ -23,8 +23,6 @@ export class PrometheusError extends AppError {
   readonly httpStatus?: number;
   /** Prometheus' own errorType (bad_data, execution, timeout, canceled, ...) for kind "query". */
   readonly errorType?: string;
-
-  readonly retry: "transient" | "final";
 
   constructor({
     kind,
@@ -42,9 +40,8 @@ export class PrometheusError extends AppError {
     cause?: unknown;
   }) {
     const unavailable = kind === "unreachable" || kind === "timeout" || (kind === "http" && httpStatus !== undefined && GATEWAY_DOWN.has(httpStatus));
-    super(unavailable ? "METRICS_UNAVAILABLE" : "METRICS_ERROR", message, { cause });
+    super(unavailable ? "METRICS_UNAVAILABLE" : "METRICS_ERROR", message, { retry: unavailable ? "transient" : "final", cause });
     this.name = "PrometheusError";
-    this.retry = unavailable ? "transient" : "final";
     this.kind = kind;
     this.url = url;
     this.httpStatus = httpStatus;
