@@ -1,6 +1,7 @@
 import { keyedHash, KEYED_HASH, legacyHash, LEGACY_HASH, storableJson, storableText } from "../../domain/audit/hash";
 import { auditKey } from "./key";
 import type { AuditEvent, Prisma, PrismaClient } from "../generated/client";
+import type { StoredAuditEntry } from "../../domain/audit/entry";
 
 /**
  * The append-only audit log. The database refuses UPDATE/DELETE (init migration); in addition
@@ -31,26 +32,14 @@ export type NewAuditEvent = {
   repeatCount?: number;
 };
 
-/** Exactly the fields the hash covers, in the shape they had when the event was written. */
-export type AuditContent = {
+/**
+ * Exactly the fields the hash covers, in the shape they had when the event was written: the
+ * stored event (lib/domain/audit/entry.ts) less its id and chain links, the time as ISO text.
+ */
+export type AuditContent = Omit<StoredAuditEntry, "id" | "at" | "before" | "after" | "prevHash" | "hash"> & {
   at: string;
-  rolloutId: string | null;
-  actorId: string;
-  actorEmail: string | null;
-  actorRole: string | null;
-  action: string;
-  reason: string | null;
-  outcome: string;
-  errorCode: string | null;
-  errorMessage: string | null;
   before: Prisma.InputJsonValue | null;
   after: Prisma.InputJsonValue | null;
-  resourceVersionBefore: string | null;
-  resourceVersionAfter: string | null;
-  durationMs: number | null;
-  requestId: string | null;
-  clientAddress: string | null;
-  repeatCount: number;
 };
 
 // One lock for the whole chain, in every replica: the migration audit_chain_guard's trigger takes
