@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Suspense, useId, type ReactNode } from "react";
+import { memo, Suspense, useId, type ReactNode } from "react";
 import { CHART_COLORS } from "@/components/charts/colors";
 import { formatFullTime, formatPercent } from "@/components/charts/format";
 import { TimeSeriesChart } from "@/components/charts/time-series-chart";
@@ -24,13 +24,20 @@ export type RolloutSlisProps = { rolloutId: string; slo: { availability: number;
  * ?window=) and polls every 5 s while the tab is visible. On a failed refresh the last answer
  * stays on screen, dimmed and labelled stale, under a banner saying what failed.
  */
-export function RolloutSlis(props: RolloutSlisProps) {
+// Memoised: the page around it re-renders every second (live traffic, countdowns), and redrawing
+// every chart each time blocked the main thread for 50-150 ms per second. The charts change when
+// their own query (every 5 s) or the SLO does.
+export const RolloutSlis = memo(function RolloutSlis(props: RolloutSlisProps) {
   // useSearchParams needs a Suspense boundary so a statically rendered page keeps its shell.
   return (
     <Suspense fallback={<SlisFrame slo={props.slo} headingId="slis-heading-fallback" picker={null} body={<Placeholder text="Loading SLIs…" />} />}>
       <LiveSlis {...props} />
     </Suspense>
   );
+}, sameProps);
+
+function sameProps(a: RolloutSlisProps, b: RolloutSlisProps): boolean {
+  return a.rolloutId === b.rolloutId && a.slo.availability === b.slo.availability && a.slo.latencyP95Ms === b.slo.latencyP95Ms;
 }
 
 function LiveSlis({ rolloutId, slo }: RolloutSlisProps) {
