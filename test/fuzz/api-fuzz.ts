@@ -2,6 +2,11 @@ import fc from "fast-check";
 import pg from "pg";
 import * as auditExport from "@/app/api/audit-events/export/route";
 import * as auditEvents from "@/app/api/audit-events/route";
+import * as authCallback from "@/app/api/auth/callback/route";
+import * as authDemo from "@/app/api/auth/demo/route";
+import * as authLogin from "@/app/api/auth/login/route";
+import * as authLogout from "@/app/api/auth/logout/route";
+import * as authSession from "@/app/api/auth/session/route";
 import * as history from "@/app/api/history/route";
 import * as actions from "@/app/api/rollouts/[id]/actions/route";
 import * as events from "@/app/api/rollouts/[id]/events/route";
@@ -126,6 +131,13 @@ const rawBody = (structured: fc.Arbitrary<unknown>) =>
   );
 
 const QUERY_NAMES = [
+  "returnTo",
+  "code",
+  "state",
+  "error",
+  "iss",
+  "user",
+  "role",
   "action",
   "outcome",
   "actor",
@@ -245,6 +257,20 @@ export function apiCall(target: FuzzTarget): fc.Arbitrary<Call> {
         cursorLike.map((cursor) => `?cursor=${cursor}`),
       )
       .map((query) => call("GET /api/history", query, () => history.GET(request("GET", "/api/history", { query })))),
+    // Sign-in routes (the suite runs without sign-in: they must refuse cleanly, whatever arrives).
+    queryString.map((query) => call("GET /api/auth/login", query, () => authLogin.GET(request("GET", "/api/auth/login", { query })))),
+    queryString.map((query) => call("GET /api/auth/callback", query, () => authCallback.GET(request("GET", "/api/auth/callback", { query })))),
+    queryString.map((query) => call("GET /api/auth/session", query, () => authSession.GET(request("GET", "/api/auth/session", { query })))),
+    fc
+      .tuple(fc.dictionary(fc.constantFrom("user", "role", "returnTo", "name"), edgeString, { maxKeys: 3 }), fc.boolean())
+      .map(([fields, asForm]) => ({
+        text: asForm ? new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, Buffer.from(v).toString()])).toString() : JSON.stringify(fields),
+        type: asForm ? "application/x-www-form-urlencoded" : "application/json",
+      }))
+      .map((body) => call("POST /api/auth/demo", body.text.slice(0, 300), () => authDemo.POST(request("POST", "/api/auth/demo", { body })))),
+    rawBody(jsonish).map((body) =>
+      call("POST /api/auth/logout", body.text.slice(0, 300), () => authLogout.POST(request("POST", "/api/auth/logout", { body }))),
+    ),
   );
 }
 
