@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./scripts/lib/chromium";
 
 /**
  * Browser tests run Debian's Chromium (Playwright's own browser download is not reachable here)
@@ -7,7 +8,7 @@ import { defineConfig } from "@playwright/test";
  * fresh database, sandbox Kubernetes API and mesh, Prometheus (see e2e/fixtures/stack.ts).
  */
 const port = Number(process.env.E2E_PORT ?? 3210);
-const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const chromium = CHROMIUM_PATH;
 if (!existsSync(chromium)) {
   throw new Error(
     `Chromium is missing: no browser at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install chromium, or bash scripts/ensure-system-deps.sh) or set CHROMIUM_PATH.`,
@@ -30,15 +31,7 @@ export default defineConfig({
     timezoneId: "Europe/Berlin",
     launchOptions: {
       executablePath: chromium,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {

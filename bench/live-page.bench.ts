@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/lib/chromium";
 import { freePort } from "../test/free-port";
 import type { BenchContext, BenchModule } from "./run";
 
@@ -13,7 +14,6 @@ import type { BenchContext, BenchModule } from "./run";
  */
 const WATCH_SECONDS = 30;
 const LONG_TASK_MS = 50;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 async function waitForReady(url: string, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -41,16 +41,8 @@ async function main({ log }: BenchContext): Promise<string> {
   });
   const exited = new Promise<void>((resolve) => demo.once("exit", () => resolve()));
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
   });
   try {
     await waitForReady(`${base}/api/readyz`, 600_000);

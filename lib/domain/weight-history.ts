@@ -17,6 +17,28 @@ export type AuditEntry = {
   after: unknown;
 };
 
+/** An audit event as the weight history reads it (a stored event or a Prisma row fits the argument). */
+export function auditEntryOf(event: {
+  at: Date;
+  action: string;
+  outcome: string;
+  actorEmail: string | null;
+  actorId: string;
+  reason: string | null;
+  before: unknown;
+  after: unknown;
+}): AuditEntry {
+  return {
+    at: event.at,
+    action: event.action,
+    outcome: event.outcome,
+    actor: event.actorEmail ?? event.actorId,
+    reason: event.reason,
+    before: event.before,
+    after: event.after,
+  };
+}
+
 export type ActionMarker = { t: number; action: string; actor: string; outcome: string; reason: string | null };
 export type WeightChange = { t: number; action: string; canaryWeight: number };
 

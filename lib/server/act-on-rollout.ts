@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError, isAppError } from "../app-error";
 import { finishOperation, recordIntent } from "../db/operations";
 import { withRolloutLock } from "../db/rollout-lock";
-import { applyRolloutState, findRollout } from "../db/rollouts";
+import { applyRolloutState, findRollout, type DbTx } from "../db/rollouts";
 import { planAction, REASON_REQUIRED, refusalReason, ROLLOUT_ACTIONS } from "../domain/rollout-actions";
 import type { Rollout } from "../domain/rollout";
 import { safeText } from "../domain/safe-text";
@@ -123,21 +123,26 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
   const stepChanged = plan.to.currentStep !== plan.from.currentStep || plan.from.status === "draft";
   const needsPatch = vs !== null && located !== null && live !== plan.to.canaryWeight && action !== "adopt";
 
+  // The new state and its audit event, in the caller's transaction.
+  const commit = async (tx: DbTx, resourceVersionAfter: string | undefined) => {
+    const updated = await applyRolloutState(tx, rollout.id, plan.to, { stepChanged, at: deps.now() });
+    await recordAction(tx, {
+      rolloutId: rollout.id,
+      action,
+      reason,
+      context,
+      before,
+      after: plan.to,
+      resourceVersionBefore: vs?.resourceVersion,
+      resourceVersionAfter,
+      startedAt,
+    });
+    return updated;
+  };
+
   if (!needsPatch) {
     return deps.db.$transaction(async (tx) => {
-      const updated = await applyRolloutState(tx, rollout.id, plan.to, { stepChanged, at: deps.now() });
-      await recordAction(tx, {
-        rolloutId: rollout.id,
-        action,
-        reason,
-        context,
-        before,
-        after: plan.to,
-        resourceVersionBefore: vs?.resourceVersion,
-        resourceVersionAfter: vs?.resourceVersion,
-        startedAt,
-      });
-      return updated;
+      return commit(tx, vs?.resourceVersion);
     });
   }
 
@@ -172,19 +177,7 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
     throw new AuditedError(crash);
   }
   return deps.db.$transaction(async (tx) => {
-    const updated = await applyRolloutState(tx, rollout.id, plan.to, { stepChanged, at: deps.now() });
     await finishOperation(tx, op.id, { status: "applied", resourceVersionAfter: written.vs.resourceVersion, at: deps.now() });
-    await recordAction(tx, {
-      rolloutId: rollout.id,
-      action,
-      reason,
-      context,
-      before,
-      after: plan.to,
-      resourceVersionBefore: vs!.resourceVersion,
-      resourceVersionAfter: written.vs.resourceVersion,
-      startedAt,
-    });
-    return updated;
+    return commit(tx, written.vs.resourceVersion);
   });
 }

@@ -4,7 +4,7 @@ import { summarizeBurn } from "../domain/burn-summary";
 import { DEFAULT_METRICS_WINDOW, METRICS_WINDOWS, windowRange, type MetricsWindow } from "../domain/metrics-window";
 import { errorBudget, MULTIWINDOW_CONDITIONS } from "../domain/slo";
 import { parse } from "../domain/validation-errors";
-import { actionMarkers, setWeightSeries, weightChanges, type AuditEntry } from "../domain/weight-history";
+import { actionMarkers, auditEntryOf, setWeightSeries, weightChanges } from "../domain/weight-history";
 import { fetchBurnRateInputs } from "../prometheus/fetch-burn-rate-inputs";
 import { fetchRolloutSeries } from "../prometheus/fetch-rollout-series";
 import { alignRange, stepFor } from "../prometheus/range";
@@ -42,15 +42,7 @@ export async function getRolloutMetrics(deps: Deps, { id, window, maxPoints = CH
   const stepSeconds = stepFor({ start, end, maxPoints, minStepSeconds: SCRAPE_INTERVAL_SECONDS });
   // From the grid's first point (the range aligned down to the step), which may precede `start`.
   const events = await listAuditEventsInWindow(deps.db, { rolloutId: rollout.id, start: alignRange({ start, end, stepSeconds }).start, end });
-  const entries = events.map((e): AuditEntry => ({
-    at: e.at,
-    action: e.action,
-    outcome: e.outcome,
-    actor: e.actorEmail ?? e.actorId,
-    reason: e.reason,
-    before: e.before,
-    after: e.after,
-  }));
+  const entries = events.map(auditEntryOf);
   const targets = { namespace: rollout.namespace, stable: rollout.metrics.stableWorkload, canary: rollout.metrics.canaryWorkload };
 
   const [series, inputs] = await Promise.all([

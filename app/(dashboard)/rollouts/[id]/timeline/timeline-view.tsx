@@ -8,6 +8,7 @@ import type { RolloutTimeline } from "@/lib/server/get-rollout-timeline";
 import { TIMELINE_LIMIT } from "@/lib/server/get-rollout-timeline";
 import { TimelineEvents } from "./timeline-events";
 import { WeightOverTime } from "./weight-over-time";
+import { auditEntryOf } from "@/lib/domain/weight-history";
 
 /**
  * A live rollout's chart runs to now; a finished one ends shortly after its last event, so last
@@ -24,15 +25,7 @@ function chartRange({ status, createdAt, first, last, now }: { status: string; c
 export function TimelineView({ timeline, now }: { timeline: RolloutTimeline; now: Date }) {
   const { rollout, events, truncated } = timeline;
   const chart = weightTimeline({
-    entries: events.map((e) => ({
-      at: e.at,
-      action: e.action,
-      outcome: e.outcome,
-      actor: e.actorEmail ?? e.actorId,
-      reason: e.reason,
-      before: e.before,
-      after: e.after,
-    })),
+    entries: events.map(auditEntryOf),
     ...chartRange({ status: rollout.status, createdAt: rollout.createdAt, first: events[0]?.at, last: events.at(-1)?.at, now }),
   });
   const ofRollout = { rollout: rollout.id };
