@@ -20,8 +20,13 @@ async function postFromPage(page: Page, path: string, body: unknown) {
 }
 
 async function openUserMenu(page: Page) {
-  await page.getByRole("button", { name: /^Account: / }).click();
-  return page.getByRole("group", { name: "Account" });
+  const menu = page.getByRole("group", { name: "Account" });
+  // A click that lands before the page has hydrated does nothing: click again until the menu opens.
+  await expect(async () => {
+    if (!(await menu.isVisible())) await page.getByRole("button", { name: /^Account: / }).click();
+    await expect(menu).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  return menu;
 }
 
 test("anonymous visitors are sent to sign in, and the API answers 401", async ({ page, request }) => {
