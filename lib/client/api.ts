@@ -3,6 +3,7 @@ import type { RolloutAction } from "../domain/rollout-actions";
 import type { AuditEventJson } from "../contracts/audit-event";
 import type { RolloutJson } from "../contracts/rollout";
 import type { VirtualServiceInspection } from "../contracts/inspection";
+import { noteTrafficReadAt } from "./traffic-read-at";
 
 /** Browser-side calls to Aviary's API. Errors keep the server's code, message and field errors. */
 export class ApiError extends Error {
@@ -17,7 +18,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+async function request<T>(path: string, init: RequestInit = {}, onHeaders?: (headers: Headers) => void): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -32,6 +33,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
     const error = body?.error;
     throw new ApiError(response.status, error?.code ?? "HTTP_" + response.status, error?.message ?? `the server answered ${response.status}`, error?.fields);
   }
+  onHeaders?.(response.headers);
   return body as T;
 }
 
@@ -45,7 +47,11 @@ export const api = {
   archiveRollout: (id: string) => request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}`, { method: "DELETE" }),
   act: (id: string, body: { action: RolloutAction; reason?: string; expectedRevision?: number }) =>
     request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}/actions`, { method: "POST", body: JSON.stringify(body) }),
-  liveTraffic: (id: string) => request<{ rolloutId: string; live: LiveTraffic }>(`/api/rollouts/${encodeURIComponent(id)}/traffic`),
+  /** On a revalidated 304 the body is the cached one (same data, nothing re-renders); the read time comes from a header. */
+  liveTraffic: (id: string) =>
+    request<{ rolloutId: string; live: LiveTraffic }>(`/api/rollouts/${encodeURIComponent(id)}/traffic`, {}, (headers) =>
+      noteTrafficReadAt(id, headers.get("aviary-read-at")),
+    ),
   allLiveTraffic: () => request<{ traffic: Record<string, LiveTraffic> }>("/api/traffic"),
   events: (id: string) => request<{ events: AuditEventJson[] }>(`/api/rollouts/${encodeURIComponent(id)}/events`),
   inspectVirtualService: (target: unknown) =>

@@ -11,11 +11,21 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
  * JSON for what pages poll: a weak ETag of the body, and 304 with no body when the caller already
  * has it (browsers revalidate on their own with `cache-control: no-cache`), so an unchanged poll
  * costs a few bytes and hands the page the same data, which then renders nothing new.
+ *
+ * `sameAs` is what the ETag is computed from when the body carries something that changes on every
+ * read without changing what it says (a read time): the caller keeps its copy until the rest
+ * changes, which is what a weak ETag promises (semantically equivalent, not byte-identical).
+ * `headers` travel with the 304 too, and browsers merge them into the cached answer.
  */
-export function pollableJson(request: Request, body: unknown): Response {
+export function pollableJson(
+  request: Request,
+  body: unknown,
+  { sameAs = body, headers: extra = {} }: { sameAs?: unknown; headers?: Record<string, string> } = {},
+): Response {
   const text = JSON.stringify(body);
-  const etag = `W/"${createHash("sha256").update(text).digest("base64url").slice(0, 27)}"`;
-  const headers = { "cache-control": "private, no-cache", etag, vary: "cookie" };
+  const hashed = sameAs === body ? text : JSON.stringify(sameAs);
+  const etag = `W/"${createHash("sha256").update(hashed).digest("base64url").slice(0, 27)}"`;
+  const headers = { ...extra, "cache-control": "private, no-cache", etag, vary: "cookie" };
   const known =
     request.headers
       .get("if-none-match")

@@ -4,6 +4,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { WeightBar } from "@/components/ui/weight-bar";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import type { RolloutJson } from "@/lib/contracts/rollout";
+import { useTrafficReadAt } from "@/lib/client/traffic-read-at";
 import { useSession } from "@/lib/client/use-session";
 import { unexplainedDrift } from "./pending-operation";
 
@@ -24,7 +25,7 @@ export function LiveTrafficFacts({ rollout, live, error }: { rollout: RolloutJso
             <WeightBar canaryWeight={live.canaryWeight} />
             <p className="hint">
               route <span className="mono">{live.routeName ?? "(only route)"}</span> · resourceVersion <span className="mono">{live.resourceVersion}</span> ·
-              read <LocalTime iso={live.readAt} />
+              read <ReadAt rolloutId={rollout.id} fallback={live.readAt} />
             </p>
           </>
         ) : (
@@ -35,6 +36,11 @@ export function LiveTrafficFacts({ rollout, live, error }: { rollout: RolloutJso
       </div>
     </div>
   );
+}
+
+/** The only part that changes while the weights do not: the server's read time of each poll. */
+function ReadAt({ rolloutId, fallback }: { rolloutId: string; fallback: string }) {
+  return <LocalTime iso={useTrafficReadAt(rolloutId) ?? fallback} />;
 }
 
 /** Said in plain words with both numbers; the way out is adopt or roll back, never a silent overwrite. */
