@@ -251,17 +251,16 @@ async function main({ log }: BenchContext): Promise<string> {
     process.env.DATABASE_URL = postgres.url;
     process.env.AVIARY_AUTH_MODE = "none";
     const { createAuditReader } = await import("../lib/db/audit/reader");
-    const { getDb } = await import("../lib/db/client");
+    const { closeDeps, getDeps } = await import("../lib/server/deps");
     const { listAuditEvents } = await import("../lib/server/list-audit-events");
     const { listRolloutHistory } = await import("../lib/server/list-rollout-history");
     const { verifyAuditChain } = await import("../lib/server/verify-audit-chain");
     const audit = createAuditReader(postgres.url);
     stops.unshift(async () => {
       await audit.close();
-      await getDb().$disconnect();
-      delete (globalThis as { aviaryPrisma?: unknown }).aviaryPrisma;
+      await closeDeps();
     });
-    const rolloutIds = await getDb().rollout.findMany({ select: { id: true, name: true }, orderBy: { id: "asc" } });
+    const rolloutIds = await getDeps().db.rollout.findMany({ select: { id: true, name: true }, orderBy: { id: "asc" } });
     const list = (query: Record<string, string>) => async () => {
       const page = await listAuditEvents({ audit }, { query });
       if (page.entries.length === 0 && !query.q?.includes("zz")) throw new Error(`no rows for ${JSON.stringify(query)}`);

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
 import { migrateDatabase } from "../lib/db/migrate";
-import { createPrometheusClient, type PrometheusClient } from "../lib/prometheus/client";
+import { createPrometheusClient } from "../lib/prometheus/client";
 import { checkoutHistory, CHECKOUT, istioOpenMetrics, type SyntheticWorkload } from "../lib/prometheus/test-support";
 import { backfillOpenMetrics, startPrometheus } from "../scripts/lib/prometheus-server";
 import { freePort } from "../test/free-port";
@@ -87,18 +87,15 @@ async function main({ log }: BenchContext): Promise<string> {
       traffic.capture?.push({ url: String(input), body: String(init?.body ?? "") });
       return fetch(input, init);
     };
-    const globals = globalThis as { aviaryPrometheus?: PrometheusClient; aviaryPrisma?: unknown };
-    globals.aviaryPrometheus = createPrometheusClient({ baseUrl: prometheus.url, fetchImpl: countingFetch });
+    const { closeDeps, getDeps, overrideDeps } = await import("../lib/server/deps");
+    overrideDeps({ prometheus: createPrometheusClient({ baseUrl: prometheus.url, fetchImpl: countingFetch }) });
 
     const metricsRoute = await import("../app/api/rollouts/[id]/metrics/route");
     const slisRoute = await import("../app/api/slis/route");
-    const { getDb } = await import("../lib/db/client");
     const { createRollout } = await import("../lib/server/create-rollout");
-    const { getDeps } = await import("../lib/server/deps");
     stops.unshift(async () => {
-      await getDb().$disconnect();
-      delete globals.aviaryPrisma;
-      delete globals.aviaryPrometheus;
+      overrideDeps({});
+      await closeDeps();
     });
     const context = { actor: { id: "bench", email: null, role: "admin" as const }, requestId: "bench", clientAddress: null };
     const create = (name: string, namespace: string, stable: string, canary: string) =>

@@ -126,19 +126,13 @@ async function main({ log }: BenchContext): Promise<string> {
     process.env.DATABASE_URL = postgres.url;
     process.env.AVIARY_CLUSTERS = JSON.stringify({ default: { kubeconfig: kube.kubeconfigPath } });
     process.env.AVIARY_AUTH_MODE = "none";
-    (await import("../lib/server/deps")).resetDeps();
+    const { closeDeps } = await import("../lib/server/deps");
+    await closeDeps();
 
     // Imported only now: the route's adapters are built from the environment set above.
     const actions = await import("../app/api/rollouts/[id]/actions/route");
     const collection = await import("../app/api/rollouts/route");
-    const { getDb } = await import("../lib/db/client");
-    stops.unshift(async () => {
-      await getDb().$disconnect();
-      await (globalThis as { aviaryLockPool?: { end(): Promise<void> } }).aviaryLockPool?.end();
-      delete (globalThis as { aviaryLockPool?: unknown }).aviaryLockPool;
-      delete (globalThis as { aviaryPrisma?: unknown }).aviaryPrisma;
-      (await import("../lib/server/deps")).resetDeps();
-    });
+    stops.unshift(closeDeps);
 
     const post = (url: string, body: unknown) =>
       new Request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

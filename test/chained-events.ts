@@ -1,5 +1,5 @@
 import { appendAuditEvent } from "@/lib/db/audit/events";
-import { getDb } from "@/lib/db/client";
+import { getDeps } from "@/lib/server/deps";
 
 /**
  * Test-only: audit events at chosen (past) times, written through the real append path, as the
@@ -10,7 +10,7 @@ type EventSpec = { at: Date; action: string; outcome?: "success" | "refused" | "
 
 export async function appendEvents(rolloutId: string, events: readonly EventSpec[]) {
   for (const e of events) {
-    await appendAuditEvent(getDb(), {
+    await appendAuditEvent(getDeps().db, {
       at: e.at,
       rolloutId,
       actor: { id: "sre", email: e.actorEmail ?? "sre@example.com", role: "operator" },

@@ -1,5 +1,3 @@
-import { getAuditReader } from "@/lib/db/audit/reader";
-import { getDb } from "@/lib/db/client";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import type { KubePort } from "@/lib/kube/virtual-services";
 import type { PrometheusClient } from "@/lib/prometheus/client";
@@ -7,6 +5,7 @@ import { CHECKOUT } from "@/lib/prometheus/test-support";
 import { createRollout } from "@/lib/server/create-rollout";
 import type { Deps } from "@/lib/server/deps";
 import { rolloutInput } from "./fixtures";
+import { getDeps } from "@/lib/server/deps";
 
 /**
  * Test-only helpers for the SLI use cases: deps around a test Prometheus and a fixed clock, a
@@ -18,7 +17,7 @@ export const CONTEXT = { actor: LOCAL_ACTOR, requestId: "metrics-test", clientAd
 
 export function testDeps({ prometheus, now }: { prometheus: PrometheusClient; now: Date }): Deps {
   const kube = {} as KubePort; // the SLI use cases never touch the cluster
-  return { db: getDb(), audit: getAuditReader(), kube, prometheus, now: () => now, sleep: async () => {} };
+  return { ...getDeps(), kube, prometheus, now: () => now, sleep: async () => {} };
 }
 
 /** A rollout on the checkout workloads of test-support's history, created `createdAt`. */
@@ -30,6 +29,6 @@ export async function checkoutRollout({ deps, createdAt, overrides = {} }: { dep
     ...overrides,
   });
   const rollout = await createRollout(deps, { input, context: CONTEXT });
-  await getDb().rollout.update({ where: { id: rollout.id }, data: { createdAt } });
+  await getDeps().db.rollout.update({ where: { id: rollout.id }, data: { createdAt } });
   return { ...rollout, createdAt };
 }

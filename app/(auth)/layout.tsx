@@ -1,13 +1,14 @@
 import type { ReactNode } from "react";
 import { DemoBanner } from "@/components/auth/demo-banner";
 import { isDemoMode } from "@/lib/auth/config";
+import { getDeps } from "@/lib/server/deps";
 import styles from "@/components/auth/auth.module.css";
 
 /** Pages for visitors who are not signed in: no navigation, one card in the middle. */
 export default function AuthLayout({ children }: { children: ReactNode }) {
   return (
     <div className={styles.page}>
-      <DemoBanner demo={isDemoMode()} />
+      <DemoBanner demo={isDemoMode(getDeps().auth)} />
       <main id="main" className={styles.center}>
         <div className={styles.card}>
           <div className={styles.brand}>

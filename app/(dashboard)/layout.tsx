@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { DemoBanner } from "@/components/auth/demo-banner";
 import { isDemoMode } from "@/lib/auth/config";
+import { getDeps } from "@/lib/server/deps";
 import { UserMenu } from "@/components/auth/user-menu";
 import { can } from "@/lib/domain/roles";
 import { currentIdentity } from "@/lib/auth/session";
@@ -11,7 +12,8 @@ import { SessionProvider } from "@/lib/client/use-session";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   // proxy.ts already sent anonymous visitors to sign in; this is the second lock on the door.
-  const identity = await currentIdentity();
+  const auth = getDeps().auth;
+  const identity = await currentIdentity(auth());
   if (identity.status === "anonymous") redirect(signInPath());
   if (identity.status === "no-role") redirect(signInPath(undefined, "no-role"));
   const session = identity.view;
@@ -20,7 +22,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <DemoBanner demo={isDemoMode()} />
+      <DemoBanner demo={isDemoMode(auth)} />
       <header className="topbar">
         <Link href="/" className="brand" aria-label="Aviary home">
           <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true">

@@ -230,9 +230,9 @@ export function authConfig(env: Env = processEnv()): AuthConfig {
 }
 
 /** Whether the app runs in demo mode; false when the configuration is broken (proxy.ts reports that). */
-export function isDemoMode(): boolean {
+export function isDemoMode(read: () => AuthConfig = authConfig): boolean {
   try {
-    return authConfig().mode === "demo";
+    return read().mode === "demo";
   } catch {
     return false;
   }

@@ -1,5 +1,5 @@
 import { LOCAL_ACTOR, type Actor } from "../domain/actor";
-import { authConfig, type AuthConfig, type AuthMode } from "./config";
+import type { AuthConfig, AuthMode } from "./config";
 import { identityFromProxyHeaders } from "./proxy-headers";
 import { roleForGroups } from "./role-mapping";
 import { readCookie, SESSION_COOKIE, sessionSchema, unseal, type SessionUser } from "./session-cookie";
@@ -7,7 +7,7 @@ import type { SessionView } from "../contracts/session";
 
 /**
  * Who is calling, from a request's headers, in every mode. The one function that proxy.ts,
- * requestContext (route handlers) and getSession (server components) all use, so the three
+ * requestContext (route handlers) and currentIdentity (server components) all use, so the three
  * cannot disagree.
  */
 export type Identity =
@@ -16,7 +16,7 @@ export type Identity =
   | { status: "no-role"; mode: AuthMode; user: SessionUser; reason: string }
   | { status: "anonymous"; mode: AuthMode; reason: string };
 
-export async function identify(headers: Headers, config: AuthConfig = authConfig()): Promise<Identity> {
+export async function identify(headers: Headers, config: AuthConfig): Promise<Identity> {
   const mode = config.mode;
   switch (config.mode) {
     case "none":

@@ -1,5 +1,6 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import type { AuthConfig } from "./config";
 import { identify, type Identity } from "./identify";
 import { hasRole, type Role } from "../domain/roles";
 import { signInPath } from "./session-response";
@@ -9,14 +10,8 @@ import type { SessionView } from "../contracts/session";
  * Server components' view of the signed-in user. proxy.ts already sends anonymous visitors to
  * /signin; these helpers let a page ask for more than "signed in".
  */
-export async function currentIdentity(): Promise<Identity> {
-  return identify(await headers());
-}
-
-/** The session for the user menu and useSession(), or null when nobody is signed in. */
-export async function getSession(): Promise<SessionView | null> {
-  const identity = await currentIdentity();
-  return identity.status === "signed-in" ? identity.view : null;
+export async function currentIdentity(config: AuthConfig): Promise<Identity> {
+  return identify(await headers(), config);
 }
 
 export type PageAccess = { session: SessionView; allowed: boolean; reason: string | null };
@@ -24,10 +19,10 @@ export type PageAccess = { session: SessionView; allowed: boolean; reason: strin
 /**
  * For pages that need a role: redirects to sign-in when nobody is signed in, and otherwise says
  * whether the role suffices, so the page can explain instead of showing a form that will fail.
- *   const { allowed, reason } = await requirePageRole({ need: "admin", returnTo: "/rollouts/new" });
+ *   const { allowed, reason } = await requirePageRole({ config: getDeps().auth(), need: "admin", returnTo: "/rollouts/new" });
  */
-export async function requirePageRole({ need, returnTo }: { need: Role; returnTo: string }): Promise<PageAccess> {
-  const identity = await currentIdentity();
+export async function requirePageRole({ config, need, returnTo }: { config: AuthConfig; need: Role; returnTo: string }): Promise<PageAccess> {
+  const identity = await currentIdentity(config);
   if (identity.status === "anonymous") redirect(signInPath(returnTo));
   if (identity.status === "no-role") redirect(signInPath(returnTo, "no-role"));
   const allowed = hasRole(identity.view.role, need);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { authConfig } from "./config";
+import type { AuthConfig } from "./config";
 import { findDemoUser } from "./demo-users";
 import { beginLogin, finishLogin } from "./oidc";
 import { relevantGroups, roleForGroups } from "./role-mapping";
@@ -14,8 +14,7 @@ import { isSecure, redirectTo, safeReturnTo, signInPath, withLoginTransaction, w
  */
 
 /** GET /api/auth/login?returnTo=/path: off to the identity provider, with PKCE, state and nonce. */
-export async function startOidcLogin(request: Request): Promise<Response> {
-  const config = authConfig();
+export async function startOidcLogin(request: Request, config: AuthConfig): Promise<Response> {
   if (config.mode !== "oidc") return redirectTo("/signin");
   const returnTo = safeReturnTo(new URL(request.url).searchParams.get("returnTo"));
   try {
@@ -28,8 +27,7 @@ export async function startOidcLogin(request: Request): Promise<Response> {
 }
 
 /** GET /api/auth/callback?code=...&state=...: the provider's answer, checked and turned into a session. */
-export async function completeOidcLogin(request: Request): Promise<Response> {
-  const config = authConfig();
+export async function completeOidcLogin(request: Request, config: AuthConfig): Promise<Response> {
   if (config.mode !== "oidc") return redirectTo("/signin");
   const url = new URL(request.url);
   const transaction = await unseal(
@@ -66,8 +64,7 @@ export async function completeOidcLogin(request: Request): Promise<Response> {
 const demoSignInSchema = z.object({ user: z.string(), role: z.enum(ROLES), returnTo: z.string().optional() });
 
 /** POST /api/auth/demo (the demo sign-in form): any demo user, any role. */
-export async function signInAsDemoUser(request: Request): Promise<Response> {
-  const config = authConfig();
+export async function signInAsDemoUser(request: Request, config: AuthConfig): Promise<Response> {
   if (config.mode !== "demo") return redirectTo("/signin", 303);
   const refused = crossSite(request, config.publicUrl);
   if (refused) return refused;
@@ -84,8 +81,7 @@ export async function signInAsDemoUser(request: Request): Promise<Response> {
 }
 
 /** POST /api/auth/logout: forgets the session (the identity provider's own session stays). */
-export async function signOut(request: Request): Promise<Response> {
-  const config = authConfig();
+export async function signOut(request: Request, config: AuthConfig): Promise<Response> {
   const refused = crossSite(request, config.publicUrl);
   if (refused) return refused;
   return withoutLoginTransaction(withoutSession(redirectTo("/signin?signedOut=1")));

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as actions from "@/app/api/rollouts/[id]/actions/route";
 import * as item from "@/app/api/rollouts/[id]/route";
 import * as collection from "@/app/api/rollouts/route";
-import { getDb } from "@/lib/db/client";
 import { useFreshDatabase } from "@/test/database";
 import { rolloutInput } from "@/test/fixtures";
 import { requestContext } from "./request-context";
+import { getDeps } from "@/lib/server/deps";
 
 /**
  * Identity and roles through the real route handlers and a real database, in "behind an auth
@@ -59,7 +59,7 @@ afterAll(() => {
 });
 
 async function lastAuditEvent() {
-  return getDb().auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
+  return getDeps().db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
 }
 
 describe("behind an auth proxy", () => {

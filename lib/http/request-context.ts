@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "../app-error";
 import type { RequestContext } from "../domain/actor";
-import { authConfig } from "../auth/config";
 import { identify } from "../auth/identify";
 import { hasRole, type Role } from "../domain/roles";
 import { checkSameOrigin } from "../auth/same-origin";
+import { getDeps } from "../server/deps";
 import { recordRefusal } from "../server/record-refusal";
 import { clientAddress as clientAddressOf, peerAddress } from "./client-address";
 
@@ -29,7 +29,7 @@ export function requestIdOf(headers: Headers): string {
 
 export async function requestContext(request: Request, { need, input }: ContextOptions): Promise<RequestContext> {
   const requestId = requestIdOf(request.headers);
-  const config = authConfig();
+  const config = getDeps().auth();
   const clientAddress = clientAddressOf({ headers: request.headers, peer: peerAddress(request.headers), trusted: config.trustedProxies });
   const identity = await identify(request.headers, config);
 

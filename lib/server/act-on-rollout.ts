@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { AppError, isAppError } from "../app-error";
 import { finishOperation, recordIntent } from "../db/operations";
-import { withRolloutLock } from "../db/rollout-lock";
 import { applyRolloutState, findRollout, type DbTx } from "../db/rollouts";
 import { planAction, REASON_REQUIRED, refusalReason, ROLLOUT_ACTIONS } from "../domain/rollout-actions";
 import type { Rollout } from "../domain/rollout";
@@ -46,7 +45,7 @@ export async function actOnRollout(deps: Deps, { id, input, bodyError, context }
   try {
     const validId = assertRolloutId(id);
     rolloutId = validId;
-    return await withRolloutLock(validId, async () => {
+    return await deps.locks.withLock(validId, async () => {
       const { postponed } = await reconcileRollout(deps, validId);
       const rollout = await findRollout(deps.db, validId);
       if (!rollout) {

@@ -1,54 +1,106 @@
-import { getAuditReader, type AuditReader } from "../db/audit/reader";
-import { getDb, type Db } from "../db/client";
+import { authConfig, type AuthConfig } from "../auth/config";
+import { createAuditReader, type AuditReader } from "../db/audit/reader";
+import { createDb, type Db } from "../db/client";
+import { createRolloutLocks, type RolloutLocks } from "../db/rollout-lock";
+import { databaseUrl } from "../env";
 import { createKubeAdapter, type KubeAdapter, type KubePort } from "../kube/virtual-services";
 import type { PrometheusClient } from "../prometheus/client";
 import { prometheusFromEnv } from "../prometheus/config";
 
 /**
- * The one place where real adapters are chosen. Use cases take these as arguments, so tests can
- * hand them other instances (a test database, a sandbox cluster, a test Prometheus) without
- * module mocking.
+ * The composition root: the one place where real adapters are chosen and built. Routes, pages and
+ * background work call getDeps() and hand the result to use cases, which take it as an argument,
+ * so tests can pass other instances (a test database, a sandbox cluster, a test Prometheus, a
+ * fixed clock) without module mocking.
  */
 export type Deps = {
   db: Db;
   /** Bulk reads of the audit log (listing, history, export, integrity) over node-postgres. */
   audit: AuditReader;
+  /** The per-rollout advisory lock that serializes actions across replicas. */
+  locks: RolloutLocks;
   kube: KubePort;
   prometheus: PrometheusClient;
+  /** The sign-in configuration (re-read only when the environment changes; throws when it is invalid). */
+  auth: () => AuthConfig;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
   /** Test seam: runs between a successful patch and recording it, to simulate a crash there. */
   afterPatch?: () => void;
 };
 
-// One set of adapters per process, shared by every Next.js bundle that loads this module (pages,
-// route handlers, instrumentation): one watch per cluster and namespace, one Prometheus client.
-// Sharing is safe because the errors they throw are branded (lib/app-error.ts), so `instanceof`
-// holds in every bundle.
-type Built = { kube?: KubeAdapter; prometheus?: PrometheusClient };
-const slot = globalThis as unknown as Record<symbol, Built | undefined>;
-const BUILT = Symbol.for("aviary.adapters");
-const built = (): Built => (slot[BUILT] ??= {});
-/** Tests and benchmarks may inject adapters here (e.g. a Prometheus client with a counting fetch). */
-const injected = globalThis as unknown as { aviaryKube?: KubePort; aviaryPrometheus?: PrometheusClient };
+/** Adapters a test or benchmark may put in place of the real ones for every getDeps() caller (route handlers included). */
+export type DepsOverrides = Partial<Pick<Deps, "kube" | "prometheus" | "locks">>;
+
+type Container = {
+  /** The database the pools below point at; a new DATABASE_URL (tests) builds new ones. */
+  url?: string;
+  db?: Db;
+  audit?: AuditReader;
+  locks?: RolloutLocks;
+  kube?: KubeAdapter;
+  prometheus?: PrometheusClient;
+  overrides: DepsOverrides;
+};
+
+// One container per process, on globalThis under a process-wide symbol: Next.js loads this module
+// into several bundles (pages, route handlers, instrumentation) and all must share one set of
+// pools, one watch per cluster and namespace and one Prometheus client. Sharing is safe because the
+// errors adapters throw are branded (lib/app-error.ts), so `instanceof` holds in every bundle.
+const slot = globalThis as unknown as Record<symbol, Container | undefined>;
+const CONTAINER = Symbol.for("aviary.deps");
+const container = (): Container => (slot[CONTAINER] ??= { overrides: {} });
+
+function databaseAdapters(c: Container): { db: Db; audit: AuditReader; locks: RolloutLocks } {
+  const url = databaseUrl();
+  if (c.url !== url || !c.db || !c.audit || !c.locks) {
+    closeDatabaseAdapters(c);
+    c.url = url;
+    c.db = createDb(url);
+    c.audit = createAuditReader(url);
+    c.locks = createRolloutLocks(url);
+  }
+  return { db: c.db, audit: c.audit, locks: c.locks };
+}
+
+function closeDatabaseAdapters(c: Container): Promise<unknown> {
+  const closing = Promise.allSettled([c.db?.$disconnect(), c.audit?.close(), c.locks?.close()]);
+  c.url = c.db = c.audit = c.locks = undefined;
+  return closing;
+}
 
 export function getDeps(): Deps {
-  const adapters = built();
+  const c = container();
+  const { db, audit, locks } = databaseAdapters(c);
   return {
-    db: getDb(),
-    audit: getAuditReader(),
-    kube: injected.aviaryKube ?? (adapters.kube ??= createKubeAdapter()),
-    prometheus: injected.aviaryPrometheus ?? (adapters.prometheus ??= prometheusFromEnv()),
+    db,
+    audit,
+    locks: c.overrides.locks ?? locks,
+    kube: c.overrides.kube ?? (c.kube ??= createKubeAdapter()),
+    prometheus: c.overrides.prometheus ?? (c.prometheus ??= prometheusFromEnv()),
+    auth: () => authConfig(),
     now: () => new Date(),
     sleep,
   };
 }
 
-/** Forget (and close) the adapters built from the environment, so the next getDeps() reads it again. */
+/** Puts test or benchmark adapters in place for every caller; `{}` removes them again. */
+export function overrideDeps(overrides: DepsOverrides): void {
+  container().overrides = overrides;
+}
+
+/** Forgets (and closes) the cluster and Prometheus adapters built from the environment, so the next getDeps() reads it again. */
 export function resetDeps(): void {
-  const adapters = built();
-  void adapters.kube?.close().catch(() => {});
-  slot[BUILT] = {};
+  const c = container();
+  void c.kube?.close().catch(() => {});
+  c.kube = c.prometheus = undefined;
+}
+
+/** Closes everything the container built (pools, watches), for scripts and benchmarks that end. */
+export async function closeDeps(): Promise<void> {
+  const c = container();
+  resetDeps();
+  await closeDatabaseAdapters(c);
 }
 
 export function sleep(ms: number): Promise<void> {

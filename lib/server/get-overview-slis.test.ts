@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase } from "../../test/database";
 import { checkoutRollout, testDeps } from "../../test/metrics-fixtures";
 import { startPrometheusForFile } from "../../test/prometheus";
-import { getDb } from "../db/client";
 import { createPrometheusClient } from "../prometheus/client";
 import { checkoutHistory, sig3 } from "../prometheus/test-support";
 import { getOverviewSlis } from "./get-overview-slis";
+import { getDeps } from "./deps";
 
 /*
  * Same history as get-rollout-metrics.test.ts: checkout stable 10/s at 0.1% 5xx, canary 2/s at
@@ -33,7 +33,7 @@ beforeAll(async () => {
   ids.lenient = (await checkoutRollout({ deps, createdAt, overrides: { slo: { availability: 99, latencyP95Ms: 300 } } })).id;
   ids.ghost = (await checkoutRollout({ deps, createdAt, overrides: { metrics: { stableWorkload: "ghost-v1", canaryWorkload: "ghost-v2" } } })).id;
   ids.archived = (await checkoutRollout({ deps, createdAt })).id;
-  await getDb().rollout.update({ where: { id: ids.archived }, data: { status: "archived", archivedAt: now } });
+  await getDeps().db.rollout.update({ where: { id: ids.archived }, data: { status: "archived", archivedAt: now } });
 });
 
 describe("overview SLIs", () => {

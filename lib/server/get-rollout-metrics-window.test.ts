@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { appendAuditEvent, listAuditEventsForRollout } from "../db/audit/events";
-import { getDb, type Db } from "../db/client";
+import type { Db } from "@/lib/db/client";
 import { useFreshDatabase } from "../../test/database";
 import { appendEvents } from "../../test/chained-events";
 import { checkoutRollout, testDeps } from "../../test/metrics-fixtures";
@@ -9,6 +9,7 @@ import { setWeightSeries, type AuditEntry } from "../domain/weight-history";
 import { createPrometheusClient } from "../prometheus/client";
 import { checkoutHistory } from "../prometheus/test-support";
 import { getRolloutMetrics } from "./get-rollout-metrics";
+import { getDeps } from "./deps";
 
 /*
  * The metrics endpoint is polled every 5 s by every open tab, so it must read the audit events
@@ -21,7 +22,7 @@ const prometheus = startPrometheusForFile({ backfill: () => checkoutHistory({ en
 
 /** The file's database, counting the audit rows each query hands back. */
 function countingDb() {
-  const db = getDb();
+  const db = getDeps().db;
   const read = { rows: 0 };
   const auditEvent = new Proxy(db.auditEvent, {
     get(target, key, receiver) {
@@ -45,7 +46,7 @@ beforeAll(async () => {
   const rollout = await checkoutRollout({ deps, createdAt: at(7200) });
   rolloutId = rollout.id;
   // 2,000 events between 2h and 1h07 ago: weights alternating 10/20 (the last, 20), then 100 that set none.
-  await getDb().$transaction(
+  await getDeps().db.$transaction(
     async (tx) => {
       for (let i = 0; i < 2_000; i++) {
         const base = { at: new Date(at(7000).getTime() + i * 1_500), rolloutId, actor: { id: "bulk", email: "bulk@example.com", role: "operator" } };
@@ -93,7 +94,7 @@ describe("the metrics' audit reads", () => {
     ]);
 
     // The same set-weight line as drawn from the full history.
-    const all = (await listAuditEventsForRollout(getDb(), rolloutId)).map((e): AuditEntry => ({
+    const all = (await listAuditEventsForRollout(getDeps().db, rolloutId)).map((e): AuditEntry => ({
       at: e.at,
       action: e.action,
       outcome: e.outcome,

@@ -1,5 +1,4 @@
 import { listRolloutsWithPendingOperations } from "../db/operations";
-import { tryWithRolloutLock } from "../db/rollout-lock";
 import type { Deps } from "./deps";
 import { reconcileRollout } from "./reconcile-rollout";
 
@@ -25,7 +24,7 @@ export async function reconcileInterruptedOperations(deps: Deps): Promise<SweepR
   const result: SweepResult = { reconciled: 0, postponed: 0, busy: 0, errors: 0 };
   for (const rolloutId of await listRolloutsWithPendingOperations(deps.db)) {
     try {
-      const outcome = await tryWithRolloutLock(rolloutId, () => reconcileRollout(deps, rolloutId));
+      const outcome = await deps.locks.tryWithLock(rolloutId, () => reconcileRollout(deps, rolloutId));
       if (!outcome) {
         result.busy++;
         continue;

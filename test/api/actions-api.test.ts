@@ -1,9 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "@/lib/db/client";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
 import { api } from "./client";
+import { getDeps } from "@/lib/server/deps";
 
 /**
  * Traffic control through the real route handler (POST /api/rollouts/{id}/actions), a real
@@ -33,9 +33,9 @@ async function started() {
   return rollout;
 }
 
-const row = (id: string) => getDb().rollout.findUniqueOrThrow({ where: { id } });
-const events = (id: string) => getDb().auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
-const operations = (id: string) => getDb().rolloutOperation.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
+const row = (id: string) => getDeps().db.rollout.findUniqueOrThrow({ where: { id } });
+const events = (id: string) => getDeps().db.auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
+const operations = (id: string) => getDeps().db.rolloutOperation.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
 
 /** Everything an action may change, to prove a refused one changed none of it. */
 async function snapshot(id: string, vs: string) {
@@ -234,7 +234,7 @@ describe("actions: bad requests change nothing", () => {
       const { status, body } = await api.act(id, { action: "promote" }, { requestId });
       expect(status).toBe(404);
       expect(body.error).toMatchObject({ code: "NOT_FOUND", message: `no rollout with id "${id}"` });
-      const audited = await getDb().auditEvent.findMany({ where: { requestId } });
+      const audited = await getDeps().db.auditEvent.findMany({ where: { requestId } });
       expect(audited).toMatchObject([{ rolloutId: null, action: "promote", outcome: "refused", errorCode: "NOT_FOUND" }]);
     }
   });

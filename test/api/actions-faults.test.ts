@@ -1,7 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
-import { getDb } from "@/lib/db/client";
-import { withRolloutLock } from "@/lib/db/rollout-lock";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { getDeps, type Deps } from "@/lib/server/deps";
 import { reconcileInterruptedOperations } from "@/lib/server/reconcile-interrupted-operations";
@@ -39,10 +37,10 @@ async function startedRollout() {
   return { id: created.body.id as string, vs };
 }
 
-const row = (id: string) => getDb().rollout.findUniqueOrThrow({ where: { id } });
-const events = (id: string) => getDb().auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
-const operations = (id: string) => getDb().rolloutOperation.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
-const eventFor = async (requestId: string) => getDb().auditEvent.findMany({ where: { requestId } });
+const row = (id: string) => getDeps().db.rollout.findUniqueOrThrow({ where: { id } });
+const events = (id: string) => getDeps().db.auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
+const operations = (id: string) => getDeps().db.rolloutOperation.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
+const eventFor = async (requestId: string) => getDeps().db.auditEvent.findMany({ where: { requestId } });
 
 /** Aviary's record and the cluster agree. */
 async function expectInSync(id: string, vs: string) {
@@ -201,7 +199,7 @@ describe("a crash between patch and commit", () => {
   it("the sweep leaves a rollout whose lock is held to its holder, and an unreachable cluster for later", async () => {
     const { id, vs } = await crashedPromote("crashed-then-swept");
     let whileHeld: Awaited<ReturnType<typeof reconcileInterruptedOperations>> | undefined;
-    await withRolloutLock(id, async () => {
+    await getDeps().locks.withLock(id, async () => {
       whileHeld = await reconcileInterruptedOperations(getDeps());
     });
     expect(whileHeld).toMatchObject({ reconciled: 0, busy: 1 });

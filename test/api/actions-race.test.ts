@@ -1,10 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "@/lib/db/client";
 import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
 import { api } from "./client";
+import { getDeps } from "@/lib/server/deps";
 
 /**
  * Many requests on one rollout at once, through the route handler: the per-rollout lock must
@@ -56,7 +56,7 @@ describe("concurrent actions on one rollout", () => {
     // Of the ten callers pinning a revision, at most two (one per pinned value) can be right.
     expect(statuses.filter((s) => s === 409).length).toBeGreaterThanOrEqual(8);
 
-    const rollout = await getDb().rollout.findUniqueOrThrow({ where: { id } });
+    const rollout = await getDeps().db.rollout.findUniqueOrThrow({ where: { id } });
     expect(kube.weights(vs)).toEqual([100 - rollout.canaryWeight, rollout.canaryWeight]);
     // The record only moves through successful actions: start plus one revision per 200.
     expect(rollout.revision).toBe(revision + statuses.filter((s) => s === 200).length);
@@ -64,7 +64,7 @@ describe("concurrent actions on one rollout", () => {
     expect(rollout.status).toBe("rolled_back");
     expect(rollout.canaryWeight).toBe(0);
 
-    const audit = await getDb().auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
+    const audit = await getDeps().db.auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
     for (const { requestId } of requests)
       expect(
         audit.filter((e) => e.requestId === requestId),
@@ -75,7 +75,7 @@ describe("concurrent actions on one rollout", () => {
       const event = audit.find((e) => e.requestId === requestId)!;
       expect(event.outcome, requestId).toBe(answers[i]!.status === 200 ? "success" : "refused");
     }
-    expect(await getDb().rolloutOperation.count({ where: { rolloutId: id, status: "pending" } })).toBe(0);
+    expect(await getDeps().db.rolloutOperation.count({ where: { rolloutId: id, status: "pending" } })).toBe(0);
   });
 
   it("of two concurrent promotes with the same expectedRevision, exactly one wins", async () => {
@@ -91,7 +91,7 @@ describe("concurrent actions on one rollout", () => {
       expect(loser.body.error.code).toBe("CONFLICT");
       expect(loser.body.error.message).toContain(`(revision ${revision}, now ${revision + 1})`);
       expect(kube.weights(vs)).toEqual([90, 10]);
-      expect((await getDb().rollout.findUniqueOrThrow({ where: { id } })).canaryWeight).toBe(10);
+      expect((await getDeps().db.rollout.findUniqueOrThrow({ where: { id } })).canaryWeight).toBe(10);
     }
   });
 });

@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "@/lib/db/client";
-import { getAuditReader } from "@/lib/db/audit/reader";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { api } from "./client";
 import { auditApi } from "./audit-client";
 import { seedEvent, seedRollout } from "./audit-seed";
+import { getDeps } from "@/lib/server/deps";
 
 /** The rollout history's filters, its pagination, and retention: archiving deletes nothing. */
 
@@ -147,11 +146,11 @@ describe("retention", () => {
     const created = await api.create(rolloutInput({ name: "retained" }));
     const id = created.body.id as string;
     await api.patch(id, { steps: [{ weight: 10 }, { weight: 100 }] });
-    const before = await getDb().auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
+    const before = await getDeps().db.auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
     expect(before.map((e) => e.action)).toEqual(["create", "update"]);
 
     expect((await api.archive(id)).status).toBe(200);
-    const after = await getDb().auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
+    const after = await getDeps().db.auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
     expect(after.map((e) => e.action)).toEqual(["create", "update", "archive"]);
     expect(after.slice(0, 2)).toEqual(before);
 
@@ -159,12 +158,12 @@ describe("retention", () => {
     expect(listed.body.events).toHaveLength(3);
     expect(await history("?status=archived")).toContain("retained");
     // The foreign key is ON DELETE RESTRICT: the rollout row cannot go while it has events.
-    await expect(getDb().rollout.delete({ where: { id } })).rejects.toThrow();
-    expect(await getDb().auditEvent.count({ where: { rolloutId: id } })).toBe(3);
+    await expect(getDeps().db.rollout.delete({ where: { id } })).rejects.toThrow();
+    expect(await getDeps().db.auditEvent.count({ where: { rolloutId: id } })).toBe(3);
   });
 
   it("the whole log written through the API still verifies", async () => {
-    const report = await verifyAuditChain({ audit: getAuditReader() });
+    const report = await verifyAuditChain({ audit: getDeps().audit });
     expect(report, JSON.stringify(report)).toMatchObject({ ok: true });
   });
 });

@@ -3,12 +3,11 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getDb } from "@/lib/db/client";
-import { getAuditReader } from "@/lib/db/audit/reader";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 import { asRole, useFreshDatabase } from "../database";
 import { auditApi } from "./audit-client";
 import { seedEvent, seedRollout } from "./audit-seed";
+import { getDeps } from "@/lib/server/deps";
 
 /**
  * The audit log cannot be rewritten through SQL (the trigger), and when someone with superuser
@@ -53,7 +52,7 @@ async function tamper(sql: string, values: unknown[] = []) {
 
 describe("append-only at the database level", () => {
   it("refuses UPDATE, DELETE and TRUNCATE", async () => {
-    const db = getDb();
+    const db = getDeps().db;
     const id = ids[1]!.toString();
     await expect(db.$executeRawUnsafe(`UPDATE audit_events SET reason = 'edited' WHERE id = ${id}`)).rejects.toThrow(/append-only: UPDATE refused/);
     await expect(db.$executeRawUnsafe(`DELETE FROM audit_events WHERE id = ${id}`)).rejects.toThrow(/append-only: DELETE refused/);
@@ -69,7 +68,7 @@ describe("hash chain verification", () => {
   it("reports an intact chain with its head, across batches and past id 10 (numeric order)", async () => {
     let last = ids[4]!;
     for (let i = 0; i < 8; i++) last = (await seedEvent({ action: "pause", actor: "bob", outcome: "refused", at: `2026-07-0${i + 1}T08:00:00Z` })).id;
-    const report = await verifyAuditChain({ audit: getAuditReader() }, { batchSize: 2 });
+    const report = await verifyAuditChain({ audit: getDeps().audit }, { batchSize: 2 });
     expect(report).toMatchObject({ ok: true, checked: 13, head: { id: last.toString(), hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     const { status, body } = await auditApi.integrity();
     expect(status).toBe(200);
@@ -78,7 +77,7 @@ describe("hash chain verification", () => {
 
   it("names an event whose content was edited (hash mismatch)", async () => {
     await tamper("UPDATE audit_events SET reason = 'nothing to see' WHERE id = $1", [ids[2]!.toString()]);
-    const report = await verifyAuditChain({ audit: getAuditReader() }, { batchSize: 2 });
+    const report = await verifyAuditChain({ audit: getDeps().audit }, { batchSize: 2 });
     expect(report).toMatchObject({ ok: false, checked: 2, broken: { id: ids[2]!.toString(), problem: "hash_mismatch" } });
     if (!report.ok) expect(report.broken.message).toContain(`event ${ids[2]}`);
   });
@@ -86,20 +85,20 @@ describe("hash chain verification", () => {
   it("names the event after one that was edited with its hash recomputed (prevHash mismatch)", async () => {
     await tamper("UPDATE audit_events SET hash = repeat('0', 64), reason = 'forged' WHERE id = $1", [ids[1]!.toString()]);
     // The forger's own row now fails its hash; fix that too, as a careful forger would...
-    const report1 = await verifyAuditChain({ audit: getAuditReader() });
+    const report1 = await verifyAuditChain({ audit: getDeps().audit });
     expect(report1).toMatchObject({ ok: false, broken: { id: ids[1]!.toString(), problem: "hash_mismatch" } });
     // (This forger even holds the audit key.)
     const { expectedHashOf } = await import("@/lib/db/audit/events");
-    const row = (await getDb().auditEvent.findUnique({ where: { id: ids[1]! } }))!;
+    const row = (await getDeps().db.auditEvent.findUnique({ where: { id: ids[1]! } }))!;
     await tamper("UPDATE audit_events SET hash = $1 WHERE id = $2", [expectedHashOf(row), ids[1]!.toString()]);
     // ...and the next link gives it away.
-    const report2 = await verifyAuditChain({ audit: getAuditReader() });
+    const report2 = await verifyAuditChain({ audit: getDeps().audit });
     expect(report2).toMatchObject({ ok: false, checked: 2, broken: { id: ids[2]!.toString(), problem: "prev_hash_mismatch" } });
   });
 
   it("notices a deleted event through the next one's prevHash", async () => {
     await tamper("DELETE FROM audit_events WHERE id = $1", [ids[3]!.toString()]);
-    const report = await verifyAuditChain({ audit: getAuditReader() }, { batchSize: 3 });
+    const report = await verifyAuditChain({ audit: getDeps().audit }, { batchSize: 3 });
     expect(report).toMatchObject({ ok: false, checked: 3, broken: { id: ids[4]!.toString(), problem: "prev_hash_mismatch" } });
     const { body } = await auditApi.integrity();
     expect(body).toMatchObject({ ok: false, broken: { id: ids[4]!.toString() } });
@@ -120,16 +119,16 @@ describe("hash chain verification", () => {
 
   it("--head catches a chain rewritten end to end, even by someone holding the database and the key", async () => {
     const { expectedHashOf } = await import("@/lib/db/audit/events");
-    const noted = (await getDb().auditEvent.findUniqueOrThrow({ where: { id: ids[4]! } })).hash;
+    const noted = (await getDeps().db.auditEvent.findUniqueOrThrow({ where: { id: ids[4]! } })).hash;
     // Rewrite every event's reason and re-link the whole chain: intact in itself.
     await tamper("UPDATE audit_events SET reason = 'nothing happened'");
     let prevHash: string | null = null;
-    for (const row of await getDb().auditEvent.findMany({ orderBy: { id: "asc" } })) {
+    for (const row of await getDeps().db.auditEvent.findMany({ orderBy: { id: "asc" } })) {
       const hash = expectedHashOf({ ...row, prevHash });
       await tamper("UPDATE audit_events SET prev_hash = $1, hash = $2 WHERE id = $3", [prevHash, hash, row.id.toString()]);
       prevHash = hash;
     }
-    expect(await verifyAuditChain({ audit: getAuditReader() })).toMatchObject({ ok: true });
+    expect(await verifyAuditChain({ audit: getDeps().audit })).toMatchObject({ ok: true });
 
     const tsx = path.resolve("node_modules", ".bin", "tsx");
     const run = (...args: string[]) =>

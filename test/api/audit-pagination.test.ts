@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { appendAuditEvent } from "@/lib/db/audit/events";
-import { getDb } from "@/lib/db/client";
 import { useFreshDatabase } from "../database";
 import { allPages, auditApi } from "./audit-client";
 import { seedEvent, seedRollout } from "./audit-seed";
+import { getDeps } from "@/lib/server/deps";
 
 /** Cursor pagination visits every event exactly once, ties in time and concurrent appends included. */
 
@@ -60,7 +60,7 @@ describe("export across many batches", () => {
   it("streams 2,500 events in CSV and JSON, each exactly once", { timeout: 120_000 }, async () => {
     const base = Date.parse("2025-01-01T00:00:00Z");
     // Through the real append path, in one transaction: the database refuses events not linked to the chain's head.
-    await getDb().$transaction(
+    await getDeps().db.$transaction(
       async (tx) => {
         for (let i = 0; i < 2_500; i++) {
           const at = new Date(base + Math.floor(i / 3) * 1_000);

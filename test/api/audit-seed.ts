@@ -1,17 +1,17 @@
-import { getDb } from "@/lib/db/client";
 import { appendAuditEvent, type NewAuditEvent } from "@/lib/db/audit/events";
 import { insertRollout } from "@/lib/db/rollouts";
 import { rolloutDefinitionSchema } from "@/lib/domain/rollout-definition";
 import type { Rollout, RolloutStatus } from "@/lib/domain/rollout";
 import { rolloutInput } from "../fixtures";
+import { getDeps } from "@/lib/server/deps";
 
 /** Known audit data, written through the real append path (so the hash chain is valid). */
 
 export async function seedRollout(overrides: Record<string, unknown> = {}, status?: RolloutStatus): Promise<Rollout> {
   const definition = rolloutDefinitionSchema.parse(rolloutInput(overrides));
-  const rollout = await insertRollout(getDb(), definition);
+  const rollout = await insertRollout(getDeps().db, definition);
   if (!status) return rollout;
-  await getDb().rollout.update({ where: { id: rollout.id }, data: { status } });
+  await getDeps().db.rollout.update({ where: { id: rollout.id }, data: { status } });
   return { ...rollout, status };
 }
 
@@ -19,5 +19,5 @@ export type SeedEvent = Omit<NewAuditEvent, "actor" | "at"> & { actor: string | 
 
 export async function seedEvent(event: SeedEvent) {
   const actor = typeof event.actor === "string" ? { id: `u-${event.actor}`, email: `${event.actor}@example.com`, role: "operator" } : event.actor;
-  return getDb().$transaction((tx) => appendAuditEvent(tx, { ...event, actor, at: new Date(event.at) }));
+  return getDeps().db.$transaction((tx) => appendAuditEvent(tx, { ...event, actor, at: new Date(event.at) }));
 }

@@ -1,10 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "@/lib/db/client";
 import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
 import { api } from "./client";
+import { getDeps } from "@/lib/server/deps";
 
 /**
  * Text that cannot be stored as sent (a lone UTF-16 surrogate, NUL, control characters) reaching
@@ -28,7 +28,7 @@ async function startedRollout() {
   return { id: created.body.id as string, vs };
 }
 
-const eventsOf = (id: string) => getDb().auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
+const eventsOf = (id: string) => getDeps().db.auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
 
 describe("unstorable text in an action", () => {
   it.each([
@@ -43,7 +43,7 @@ describe("unstorable text in an action", () => {
     ],
   ])("%s: 400 naming the field, audited once, nothing changed", async (_what, body, field, message) => {
     const { id, vs } = await startedRollout();
-    const before = await getDb().rollout.findUniqueOrThrow({ where: { id } });
+    const before = await getDeps().db.rollout.findUniqueOrThrow({ where: { id } });
     const eventsBefore = (await eventsOf(id)).length;
 
     const answer = await api.act(id, body, { requestId: `hostile-${id.slice(0, 8)}` });
@@ -52,7 +52,7 @@ describe("unstorable text in an action", () => {
     expect(answer.body.error.code).toBe("VALIDATION");
     expect(Object.keys(answer.body.error.fields)).toContain(field);
     expect(answer.body.error.fields[field]).toMatch(message);
-    const after = await getDb().rollout.findUniqueOrThrow({ where: { id } });
+    const after = await getDeps().db.rollout.findUniqueOrThrow({ where: { id } });
     expect(after).toEqual(before);
     expect(kube.weights(vs)).toEqual([95, 5]);
     const events = await eventsOf(id);

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as metricsRoute from "@/app/api/rollouts/[id]/metrics/route";
 import * as slisRoute from "@/app/api/slis/route";
 import { latestValue } from "@/lib/domain/burn-summary";
-import { createPrometheusClient, type PrometheusClient } from "@/lib/prometheus/client";
+import { createPrometheusClient } from "@/lib/prometheus/client";
 import { checkoutHistory, sig3 } from "@/lib/prometheus/test-support";
 import { backfillOpenMetrics, startPrometheus, type RunningPrometheus } from "@/scripts/lib/prometheus-server";
+import { overrideDeps } from "@/lib/server/deps";
 import { useFreshDatabase } from "../database";
 import { freePort } from "../free-port";
 import { assertLocalUrl } from "../local-only";
@@ -30,7 +31,7 @@ const fakes: http.Server[] = [];
 /** getDeps() keeps its Prometheus client on globalThis; the tests point it where they need. */
 function usePrometheusAt(url: string) {
   assertLocalUrl("test Prometheus", url);
-  (globalThis as { aviaryPrometheus?: PrometheusClient }).aviaryPrometheus = createPrometheusClient({ baseUrl: url, timeoutMs: TIMEOUT_MS });
+  overrideDeps({ prometheus: createPrometheusClient({ baseUrl: url, timeoutMs: TIMEOUT_MS }) });
 }
 const realUrl = () => `http://127.0.0.1:${port}`;
 
@@ -64,7 +65,7 @@ afterAll(async () => {
   }
   await prometheus?.stop();
   await rm(dataDir, { recursive: true, force: true });
-  delete (globalThis as { aviaryPrometheus?: PrometheusClient }).aviaryPrometheus;
+  overrideDeps({});
 });
 
 async function getMetrics(id: string, query = "?window=15m") {

@@ -1,14 +1,13 @@
 import { readdir } from "node:fs/promises";
+import pg from "pg";
 import http from "node:http";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
-import { getDb } from "@/lib/db/client";
-import type { KubePort } from "@/lib/kube/virtual-services";
-import { createPrometheusClient, type PrometheusClient } from "@/lib/prometheus/client";
+import { createPrometheusClient } from "@/lib/prometheus/client";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps, overrideDeps, type DepsOverrides } from "@/lib/server/deps";
+import { createRolloutLocks, type RolloutLocks } from "@/lib/db/rollout-lock";
 import { getRollout } from "@/lib/server/get-rollout";
 import { getRolloutTimeline } from "@/lib/server/get-rollout-timeline";
 import { useFreshDatabase } from "../database";
@@ -22,8 +21,8 @@ import { api } from "./client";
  * pages call directly, while an interrupted operation is pending: the situation in which reads
  * used to reconcile. Three witnesses, each able to fail on its own:
  *  - the rows of rollouts, rollout_operations and audit_events, before and after;
- *  - the rollout-lock pool (lib/db/rollout-lock.ts keeps it on globalThis): a counting stand-in
- *    records every connection taken to lock a rollout;
+ *  - the rollout locks (the container's `locks`, replaced through overrideDeps by a counting
+ *    stand-in around a real one): every attempt to lock a rollout is counted;
  *  - pg_locks, polled while every cluster read is slowed down, for any advisory lock at all
  *    (rollout locks and the audit chain's lock alike).
  * The cluster adapter also counts patches: a read must send none.
@@ -54,16 +53,17 @@ async function emptyPrometheus(): Promise<{ url: string; close: () => void }> {
   return { url: `http://127.0.0.1:${address.port}`, close: () => server.close() };
 }
 
-const injected = globalThis as unknown as { aviaryKube?: KubePort; aviaryPrometheus?: PrometheusClient; aviaryLockPool?: pg.Pool; aviaryLockUrl?: string };
+const injected: DepsOverrides = {};
 const counts = { patches: 0, lockConnections: 0 };
 let prometheus: { url: string; close: () => void } | undefined;
-let lockPool: pg.Pool | undefined;
+let locks: RolloutLocks | undefined;
 let pendingId = "";
 
 beforeAll(async () => {
   await useFreshDatabase();
   prometheus = await emptyPrometheus();
-  injected.aviaryPrometheus = createPrometheusClient({ baseUrl: prometheus.url });
+  injected.prometheus = createPrometheusClient({ baseUrl: prometheus.url });
+  overrideDeps(injected);
 
   // Two rollouts, each with a promote that patched the cluster and died before recording it.
   for (const name of ["pure-a", "pure-b"]) {
@@ -82,10 +82,10 @@ beforeAll(async () => {
     ).rejects.toThrow("simulated crash");
     pendingId ||= id;
   }
-  expect(await getDb().rolloutOperation.count({ where: { status: "pending" } })).toBe(2);
+  expect(await getDeps().db.rolloutOperation.count({ where: { status: "pending" } })).toBe(2);
 
   const real = getDeps().kube;
-  injected.aviaryKube = new Proxy(real, {
+  injected.kube = new Proxy(real, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver) as unknown;
       if (typeof value !== "function") return value;
@@ -97,28 +97,29 @@ beforeAll(async () => {
     },
   });
 
-  const url = process.env.DATABASE_URL!;
-  lockPool = new pg.Pool({ connectionString: url, max: 4 });
-  const connect = lockPool.connect.bind(lockPool) as () => Promise<pg.PoolClient>;
-  injected.aviaryLockPool = Object.assign(Object.create(lockPool) as pg.Pool, {
-    connect: () => {
+  const realLocks = createRolloutLocks(process.env.DATABASE_URL!);
+  locks = realLocks;
+  injected.locks = {
+    withLock: (...args) => {
       counts.lockConnections++;
-      return connect();
+      return realLocks.withLock(...args);
     },
-  });
-  injected.aviaryLockUrl = url;
+    tryWithLock: (...args) => {
+      counts.lockConnections++;
+      return realLocks.tryWithLock(...args);
+    },
+    close: () => realLocks.close(),
+  };
 });
 
 afterAll(async () => {
-  delete injected.aviaryKube;
-  delete injected.aviaryPrometheus;
-  delete injected.aviaryLockPool;
+  overrideDeps({});
   prometheus?.close();
-  await lockPool?.end();
+  await locks?.close();
 });
 
 async function snapshot() {
-  const db = getDb();
+  const db = getDeps().db;
   const [rollouts, operations, audit] = await Promise.all([
     db.rollout.findMany({ orderBy: { id: "asc" } }),
     db.rolloutOperation.findMany({ orderBy: { id: "asc" } }),

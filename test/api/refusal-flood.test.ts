@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as actions from "@/app/api/rollouts/[id]/actions/route";
 import * as collection from "@/app/api/rollouts/route";
-import { getDb } from "@/lib/db/client";
 import { flushRefusals } from "@/lib/server/record-refusal";
 import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
+import { getDeps } from "@/lib/server/deps";
 
 /**
  * A viewer looping on a forbidden route: a bounded number of audit events (one now, one folded
@@ -89,16 +89,16 @@ describe("a flood of forbidden requests", () => {
     // Another viewer is not limited by vera's flood.
     expect((await act(id, "victor", "eng", { action: "rollback", reason: "me too" }, "victor-1")).status).toBe(403);
 
-    expect(await getDb().auditEvent.count({ where: { actorId: "vera" } })).toBe(1);
+    expect(await getDeps().db.auditEvent.count({ where: { actorId: "vera" } })).toBe(1);
     await flushRefusals({ all: true });
-    const vera = await getDb().auditEvent.findMany({ where: { actorId: "vera" }, orderBy: { id: "asc" } });
+    const vera = await getDeps().db.auditEvent.findMany({ where: { actorId: "vera" }, orderBy: { id: "asc" } });
     expect(vera).toHaveLength(2);
     expect(vera.reduce((sum, event) => sum + event.repeatCount, 0)).toBe(200);
     expect(vera[1]!.errorMessage).toMatch(/refused 199 more times between/);
 
-    const operatorEvents = await getDb().auditEvent.findMany({ where: { requestId: "operator-rollback" } });
+    const operatorEvents = await getDeps().db.auditEvent.findMany({ where: { requestId: "operator-rollback" } });
     expect(operatorEvents).toEqual([expect.objectContaining({ outcome: "success", actorId: "omar", action: "rollback" })]);
-    const rollout = await getDb().rollout.findUniqueOrThrow({ where: { id } });
+    const rollout = await getDeps().db.rollout.findUniqueOrThrow({ where: { id } });
     expect(rollout.canaryWeight).toBe(0);
     expect(kube.weights(vs)).toEqual([100, 0]);
   });

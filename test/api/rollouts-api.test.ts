@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "@/lib/db/client";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { api } from "./client";
+import { getDeps } from "@/lib/server/deps";
 
 beforeAll(async () => {
   await useFreshDatabase();
 });
 
 async function counts() {
-  const db = getDb();
+  const db = getDeps().db;
   return { rollouts: await db.rollout.count(), events: await db.auditEvent.count() };
 }
 
@@ -49,7 +49,7 @@ describe("rollouts API", () => {
     expect((await api.list("?includeArchived=true")).body.rollouts.map((r: { id: string }) => r.id)).toContain(id);
     expect((await api.get(id)).status).toBe(200);
 
-    const events = await getDb().auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
+    const events = await getDeps().db.auditEvent.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
     expect(events.map((e) => [e.action, e.outcome])).toEqual([
       ["create", "success"],
       ["update", "success"],
@@ -61,7 +61,7 @@ describe("rollouts API", () => {
 
   it("refuses editing once a rollout is no longer a draft, and cannot erase history", async () => {
     const { body } = await api.create(rolloutInput());
-    await getDb().rollout.update({ where: { id: body.id }, data: { status: "progressing", currentStep: 0, canaryWeight: 5 } });
+    await getDeps().db.rollout.update({ where: { id: body.id }, data: { status: "progressing", currentStep: 0, canaryWeight: 5 } });
     const edit = await api.patch(body.id, { route: "other" });
     expect(edit.status).toBe(422);
     expect(edit.body.error).toMatchObject({ code: "INVALID_STATE", message: expect.stringContaining("only a draft") });

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import styles from "@/components/auth/auth.module.css";
-import { authConfig, type AuthConfig } from "@/lib/auth/config";
+import type { AuthConfig } from "@/lib/auth/config";
 import { DEMO_USERS } from "@/lib/auth/demo-users";
 import { currentIdentity } from "@/lib/auth/session";
 import { safeReturnTo } from "@/lib/auth/session-response";
+import { getDeps } from "@/lib/server/deps";
 import { DemoSignInForm } from "./demo-sign-in-form";
 import { signInError } from "./sign-in-errors";
 
@@ -16,8 +17,8 @@ type Search = { returnTo?: string; error?: string; signedOut?: string };
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Search> }) {
   const params = await searchParams;
   const returnTo = safeReturnTo(params.returnTo);
-  const config = authConfig();
-  const identity = await currentIdentity();
+  const config = getDeps().auth();
+  const identity = await currentIdentity(config);
   if (config.mode === "none" || (identity.status === "signed-in" && !params.error)) redirect(returnTo);
   const error = params.error ? signInError(params.error, config) : null;
   return (

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase } from "../../../test/database";
 import { seedEvent, seedRollout } from "../../../test/api/audit-seed";
 import type { AuditLogFilter } from "../../domain/audit/log-filter";
-import { getAuditReader } from "./reader";
 import { findAuditLogEntries, type TextSearchTuning } from "./log-query";
+import { getDeps } from "@/lib/server/deps";
 
 /**
  * Text search picks one of three plans by how common the term is. Whatever the plan, the page
@@ -36,7 +36,7 @@ async function pages(filter: AuditLogFilter, tuning: TextSearchTuning, limit: nu
   const result: string[][] = [];
   let after = null;
   for (;;) {
-    const page = await findAuditLogEntries(getAuditReader(), { filter, after, limit }, tuning);
+    const page = await findAuditLogEntries(getDeps().audit, { filter, after, limit }, tuning);
     result.push(page.map((entry) => entry.id.toString()));
     const last = page.at(-1);
     if (page.length < limit || !last) return result;

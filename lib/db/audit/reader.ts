@@ -1,5 +1,4 @@
 import pg from "pg";
-import { databaseUrl } from "../../env";
 import type { Prisma } from "../generated/client";
 
 /**
@@ -38,16 +37,4 @@ export function createAuditReader(url: string, { max = 5 }: { max?: number } = {
     },
     close: () => pool.end(),
   };
-}
-
-const globalForAudit = globalThis as unknown as { aviaryAuditReader?: AuditReader; aviaryAuditUrl?: string };
-
-/** The process's reader for DATABASE_URL (one pool, kept on globalThis like the Prisma client). */
-export function getAuditReader(): AuditReader {
-  const url = databaseUrl();
-  if (globalForAudit.aviaryAuditReader && globalForAudit.aviaryAuditUrl === url) return globalForAudit.aviaryAuditReader;
-  void globalForAudit.aviaryAuditReader?.close().catch(() => {});
-  globalForAudit.aviaryAuditReader = createAuditReader(url);
-  globalForAudit.aviaryAuditUrl = url;
-  return globalForAudit.aviaryAuditReader;
 }

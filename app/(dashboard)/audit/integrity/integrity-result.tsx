@@ -13,8 +13,9 @@ const PROBLEM_TEXT = {
 } as const;
 
 export async function IntegrityResult() {
-  const report = await verifyAuditChain(getDeps());
-  const checkedAt = new Date().toISOString();
+  const deps = getDeps();
+  const report = await verifyAuditChain(deps);
+  const checkedAt = deps.now().toISOString();
   const seconds = report.durationMs < 1_000 ? `${report.durationMs} ms` : `${(report.durationMs / 1000).toFixed(1)} s`;
   if (report.ok) {
     return (

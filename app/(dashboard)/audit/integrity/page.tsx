@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { requirePageRole } from "@/lib/auth/session";
+import { getDeps } from "@/lib/server/deps";
 import { IntegrityResult } from "./integrity-result";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +10,7 @@ export const metadata: Metadata = { title: "Audit log integrity" };
 
 /** Admin page: recomputes the audit log's hash chain on every visit (the same check as `npm run audit:verify`). */
 export default async function IntegrityPage() {
-  const { allowed, reason } = await requirePageRole({ need: "admin", returnTo: "/audit/integrity" });
+  const { allowed, reason } = await requirePageRole({ config: getDeps().auth(), need: "admin", returnTo: "/audit/integrity" });
   if (!allowed) {
     return (
       <>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageRole } from "@/lib/auth/session";
+import { getDeps } from "@/lib/server/deps";
 import { RolloutForm } from "../rollout-form";
 import { EMPTY_FORM } from "../form-values";
 
@@ -8,7 +9,7 @@ export const metadata: Metadata = { title: "New rollout" };
 export const dynamic = "force-dynamic";
 
 export default async function NewRolloutPage() {
-  const { allowed, reason } = await requirePageRole({ need: "admin", returnTo: "/rollouts/new" });
+  const { allowed, reason } = await requirePageRole({ config: getDeps().auth(), need: "admin", returnTo: "/rollouts/new" });
   return (
     <>
       <div className="page-header">

@@ -10,7 +10,8 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (request: Request) => {
   await requestContext(request, { need: "viewer" });
   const query = queryFromUrl(request.url);
-  const { body, contentType, filename } = exportAuditEvents(getDeps(), { query, now: new Date() });
+  const deps = getDeps();
+  const { body, contentType, filename } = exportAuditEvents(deps, { query, now: deps.now() });
   return new Response(body, {
     headers: {
       "content-type": contentType,

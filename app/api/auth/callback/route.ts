@@ -1,6 +1,7 @@
 import { completeOidcLogin } from "@/lib/auth/sign-in-flow";
+import { getDeps } from "@/lib/server/deps";
 
 export const dynamic = "force-dynamic";
 
 /** The redirect URI to register at the identity provider: <AVIARY_PUBLIC_URL>/api/auth/callback. */
-export const GET = completeOidcLogin;
+export const GET = (request: Request) => completeOidcLogin(request, getDeps().auth());

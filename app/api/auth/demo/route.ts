@@ -1,6 +1,7 @@
 import { signInAsDemoUser } from "@/lib/auth/sign-in-flow";
+import { getDeps } from "@/lib/server/deps";
 
 export const dynamic = "force-dynamic";
 
 /** Demo mode's sign-in form posts here: `user` (a demo user's id), `role`, optional `returnTo`. */
-export const POST = signInAsDemoUser;
+export const POST = (request: Request) => signInAsDemoUser(request, getDeps().auth());

@@ -1,6 +1,7 @@
 import { startOidcLogin } from "@/lib/auth/sign-in-flow";
+import { getDeps } from "@/lib/server/deps";
 
 export const dynamic = "force-dynamic";
 
 /** Starts OpenID Connect sign-in: a redirect to the identity provider. */
-export const GET = startOidcLogin;
+export const GET = (request: Request) => startOidcLogin(request, getDeps().auth());

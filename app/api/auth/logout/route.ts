@@ -1,6 +1,7 @@
 import { signOut } from "@/lib/auth/sign-in-flow";
+import { getDeps } from "@/lib/server/deps";
 
 export const dynamic = "force-dynamic";
 
 /** POST only: a sign-out link that any page could embed would be a nuisance (logout CSRF). */
-export const POST = signOut;
+export const POST = (request: Request) => signOut(request, getDeps().auth());

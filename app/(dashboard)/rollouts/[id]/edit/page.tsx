@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Edit rollout" };
 
 export default async function EditRolloutPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const access = await requirePageRole({ need: "admin", returnTo: `/rollouts/${id}/edit` });
+  const access = await requirePageRole({ config: getDeps().auth(), need: "admin", returnTo: `/rollouts/${id}/edit` });
   const rollout = await getRollout(getDeps(), { id }).catch((error: unknown) => {
     if (isAppError(error) && error.code === "NOT_FOUND") notFound();
     throw error;

@@ -31,5 +31,5 @@ export default async function TimelinePage({ params, searchParams }: Props) {
   // The SLI charts read their window from the URL; an auditor wants the rollout's whole life.
   if (!(await searchParams).window) redirect(`/rollouts/${encodeURIComponent(id)}/timeline?window=rollout`);
   const timeline = await load(id);
-  return <TimelineView timeline={timeline} now={new Date()} />;
+  return <TimelineView timeline={timeline} now={getDeps().now()} />;
 }
