@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import pg from "pg";
 import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
 import { migrateDatabase } from "../lib/db/migrate";
 import { freePort } from "../test/free-port";
@@ -209,6 +210,39 @@ async function main({ log }: BenchContext): Promise<string> {
       await timedBarePair();
       await timedRollback();
     }
+    // Round trips of one rollback, counted (not timed): every statement sent on any node-postgres
+    // connection (Prisma's adapter, the lock pool and the audit reader all use pg), and every call
+    // to the cluster adapter.
+    const { getDeps, overrideDeps } = await import("../lib/server/deps");
+    const trips = { statements: [] as string[], cluster: [] as string[] };
+    const realQuery = pg.Client.prototype.query;
+    const countedId = await promotedRollout();
+    const realKube = getDeps().kube;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string }).text;
+      trips.statements.push(String(text).replace(/\s+/g, " ").slice(0, 60));
+      return (realQuery as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof realQuery;
+    overrideDeps({
+      kube: new Proxy(realKube, {
+        get: (target, key, receiver) => {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (typeof value !== "function") return value;
+          return (...args: unknown[]) => {
+            trips.cluster.push(String(key));
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      }),
+    });
+    try {
+      await expectOk(await act(countedId, { action: "rollback", reason: "counting round trips" }), "counted rollback");
+    } finally {
+      pg.Client.prototype.query = realQuery;
+      overrideDeps({});
+    }
+    log(`one rollback: ${trips.statements.length} database statements, ${trips.cluster.length} cluster calls (${trips.cluster.join(", ")})`);
+
     log(`measuring (${ITERATIONS} iterations of each, interleaved)`);
     const loadBefore = os.loadavg()[0]!;
     const rollbacks: number[] = [];
@@ -243,6 +277,8 @@ async function main({ log }: BenchContext): Promise<string> {
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
       row("Rollback through the route", rollback),
       row("Bare GET + PATCH (client-node)", pair),
+      "",
+      `**Round trips of one rollback** (counted once, after the warm-up): ${trips.statements.length} database statements and ${trips.cluster.length} cluster calls (${trips.cluster.map((c) => `\`${c}\``).join(", ")}). The statements, in order: ${trips.statements.map((t) => `\`${t}\``).join(" · ")}.`,
       "",
       `Load average (1 min) before / after measuring: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.availableParallelism()} cores.`,
       "",

@@ -108,7 +108,7 @@ function contentOf(event: NewAuditEvent): AuditContent {
   };
 }
 
-type RootClient = Pick<PrismaClient, "$transaction">;
+type RootClient = Pick<PrismaClient, "$transaction" | "$disconnect">;
 
 /**
  * Appends one event to the chain. Reading the head and inserting after it must happen under the
@@ -117,7 +117,8 @@ type RootClient = Pick<PrismaClient, "$transaction">;
  * refusals once forked the chain).
  */
 export async function appendAuditEvent(db: Prisma.TransactionClient | RootClient, event: NewAuditEvent): Promise<AuditEvent> {
-  if ("$transaction" in db) return db.$transaction((tx) => appendLocked(tx, event));
+  // A transaction client has $transaction too (it would open a savepoint); only the root client can disconnect.
+  if ("$disconnect" in db) return db.$transaction((tx) => appendLocked(tx, event));
   return appendLocked(db, event);
 }
 
