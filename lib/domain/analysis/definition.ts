@@ -1,0 +1,264 @@
+import { z } from "zod";
+import { ARGUMENT_NAME, BUILT_IN_ARGUMENTS, durationSeconds, malformedPlaceholders, unknownArguments } from "./promql-template";
+
+/**
+ * A rollout's `analysis` block: how Aviary judges the canary and what it may do about it.
+ *
+ * Why these defaults (5 s scrapes, 5 s evaluations; figures from analysis.simulation.test.ts):
+ * a gate's verdict weighs its evidence. The error-rate gate fails only when the canary's error
+ * count is improbable under the threshold: a one-sided exact binomial test, P(X >= errors | n
+ * requests, p = max) < 1 - confidence. With confidence 0.9999 and a 20 s window:
+ *  - 1 error in 20 requests against 0.1% has p = 0.02, 2 errors p = 1.9e-4: both pass; it takes
+ *    3 (p = 1.1e-6) at 1 request/s, i.e. three failures within 20 s.
+ *  - at 10 requests/s, 200 requests, it takes 4 errors against 0.1% (p = 5.5e-5), which a 5%
+ *    burst (0.5 errors/s) produces in about 8 s; 15 errors in 300 (a 30 s burst) is a breach even of a 1% limit (p = 5.3e-7).
+ * Wilson's score bound was the other candidate; its normal approximation is far too generous when
+ * errors are rare (1 error in 30 requests already puts its 99.87% lower bound above 0.1%), so the
+ * exact tail is used. Since the test does the debouncing, the error gate acts on the first
+ * failure (failureLimit 1); a second consecutive one would add a whole interval (5 s) to every
+ * rollback. Latency and split gates compare noisier figures and wait for 3 in a row.
+ */
+
+export const ANALYSIS_MODES = ["off", "observe", "rollback", "auto"] as const;
+export type AnalysisMode = (typeof ANALYSIS_MODES)[number];
+
+export const GATE_KINDS = ["errorRate", "latencyP95", "latencyP99", "requestRate", "burnRate", "split", "promql", "judge"] as const;
+export type GateKind = (typeof GATE_KINDS)[number];
+
+export const MIN_WINDOW_SECONDS = 10;
+export const MAX_WINDOW_SECONDS = 24 * 3600;
+export const MAX_GATES = 20;
+
+const int = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int({ error: `${what} must be a whole number` })
+    .min(min, { error: `${what} must be at least ${min}` })
+    .max(max, { error: `${what} must be at most ${max}` });
+
+const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be above 0` });
+const nonNegative = (what: string) => z.number({ error: `${what} must be a number` }).min(0, { error: `${what} must not be negative` });
+
+const window = (fallback: string) =>
+  z
+    .string({ error: "window must be a duration such as 30s or 1m" })
+    .refine((text) => durationSeconds(text) !== null, { error: "window must be a PromQL duration such as 30s, 1m or 1h30m" })
+    .refine(
+      (text) => {
+        const seconds = durationSeconds(text) ?? 0;
+        return seconds >= MIN_WINDOW_SECONDS && seconds <= MAX_WINDOW_SECONDS;
+      },
+      { error: `window must be between ${MIN_WINDOW_SECONDS}s and 24h: rate() needs at least two scrapes in it` },
+    )
+    .default(fallback);
+
+const confidence = (fallback: number) =>
+  z
+    .number({ error: "confidence must be a number between 0.5 and 0.999999" })
+    .min(0.5, { error: "confidence must be at least 0.5" })
+    .max(0.999999, { error: "confidence must be at most 0.999999" })
+    .default(fallback);
+
+const gateName = z
+  .string({ error: "name must be a string" })
+  .min(1, { error: "name must not be empty" })
+  .max(63, { error: "name must be at most 63 characters" })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, { error: "name may contain letters, digits, spaces, '_', '.' and '-' only" })
+  .optional();
+
+const common = (defaults: { window: string; failureLimit: number; minRequests: number }) => ({
+  name: gateName,
+  window: window(defaults.window),
+  failureLimit: int("failureLimit", 1, 100).default(defaults.failureLimit),
+  minRequests: int("minRequests", 0, 10_000_000).default(defaults.minRequests),
+});
+
+/** Absolute (`max`, `min`) and stable-relative (`maxIncrease`, `maxRatio`) limits; at least one. */
+const limits = (unit: string) => ({
+  max: nonNegative(`max (${unit})`).optional(),
+  min: nonNegative(`min (${unit})`).optional(),
+  maxIncrease: nonNegative(`maxIncrease (${unit})`).optional(),
+  maxRatio: positive("maxRatio").optional(),
+});
+
+type Limits = { max?: number; min?: number; maxIncrease?: number; maxRatio?: number };
+const hasLimit = (gate: Limits) => [gate.max, gate.min, gate.maxIncrease, gate.maxRatio].some((v) => v !== undefined);
+const needsLimit = { error: "give at least one limit: max, min, maxIncrease or maxRatio" };
+
+export const GATE_DEFAULTS = {
+  errorRate: { window: "20s", failureLimit: 1, minRequests: 8, confidence: 0.9999 },
+  latency: { window: "1m", failureLimit: 3, minRequests: 20 },
+  requestRate: { window: "1m", failureLimit: 3, minRequests: 0 },
+  burnRate: { window: "5m", failureLimit: 1, minRequests: 20 },
+  split: { window: "1m", failureLimit: 3, minRequests: 100, confidence: 0.999, tolerance: 0.5 },
+  promql: { window: "1m", failureLimit: 3, minRequests: 0 },
+  judge: { window: "5m", failureLimit: 1, minRequests: 0, confidence: 0.98, tolerance: 0.25, passScore: 95, marginalScore: 75, minSamples: 10 },
+} as const;
+
+const errorRateGate = z
+  .strictObject({
+    kind: z.literal("errorRate"),
+    ...common(GATE_DEFAULTS.errorRate),
+    ...limits("percent"),
+    max: z.number({ error: "max (percent) must be a number" }).min(0).max(100, { error: "max is a percentage: at most 100" }).optional(),
+    min: z.undefined({ error: "an error-rate gate takes no min" }).optional(),
+    confidence: confidence(GATE_DEFAULTS.errorRate.confidence),
+  })
+  .refine(hasLimit, needsLimit);
+
+const latencyGate = <K extends "latencyP95" | "latencyP99">(kind: K) =>
+  z.strictObject({ kind: z.literal(kind), ...common(GATE_DEFAULTS.latency), ...limits("ms") }).refine(hasLimit, needsLimit);
+
+const requestRateGate = z
+  .strictObject({ kind: z.literal("requestRate"), ...common(GATE_DEFAULTS.requestRate), ...limits("requests/s") })
+  .refine(hasLimit, needsLimit);
+
+const burnRateGate = z.strictObject({
+  kind: z.literal("burnRate"),
+  ...common(GATE_DEFAULTS.burnRate),
+  availability: z
+    .number({ error: "availability must be a number (percent, e.g. 99.9)" })
+    .gt(0, { error: "availability must be above 0%" })
+    .lt(100, { error: "availability must be below 100%" }),
+  /** "page" fails on the fast-burn conditions only; "ticket" also on the slow 3-day one. */
+  severity: z.enum(["page", "ticket"], { error: 'severity must be "page" or "ticket"' }).default("page"),
+});
+
+const splitGate = z.strictObject({
+  kind: z.literal("split"),
+  ...common(GATE_DEFAULTS.split),
+  tolerance: z.number({ error: "tolerance must be a number of percentage points" }).min(0).max(50).default(GATE_DEFAULTS.split.tolerance),
+  confidence: confidence(GATE_DEFAULTS.split.confidence),
+});
+
+const argumentsSchema = z
+  .record(z.string().regex(ARGUMENT_NAME, { error: "argument names are letters, digits and '_'" }), z.string().max(1024))
+  .refine((args) => Object.keys(args).every((name) => !(BUILT_IN_ARGUMENTS as readonly string[]).includes(name)), {
+    error: `arguments may not redefine ${BUILT_IN_ARGUMENTS.join(", ")}`,
+  })
+  .default({});
+
+const template = z.string({ error: "query must be a PromQL template" }).min(1, { error: "query must not be empty" }).max(4096);
+
+function checkTemplate(query: string, args: Record<string, string>, ctx: z.RefinementCtx, path: (string | number)[]) {
+  if (malformedPlaceholders(query)) ctx.addIssue({ code: "custom", path, message: "query has a malformed {{placeholder}}" });
+  const unknown = unknownArguments(query, Object.keys(args));
+  if (unknown.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: `query refers to unknown argument${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => `{{${n}}}`).join(", ")}`,
+    });
+  }
+}
+
+const promqlGate = z
+  .strictObject({
+    kind: z.literal("promql"),
+    ...common(GATE_DEFAULTS.promql),
+    ...limits("query units"),
+    /** What the value is, for sentences: "queue depth". */
+    label: z.string().min(1).max(63).optional(),
+    query: template,
+    args: argumentsSchema,
+  })
+  .refine(hasLimit, needsLimit)
+  .superRefine((gate, ctx) => checkTemplate(gate.query, gate.args, ctx, ["query"]));
+
+export const judgeMetricSchema = z.strictObject({
+  name: z.string().min(1).max(63),
+  query: template,
+  /** Which way is bad: latency and errors "increase", throughput "decrease". */
+  direction: z.enum(["increase", "decrease", "either"]).default("increase"),
+  /** A critical metric that is not Pass fails the whole judgement (Kayenta's criticality). */
+  critical: z.boolean().default(false),
+  weight: z.number().positive().max(1000).default(1),
+  unit: z.string().max(16).optional(),
+  /** Overrides the judge's tolerance for this metric. */
+  tolerance: z.number().min(0).max(10).optional(),
+});
+
+const judgeGate = z
+  .strictObject({
+    kind: z.literal("judge"),
+    ...common(GATE_DEFAULTS.judge),
+    args: argumentsSchema,
+    metrics: z.array(judgeMetricSchema).min(1, { error: "a judge needs at least one metric" }).max(50),
+    tolerance: z.number().min(0).max(10).default(GATE_DEFAULTS.judge.tolerance),
+    confidence: confidence(GATE_DEFAULTS.judge.confidence),
+    passScore: z.number().min(0).max(100).default(GATE_DEFAULTS.judge.passScore),
+    marginalScore: z.number().min(0).max(100).default(GATE_DEFAULTS.judge.marginalScore),
+    /** Samples (series points in the window) needed on each side before a metric is judged. */
+    minSamples: int("minSamples", 3, 100_000).default(GATE_DEFAULTS.judge.minSamples),
+  })
+  .superRefine((gate, ctx) => {
+    if (gate.marginalScore > gate.passScore) ctx.addIssue({ code: "custom", path: ["marginalScore"], message: "marginalScore must not exceed passScore" });
+    gate.metrics.forEach((metric, index) => checkTemplate(metric.query, gate.args, ctx, ["metrics", index, "query"]));
+    const names = gate.metrics.map((metric) => metric.name);
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index) ctx.addIssue({ code: "custom", path: ["metrics", index, "name"], message: `metric name "${name}" is used twice` });
+    });
+  });
+
+export const gateSchema = z.discriminatedUnion("kind", [
+  errorRateGate,
+  latencyGate("latencyP95"),
+  latencyGate("latencyP99"),
+  requestRateGate,
+  burnRateGate,
+  splitGate,
+  promqlGate,
+  judgeGate,
+]);
+
+export type Gate = z.output<typeof gateSchema>;
+export type GateInput = z.input<typeof gateSchema>;
+export type GateOf<K extends GateKind> = Extract<Gate, { kind: K }>;
+export type JudgeMetric = z.output<typeof judgeMetricSchema>;
+
+/** A gate's name in verdicts and history: its own, or its kind. Unique within a rollout. */
+export function gateId(gate: Pick<Gate, "kind" | "name">): string {
+  return gate.name ?? gate.kind;
+}
+
+export const analysisSchema = z
+  .strictObject({
+    mode: z.enum(ANALYSIS_MODES, { error: `mode must be one of ${ANALYSIS_MODES.join(", ")}` }),
+    intervalSeconds: int("intervalSeconds", 1, 300).default(5),
+    gates: z.array(gateSchema).min(1, { error: "gates, when given, needs at least one gate" }).max(MAX_GATES).optional(),
+  })
+  .superRefine((analysis, ctx) => {
+    const ids = (analysis.gates ?? []).map(gateId);
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) !== index) {
+        ctx.addIssue({ code: "custom", path: ["gates", index, "name"], message: `two gates are called "${id}": give each a distinct name` });
+      }
+    });
+  });
+
+export type Analysis = z.output<typeof analysisSchema>;
+export type AnalysisInput = z.input<typeof analysisSchema>;
+
+export type Slo = { availability: number; latencyP95Ms: number };
+
+/** 100 - 99.9 is 0.0999999999999943 in floating point; the gate should say 0.1. */
+const roundPercent = (value: number) => Math.round(value * 1e9) / 1e9;
+
+/**
+ * The gates a rollout gets when it names none: its SLO, read as canary gates. The error rate is
+ * held to the budget (100 - availability), P95 to the objective, and the canary's multiwindow
+ * burn rate must not page. So `{"mode": "rollback"}` alone is useful.
+ */
+export function deriveGates(slo: Slo): Gate[] {
+  const inputs: GateInput[] = [
+    { kind: "errorRate", max: roundPercent(100 - slo.availability) },
+    { kind: "latencyP95", max: slo.latencyP95Ms },
+    { kind: "burnRate", availability: slo.availability },
+  ];
+  return inputs.map((input) => gateSchema.parse(input));
+}
+
+/** The gates analysis actually runs: the rollout's own, or those derived from its SLO. */
+export function effectiveGates(analysis: Pick<Analysis, "gates">, slo: Slo): Gate[] {
+  return analysis.gates ?? deriveGates(slo);
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { gateSchema, type GateInput, type GateKind, type GateOf } from "./definition";
+import { evaluateGate } from "./evaluate";
+
+const gate = <K extends GateKind>(input: GateInput & { kind: K }) => gateSchema.parse(input) as GateOf<K>;
+const windows = { "5m": null, "30m": null, "1h": null, "6h": null, "3d": null };
+
+describe("error-rate gate", () => {
+  const errorRate = gate({ kind: "errorRate", max: 1, window: "30s" });
+
+  it("fails on a burst, in a sentence", () => {
+    const result = evaluateGate(errorRate, { status: "ok", data: { canary: { requests: 312, errors: 16 }, stable: { requests: 5000, errors: 5 } } });
+    expect(result).toMatchObject({ verdict: "fail", threshold: 1 });
+    expect(result.value).toBeCloseTo(5.128, 2);
+    expect(result.reason).toMatch(/^canary error rate 5\.1% > 1\.0% \(0\.1% stable\), 16 errors in 312 requests in 30 s \(p = /);
+  });
+
+  it("does not call one error in 30 requests a breach", () => {
+    const result = evaluateGate(errorRate, { status: "ok", data: { canary: { requests: 30, errors: 1 } } });
+    expect(result.verdict).toBe("pass");
+    expect(result.reason).toMatch(/is above 1\.0% but 1 error in 30 requests in 30 s is within chance/);
+  });
+
+  it("calls 15 errors of 300 one", () => {
+    expect(evaluateGate(errorRate, { status: "ok", data: { canary: { requests: 300, errors: 15 } } }).verdict).toBe("fail");
+  });
+
+  it("is inconclusive without enough requests, without data and without Prometheus", () => {
+    const few = evaluateGate(gate({ kind: "errorRate", max: 1, minRequests: 50 }), { status: "ok", data: { canary: { requests: 12, errors: 0 } } });
+    expect(few).toMatchObject({ verdict: "inconclusive", reason: "canary served 12 of the 50 requests needed in 20 s" });
+    expect(evaluateGate(errorRate, { status: "no_data" })).toMatchObject({ verdict: "inconclusive", reason: "no canary data in the last 30 s" });
+    expect(evaluateGate(errorRate, { status: "unreachable", message: "connect ECONNREFUSED" }).reason).toBe(
+      "Prometheus unreachable (connect ECONNREFUSED): no verdict",
+    );
+    expect(evaluateGate(errorRate, { status: "ok", data: { canary: { requests: 0, errors: 0 } } }).verdict).toBe("inconclusive");
+  });
+
+  it("judges relative limits against stable", () => {
+    const relative = gate({ kind: "errorRate", maxIncrease: 0.5 });
+    const data = { canary: { requests: 2000, errors: 80 }, stable: { requests: 20000, errors: 200 } };
+    expect(evaluateGate(relative, { status: "ok", data })).toMatchObject({ verdict: "fail", threshold: 1.5 });
+    expect(evaluateGate(relative, { status: "ok", data: { canary: data.canary } }).verdict).toBe("inconclusive");
+    // A stable with no errors does not make one canary error infinitely worse.
+    const ratio = gate({ kind: "errorRate", maxRatio: 2 });
+    expect(evaluateGate(ratio, { status: "ok", data: { canary: { requests: 500, errors: 1 }, stable: { requests: 10000, errors: 0 } } }).verdict).toBe("pass");
+  });
+});
+
+describe("value gates", () => {
+  it("compares canary latency with its limit and stable", () => {
+    const p95 = gate({ kind: "latencyP95", max: 250, maxRatio: 1.5 });
+    const result = evaluateGate(p95, { status: "ok", data: { canary: { value: 412, requests: 312 }, stable: { value: 180 } } });
+    expect(result).toMatchObject({ verdict: "fail", value: 412, threshold: 250 });
+    expect(result.reason).toBe("canary p95 latency 412 ms > 250 ms (180 ms stable), 312 requests in 1 min");
+    const ok = evaluateGate(p95, { status: "ok", data: { canary: { value: 190, requests: 312 }, stable: { value: 180 } } });
+    expect(ok).toMatchObject({ verdict: "pass", threshold: 250 });
+    expect(evaluateGate(p95, { status: "ok", data: { canary: { value: null, requests: 312 } } }).verdict).toBe("inconclusive");
+  });
+
+  it("fails a canary that gets too little traffic", () => {
+    const rate = gate({ kind: "requestRate", min: 1 });
+    expect(evaluateGate(rate, { status: "ok", data: { canary: { value: 0.2 } } })).toMatchObject({
+      verdict: "fail",
+      reason: "canary request rate 0.2 req/s < 1 req/s in 1 min",
+    });
+  });
+});
+
+describe("burn-rate gate", () => {
+  const burn = gate({ kind: "burnRate", availability: 99.9 });
+
+  it("fails when a paging condition fires for the canary", () => {
+    const data = { canaryErrorRatio: { ...windows, "5m": 0.05, "1h": 0.048, "30m": 0.01, "6h": 0.001 }, canaryRequests: 3000 };
+    const result = evaluateGate(burn, { status: "ok", data });
+    expect(result).toMatchObject({ verdict: "fail", threshold: 14.4 });
+    expect(result.reason).toBe("canary burn rate 48 x over 1h and 50 x over 5m > 14.4x (2% of budget in 1h)");
+  });
+
+  it("passes when burning slowly and is inconclusive without traffic", () => {
+    const data = { canaryErrorRatio: { ...windows, "5m": 0.0005, "1h": 0.0005 }, canaryRequests: 3000 };
+    expect(evaluateGate(burn, { status: "ok", data }).verdict).toBe("pass");
+    expect(evaluateGate(burn, { status: "ok", data: { canaryErrorRatio: windows, canaryRequests: 3000 } }).verdict).toBe("inconclusive");
+    expect(evaluateGate(burn, { status: "ok", data: { ...data, canaryRequests: 3 } }).verdict).toBe("inconclusive");
+  });
+});
+
+describe("split gate", () => {
+  const split = gate({ kind: "split" });
+
+  it("holds the observed share to the weight within half a point, when the count says so", () => {
+    const off = evaluateGate(split, { status: "ok", data: { setWeight: 5, canaryRequests: 950, stableRequests: 11050 } });
+    expect(off.verdict).toBe("fail");
+    expect(off.reason).toMatch(/^observed canary share 7\.9% vs 5% set \(± 0\.5 points\), 12000 requests in 1 min/);
+    // 7 of 100 is 7%, but 100 requests cannot tell 7% from 5.5%.
+    expect(evaluateGate(split, { status: "ok", data: { setWeight: 5, canaryRequests: 7, stableRequests: 93 } }).verdict).toBe("pass");
+    expect(evaluateGate(split, { status: "ok", data: { setWeight: 5, canaryRequests: 1, stableRequests: 20 } }).verdict).toBe("inconclusive");
+  });
+});

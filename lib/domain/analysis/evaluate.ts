@@ -1,0 +1,274 @@
+import { burnRates, multiwindowVerdict, type WindowValues } from "../slo";
+import { gateId, type Gate, type GateKind, type GateOf } from "./definition";
+import { judge, type JudgeResult, type Samples } from "./judge";
+import { durationSeconds } from "./promql-template";
+import { binomialLowerTail, binomialUpperTail } from "./stats";
+
+/**
+ * One gate, one moment: from the evidence the loop fetched to a verdict and a sentence a person
+ * can check. Never pass on no data: Prometheus unreachable, no series, or fewer canary requests
+ * than the gate needs all give "inconclusive", which blocks advancing and never rolls back.
+ */
+
+export type Verdict = "pass" | "fail" | "inconclusive";
+
+export type Counts = { requests: number; errors: number };
+export type ValueSample = { value: number | null; requests?: number };
+
+/** What each kind of gate needs from Prometheus, for the gate's window. */
+export type EvidenceByKind = {
+  errorRate: { canary: Counts; stable?: Counts };
+  latencyP95: { canary: ValueSample; stable?: ValueSample };
+  latencyP99: { canary: ValueSample; stable?: ValueSample };
+  /** value in requests per second. */
+  requestRate: { canary: ValueSample; stable?: ValueSample };
+  /** The canary's error ratio per burn window, and its requests over the gate's window. */
+  burnRate: { canaryErrorRatio: WindowValues; canaryRequests: number };
+  /** Requests each side served in the window, and the canary weight Aviary set (percent). */
+  split: { setWeight: number; canaryRequests: number; stableRequests: number };
+  promql: { canary: ValueSample; stable?: ValueSample };
+  /** Series points over the window, per judge metric name. */
+  judge: { metrics: Record<string, Samples> };
+};
+
+export type Observation<K extends GateKind = GateKind> =
+  { status: "unreachable"; message?: string } | { status: "no_data" } | { status: "ok"; data: EvidenceByKind[K] };
+
+export type GateEvaluation = {
+  gate: string;
+  kind: GateKind;
+  verdict: Verdict;
+  value: number | null;
+  threshold: number | null;
+  unit: string;
+  reason: string;
+  /** The one-sided p-value behind a count-based verdict. */
+  pValue?: number;
+  judge?: JudgeResult;
+};
+
+const UNITS: Record<GateKind, string> = {
+  errorRate: "%",
+  latencyP95: "ms",
+  latencyP99: "ms",
+  requestRate: "req/s",
+  burnRate: "x",
+  split: "%",
+  promql: "",
+  judge: "score",
+};
+
+export function formatPercent(percent: number): string {
+  return percent >= 1 ? `${percent.toFixed(1)}%` : `${Number(percent.toPrecision(2))}%`;
+}
+
+function formatP(p: number): string {
+  return p < 0.001 ? `p = ${p.toExponential(1)}` : `p = ${Number(p.toPrecision(2))}`;
+}
+
+function formatWindow(window: string): string {
+  const seconds = durationSeconds(window) ?? 0;
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+type Result = Omit<GateEvaluation, "gate" | "kind" | "unit">;
+
+function withoutData(observation: Observation, window: string): Result | null {
+  if (observation.status === "unreachable") {
+    return {
+      verdict: "inconclusive",
+      value: null,
+      threshold: null,
+      reason: `Prometheus unreachable${observation.message ? ` (${observation.message})` : ""}: no verdict`,
+    };
+  }
+  if (observation.status === "no_data")
+    return { verdict: "inconclusive", value: null, threshold: null, reason: `no canary data in the last ${formatWindow(window)}` };
+  return null;
+}
+
+function tooFew(served: number, needed: number, window: string): Result | null {
+  if (served >= needed) return null;
+  return {
+    verdict: "inconclusive",
+    value: null,
+    threshold: null,
+    reason: `canary served ${served} of the ${needed} requests needed in ${formatWindow(window)}`,
+  };
+}
+
+type Limits = { max?: number; min?: number; maxIncrease?: number; maxRatio?: number };
+
+/** The tightest upper limit the gate sets, given stable's value; null when none applies. */
+function upperLimit(limits: Limits, stable: number | null): number | null {
+  const candidates = [limits.max];
+  if (stable !== null) {
+    if (limits.maxIncrease !== undefined) candidates.push(stable + limits.maxIncrease);
+    if (limits.maxRatio !== undefined) candidates.push(stable * limits.maxRatio);
+  }
+  const defined = candidates.filter((v): v is number => v !== undefined);
+  return defined.length === 0 ? null : Math.min(...defined);
+}
+
+const needsStable = (limits: Limits) => limits.max === undefined && limits.min === undefined;
+
+function evaluateErrorRate(gate: GateOf<"errorRate">, { canary, stable }: EvidenceByKind["errorRate"]): Result {
+  const few = tooFew(canary.requests, Math.max(1, gate.minRequests), gate.window);
+  if (few) return few;
+  const stableShare = stable && stable.requests > 0 ? stable.errors / stable.requests : null;
+  if (stableShare === null && needsStable(gate)) {
+    return { verdict: "inconclusive", value: null, threshold: null, reason: "stable served no requests to compare the canary with" };
+  }
+  // maxRatio against a stable with no errors at all would make any canary error a breach: stable
+  // gets one pseudo-error (add-one), which vanishes as its traffic grows.
+  const stableForRatio = stable && stable.requests > 0 ? (stable.errors + 1) / (stable.requests + 1) : null;
+  const limitShare = Math.min(
+    ...[
+      gate.max !== undefined ? gate.max / 100 : Infinity,
+      stableShare !== null && gate.maxIncrease !== undefined ? stableShare + gate.maxIncrease / 100 : Infinity,
+      stableForRatio !== null && gate.maxRatio !== undefined ? stableForRatio * gate.maxRatio : Infinity,
+    ],
+  );
+  const threshold = Math.min(1, limitShare);
+  const share = canary.errors / canary.requests;
+  const pValue = binomialUpperTail(canary.errors, canary.requests, threshold);
+  const alpha = 1 - gate.confidence;
+  const value = share * 100;
+  const head = `canary error rate ${formatPercent(value)}`;
+  const vsStable = stableShare !== null ? ` (${formatPercent(stableShare * 100)} stable)` : "";
+  const evidence = `${plural(canary.errors, "error")} in ${canary.requests} requests in ${formatWindow(gate.window)}`;
+  const limit = formatPercent(threshold * 100);
+  if (share > threshold && pValue < alpha) {
+    return { verdict: "fail", value, threshold: threshold * 100, pValue, reason: `${head} > ${limit}${vsStable}, ${evidence} (${formatP(pValue)})` };
+  }
+  if (share > threshold) {
+    return {
+      verdict: "pass",
+      value,
+      threshold: threshold * 100,
+      pValue,
+      reason: `${head} is above ${limit}${vsStable} but ${evidence} is within chance (${formatP(pValue)}, needs < ${Number(alpha.toPrecision(2))})`,
+    };
+  }
+  return { verdict: "pass", value, threshold: threshold * 100, pValue, reason: `${head} <= ${limit}${vsStable}, ${evidence}` };
+}
+
+const VALUE_LABEL: Partial<Record<GateKind, string>> = { latencyP95: "p95 latency", latencyP99: "p99 latency", requestRate: "request rate" };
+
+function formatValue(value: number, unit: string): string {
+  const rounded = Math.abs(value) >= 100 ? Math.round(value).toString() : Number(value.toPrecision(3)).toString();
+  return unit ? `${rounded} ${unit}` : rounded;
+}
+
+/** Latency, request rate and custom queries: a value against limits, debounced by failureLimit. */
+function evaluateValue(gate: GateOf<"latencyP95" | "latencyP99" | "requestRate" | "promql">, data: EvidenceByKind["latencyP95"]): Result {
+  const requests = data.canary.requests;
+  if (requests !== undefined) {
+    const few = tooFew(requests, gate.minRequests, gate.window);
+    if (few) return few;
+  }
+  const label = gate.kind === "promql" ? (gate.label ?? gate.name ?? "query value") : (VALUE_LABEL[gate.kind] ?? gate.kind);
+  const unit = UNITS[gate.kind];
+  const value = data.canary.value;
+  if (value === null || !Number.isFinite(value)) {
+    return { verdict: "inconclusive", value: null, threshold: null, reason: `no canary ${label} in the last ${formatWindow(gate.window)}` };
+  }
+  const stable = data.stable?.value ?? null;
+  const stableKnown = stable !== null && Number.isFinite(stable) ? stable : null;
+  if (stableKnown === null && needsStable(gate)) {
+    return { verdict: "inconclusive", value, threshold: null, reason: `no stable ${label} to compare the canary with` };
+  }
+  const upper = upperLimit(gate, stableKnown);
+  const vsStable = stableKnown !== null ? ` (${formatValue(stableKnown, unit)} stable)` : "";
+  const tail = `${requests !== undefined ? `, ${requests} requests` : ""} in ${formatWindow(gate.window)}`;
+  const head = `canary ${label} ${formatValue(value, unit)}`;
+  if (upper !== null && value > upper) return { verdict: "fail", value, threshold: upper, reason: `${head} > ${formatValue(upper, unit)}${vsStable}${tail}` };
+  if (gate.min !== undefined && value < gate.min)
+    return { verdict: "fail", value, threshold: gate.min, reason: `${head} < ${formatValue(gate.min, unit)}${vsStable}${tail}` };
+  const threshold = upper ?? gate.min ?? null;
+  const within = [upper !== null ? `<= ${formatValue(upper, unit)}` : null, gate.min !== undefined ? `>= ${formatValue(gate.min, unit)}` : null]
+    .filter(Boolean)
+    .join(" and ");
+  return { verdict: "pass", value, threshold, reason: `${head} ${within}${vsStable}${tail}` };
+}
+
+function evaluateBurnRate(gate: GateOf<"burnRate">, data: EvidenceByKind["burnRate"]): Result {
+  const few = tooFew(data.canaryRequests, gate.minRequests, gate.window);
+  if (few) return few;
+  const verdict = multiwindowVerdict(burnRates(data.canaryErrorRatio, gate.availability));
+  if (verdict.status === "no_data") return { verdict: "inconclusive", value: null, threshold: null, reason: "no canary error ratio in any burn window" };
+  const fired = verdict.fired;
+  if (fired && (fired.severity === "page" || gate.severity === "ticket")) {
+    const value = Math.min(fired.long.burnRate ?? 0, fired.short.burnRate ?? 0);
+    return {
+      verdict: "fail",
+      value,
+      threshold: fired.threshold,
+      reason: `canary burn rate ${formatValue(fired.long.burnRate ?? 0, "x")} over ${fired.long.window} and ${formatValue(fired.short.burnRate ?? 0, "x")} over ${fired.short.window} > ${fired.threshold}x (${fired.name})`,
+    };
+  }
+  const fastest = verdict.conditions[0];
+  const value = fastest ? Math.min(fastest.long.burnRate ?? 0, fastest.short.burnRate ?? 0) : null;
+  return {
+    verdict: "pass",
+    value,
+    threshold: fastest?.threshold ?? null,
+    reason: `canary burn rate within every ${gate.severity === "page" ? "paging " : ""}condition (${fastest ? `${formatValue(fastest.long.burnRate ?? 0, "x")} over ${fastest.long.window}, ${formatValue(fastest.short.burnRate ?? 0, "x")} over ${fastest.short.window}` : "no condition"})`,
+  };
+}
+
+/** The observed canary share against the weight set, outside the tolerance only when significant. */
+function evaluateSplit(gate: GateOf<"split">, data: EvidenceByKind["split"]): Result {
+  const total = data.canaryRequests + data.stableRequests;
+  if (total < Math.max(1, gate.minRequests)) {
+    return {
+      verdict: "inconclusive",
+      value: null,
+      threshold: data.setWeight,
+      reason: `the route served ${total} of the ${gate.minRequests} requests needed in ${formatWindow(gate.window)}`,
+    };
+  }
+  const observed = (data.canaryRequests / total) * 100;
+  const high = Math.min(100, data.setWeight + gate.tolerance);
+  const low = Math.max(0, data.setWeight - gate.tolerance);
+  const pValue =
+    observed > high ? binomialUpperTail(data.canaryRequests, total, high / 100) : observed < low ? binomialLowerTail(data.canaryRequests, total, low / 100) : 1;
+  const said = `observed canary share ${formatPercent(observed)} vs ${data.setWeight}% set (± ${gate.tolerance} points), ${total} requests in ${formatWindow(gate.window)}`;
+  if (pValue < 1 - gate.confidence) return { verdict: "fail", value: observed, threshold: data.setWeight, pValue, reason: `${said} (${formatP(pValue)})` };
+  return { verdict: "pass", value: observed, threshold: data.setWeight, pValue, reason: said };
+}
+
+function evaluateJudge(gate: GateOf<"judge">, data: EvidenceByKind["judge"]): Result {
+  const result = judge(gate.metrics, data.metrics, gate);
+  const verdict: Verdict = result.classification === "Pass" ? "pass" : result.classification === "Fail" ? "fail" : "inconclusive";
+  const worst =
+    result.metrics.find((m) => m.name === result.criticalFailure) ?? result.metrics.find((m) => m.classification === "High" || m.classification === "Low");
+  return { verdict, value: result.score, threshold: gate.passScore, judge: result, reason: `${result.reason}${worst ? `; ${worst.sentence}` : ""}` };
+}
+
+export function evaluateGate<K extends GateKind>(gate: GateOf<K>, observation: Observation<K>): GateEvaluation {
+  const base = { gate: gateId(gate), kind: gate.kind, unit: UNITS[gate.kind] };
+  const missing = withoutData(observation, gate.window);
+  if (missing || observation.status !== "ok") return { ...base, ...(missing ?? { verdict: "inconclusive", value: null, threshold: null, reason: "no data" }) };
+  const g = gate as Gate;
+  const data: unknown = observation.data;
+  switch (g.kind) {
+    case "errorRate":
+      return { ...base, ...evaluateErrorRate(g, data as EvidenceByKind["errorRate"]) };
+    case "latencyP95":
+    case "latencyP99":
+    case "requestRate":
+    case "promql":
+      return { ...base, ...evaluateValue(g, data as EvidenceByKind["latencyP95"]) };
+    case "burnRate":
+      return { ...base, ...evaluateBurnRate(g, data as EvidenceByKind["burnRate"]) };
+    case "split":
+      return { ...base, ...evaluateSplit(g, data as EvidenceByKind["split"]) };
+    case "judge":
+      return { ...base, ...evaluateJudge(g, data as EvidenceByKind["judge"]) };
+  }
+}
