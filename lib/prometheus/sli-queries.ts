@@ -11,7 +11,7 @@ export const DURATION_BUCKET_METRIC = "istio_request_duration_milliseconds_bucke
 /** The label the queries add to tell their parts apart in one `or`-ed answer. */
 export const PART_LABEL = "aviary_part";
 
-type GroupedOptions = { matchers: readonly string[]; by: readonly string[]; window: string };
+export type GroupedOptions = { matchers: readonly string[]; by: readonly string[]; window: string };
 type Counting = "rate" | "increase";
 
 function sumBy(by: readonly string[], inner: string): string {

@@ -1,0 +1,69 @@
+import type { PrometheusClient } from "./client";
+import { anyOfRegex, assertDuration, labelMatcher, tagged, union } from "./promql";
+import { indexVector, seriesKey, vectorOf } from "./results";
+import { baseMatchers, groupRollouts, NAMESPACE_LABEL, resolveTargets, type ResolvedTargets, type RolloutTargets } from "./selector";
+import { PART_LABEL, type GroupedOptions } from "./sli-queries";
+
+const GROUP_LABEL = "aviary_group";
+
+/** One value to read per workload: its name, the query it rides in, and its expression. */
+export type GroupedPart = { name: string; batch: number; expr: (grouped: GroupedOptions) => string };
+
+export type GroupedValues = {
+  rollouts: ResolvedTargets[];
+  /** The part's value for one rollout's stable or canary workload; undefined when Prometheus has no such series. */
+  get(rolloutIndex: number, workload: "stable" | "canary", part: string): number | null | undefined;
+};
+
+/**
+ * Instant values for many rollouts' workloads in one query per batch, whatever their number:
+ * rollouts sharing a workload label (and extra matchers) form one group selected by regex
+ * alternations of their escaped namespaces and values; the groups' parts are `or`-ed together,
+ * each tagged with its part and group. The regexes select a superset (every namespace x every
+ * value); the code keeps only the pairs asked. Used by the overview and the analysis loop.
+ */
+export async function fetchGroupedParts(
+  client: PrometheusClient,
+  targets: readonly RolloutTargets[],
+  parts: readonly GroupedPart[],
+  { window, time }: { window: string; time?: Date },
+): Promise<GroupedValues> {
+  const rollouts = targets.map((rollout, i) => resolveTargets(rollout, `rollouts.${i}.`));
+  if (rollouts.length === 0) return { rollouts, get: () => undefined };
+  assertDuration(window, "window");
+
+  const groups = groupRollouts(rollouts);
+  const batches = new Map<number, string[]>();
+  groups.forEach(({ label, extraMatchers, members }, index) => {
+    const matchers = [
+      ...baseMatchers({ namespaceMatcher: labelMatcher(NAMESPACE_LABEL, "=~", anyOfRegex(members.map((r) => r.namespace))), extraMatchers }),
+      labelMatcher(label, "=~", anyOfRegex(members.flatMap((r) => [r.stable, r.canary]))),
+    ];
+    const grouped = { matchers, by: [NAMESPACE_LABEL, label], window };
+    for (const part of parts) {
+      const batch = batches.get(part.batch) ?? [];
+      batch.push(tagged(part.expr(grouped), { [PART_LABEL]: part.name, [GROUP_LABEL]: String(index) }));
+      batches.set(part.batch, batch);
+    }
+  });
+
+  const answers = await Promise.all([...batches.values()].map((exprs) => client.query(union(exprs), { time })));
+  const keyOf = (metric: Record<string, string>) => {
+    const group = groups[Number(metric[GROUP_LABEL])];
+    const part = metric[PART_LABEL];
+    const namespace = metric[NAMESPACE_LABEL];
+    const value = group ? metric[group.label] : undefined;
+    if (part === undefined || namespace === undefined || value === undefined) return undefined;
+    return seriesKey(metric[GROUP_LABEL] ?? "", part, namespace, value);
+  };
+  const values = new Map(answers.flatMap((answer) => [...indexVector(vectorOf(answer, client.url), keyOf)]));
+  const groupOf = new Map(groups.flatMap((g, index) => g.members.map((member) => [member, String(index)] as const)));
+  return {
+    rollouts,
+    get(rolloutIndex, workload, part) {
+      const rollout = rollouts[rolloutIndex];
+      if (!rollout) return undefined;
+      return values.get(seriesKey(groupOf.get(rollout) ?? "", part, rollout.namespace, rollout[workload]));
+    },
+  };
+}
