@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { decide } from "./decide";
+import { deriveGates, gateId, gateSchema, type GateOf } from "./definition";
+import { evaluateGate, type GateEvaluation } from "./evaluate";
+
+/**
+ * The defaults against the goal of issue 11, simulated: 5 s scrapes, one evaluation per scrape,
+ * Poisson arrivals and binomial errors per scrape, the gate's window summed over its scrapes.
+ * The hardest threshold is the one derived from a 99.9% SLO: 0.1%, exactly the healthy canary's
+ * error rate, so the healthy soak tests the gate at its limit.
+ */
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function poisson(random: () => number, mean: number): number {
+  const limit = Math.exp(-mean);
+  let k = 0;
+  for (let p = random(); p > limit; p *= random()) k++;
+  return k;
+}
+
+function binomial(random: () => number, n: number, p: number): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (random() < p) k++;
+  return k;
+}
+
+const SCRAPE_S = 5;
+const gate = deriveGates({ availability: 99.9, latencyP95Ms: 250 })[0] as GateOf<"errorRate">;
+const scrapesPerWindow = 20 / SCRAPE_S;
+
+type Scrape = { requests: number; errors: number };
+
+/** Runs the gate and decide() over scrapes; returns the index of the scrape after which it rolls back. */
+function firstRollback(scrapes: readonly Scrape[], errorGate: GateOf<"errorRate"> = gate): number | null {
+  const history: (GateEvaluation & { at: Date })[] = [];
+  for (let i = scrapesPerWindow - 1; i < scrapes.length; i++) {
+    const window = scrapes.slice(i + 1 - scrapesPerWindow, i + 1);
+    const canary = { requests: window.reduce((s, x) => s + x.requests, 0), errors: window.reduce((s, x) => s + x.errors, 0) };
+    const at = new Date(i * SCRAPE_S * 1000);
+    history.push({ ...evaluateGate(errorGate, { status: "ok", data: { canary } }), at });
+    if (history.length > 5) history.shift();
+    const decision = decide({
+      mode: "rollback",
+      rollout: { status: "progressing", currentStep: 0, stepCount: 2, weight: 5 },
+      stepStartedAt: new Date(0),
+      now: at,
+      intervalSeconds: SCRAPE_S,
+      gates: [{ id: gateId(errorGate), failureLimit: errorGate.failureLimit }],
+      evaluations: history,
+    });
+    if (decision.action === "rollback") return i;
+  }
+  return null;
+}
+
+function healthySoak(seed: number, rps: number): Scrape[] {
+  const random = prng(seed);
+  return Array.from({ length: (30 * 60) / SCRAPE_S + scrapesPerWindow }, () => {
+    const requests = poisson(random, rps * SCRAPE_S);
+    return { requests, errors: binomial(random, requests, 0.001) };
+  });
+}
+
+/**
+ * 10 req/s at 0.1% errors, then 5% from a moment uniformly placed within a scrape interval; the
+ * loop evaluates at a uniformly random phase after each scrape. Returns the seconds from the
+ * burst's start to the rollback decision, and how many evaluations saw burst data by then.
+ */
+function burst(seed: number, errorGate: GateOf<"errorRate"> = gate): { seconds: number; evaluations: number } | null {
+  const random = prng(seed);
+  const burstScrape = 24; // two minutes of healthy traffic first
+  const start = (burstScrape - 1 + random()) * SCRAPE_S; // within the interval ending at scrape 24
+  const phase = random() * SCRAPE_S;
+  const scrapes = Array.from({ length: burstScrape + 40 }, (_, i) => {
+    const requests = poisson(random, 10 * SCRAPE_S);
+    const end = (i + 1) * SCRAPE_S;
+    const burning = binomial(random, requests, Math.min(1, Math.max(0, (end - start) / SCRAPE_S)));
+    return { requests, errors: binomial(random, burning, 0.05) + binomial(random, requests - burning, 0.001) };
+  });
+  const at = firstRollback(scrapes, errorGate);
+  if (at === null || at < burstScrape - 1) return null;
+  return { seconds: (at + 1) * SCRAPE_S + phase - start, evaluations: at - burstScrape + 2 };
+}
+
+const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+
+describe("error-rate gate defaults, simulated (5 s scrapes and evaluations)", () => {
+  it("never rolls back a healthy canary at 1 req/s and 0.1% errors in 30 minutes, over 200 seeds", () => {
+    const trips = Array.from({ length: 200 }, (_, seed) => firstRollback(healthySoak(seed + 1, 1))).filter((at) => at !== null);
+    expect(trips).toEqual([]);
+  });
+
+  it("rolls back a 5% burst at 10 req/s within a few evaluations", () => {
+    const results = Array.from({ length: 200 }, (_, seed) => burst(seed + 1));
+    expect(results.every((r) => r !== null)).toBe(true);
+    const evaluations = results.map((r) => r?.evaluations ?? Infinity).sort((a, b) => a - b);
+    const seconds = results.map((r) => r?.seconds ?? Infinity).sort((a, b) => a - b);
+    // The first evaluation with burst data holds 0-5 s of it; most bursts are caught by the second.
+    expect(quantile(evaluations, 0.5)).toBeLessThanOrEqual(2);
+    expect(quantile(evaluations, 0.95)).toBeLessThanOrEqual(4);
+    expect(evaluations.at(-1)).toBeLessThanOrEqual(8);
+    expect(quantile(seconds, 0.5)).toBeLessThanOrEqual(13);
+  });
+
+  it("keeps a stricter confidence from tripping on two errors close together at 1 req/s", () => {
+    const two = evaluateGate(gate, { status: "ok", data: { canary: { requests: 20, errors: 2 } } });
+    const three = evaluateGate(gate, { status: "ok", data: { canary: { requests: 20, errors: 3 } } });
+    expect([two.verdict, three.verdict]).toEqual(["pass", "fail"]);
+    const lenient = gateSchema.parse({ kind: "errorRate", max: 0.1, confidence: 0.999 }) as GateOf<"errorRate">;
+    expect(evaluateGate(lenient, { status: "ok", data: { canary: { requests: 20, errors: 2 } } }).verdict).toBe("fail");
+  });
+});
