@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decide } from "./decide";
 import { deriveGates, gateId, gateSchema, type GateOf } from "./definition";
 import { evaluateGate, type GateEvaluation } from "./evaluate";
+import { prng } from "./test-random";
 
 /**
  * The defaults against the goal of issue 11, simulated: 5 s scrapes, one evaluation per scrape,
@@ -9,16 +10,6 @@ import { evaluateGate, type GateEvaluation } from "./evaluate";
  * The hardest threshold is the one derived from a 99.9% SLO: 0.1%, exactly the healthy canary's
  * error rate, so the healthy soak tests the gate at its limit.
  */
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function poisson(random: () => number, mean: number): number {
   const limit = Math.exp(-mean);
