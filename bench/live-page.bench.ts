@@ -1,9 +1,6 @@
-import { spawn } from "node:child_process";
-import { rm } from "node:fs/promises";
-import path from "node:path";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/lib/chromium";
-import { freePort } from "../test/free-port";
+import { startDemo } from "./demo-app";
 import type { BenchContext, BenchModule } from "./run";
 
 /**
@@ -15,47 +12,23 @@ import type { BenchContext, BenchModule } from "./run";
 const WATCH_SECONDS = 30;
 const LONG_TASK_MS = 50;
 
-async function waitForReady(url: string, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const ok = await fetch(url).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-  throw new Error(`the demo did not answer ${url} within ${timeoutMs / 1000} s`);
-}
-
 async function main({ log }: BenchContext): Promise<string> {
-  const dataDir = path.resolve(".data", "bench", "live-page");
-  await rm(dataDir, { recursive: true, force: true });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  log(`starting the demo on ${base} (builds the app first if the build is stale)`);
-  const demo = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
-    env: { ...process.env, PORT: String(port), AVIARY_PG_PORT: String(await freePort()), AVIARY_DATA_DIR: dataDir },
-    stdio: "ignore",
-    detached: true,
-  });
-  const exited = new Promise<void>((resolve) => demo.once("exit", () => resolve()));
+  const demo = await startDemo({ name: "live-page", log });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
   });
   try {
-    await waitForReady(`${base}/api/readyz`, 600_000);
+    const base = demo.base;
+    const cookie = await demo.signIn();
+    const checkoutId = await demo.rolloutId("checkout-v2", cookie);
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const signIn = await context.request.post(`${base}/api/auth/demo`, {
-      form: { user: "demo-dana", role: "viewer" },
-      maxRedirects: 0,
-      headers: { origin: base },
-    });
-    if (signIn.status() !== 303) throw new Error(`demo sign-in answered ${signIn.status()}`);
-    const { rollouts } = (await (await context.request.get(`${base}/api/rollouts`)).json()) as { rollouts: { id: string; name: string }[] };
-    const checkout = rollouts.find((rollout) => rollout.name === "checkout-v2");
-    if (!checkout) throw new Error("the demo has no checkout-v2 rollout");
+    await context.addCookies(
+      cookie.split("; ").map((pair) => {
+        const [name = "", ...value] = pair.split("=");
+        return { name, value: value.join("="), url: base };
+      }),
+    );
 
     const page = await context.newPage();
     await page.addInitScript(`
@@ -63,7 +36,7 @@ async function main({ log }: BenchContext): Promise<string> {
       new PerformanceObserver((list) => { for (const entry of list.getEntries()) window.__longTasks.push(entry.duration); })
         .observe({ type: "longtask", buffered: true });
     `);
-    await page.goto(`${base}/rollouts/${checkout.id}`);
+    await page.goto(`${base}/rollouts/${checkoutId}`);
     await page.getByRole("heading", { name: "checkout-v2" }).waitFor();
     await page.waitForTimeout(5_000); // first load and first chart render are not "live updates"
     await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks = []));
@@ -74,7 +47,7 @@ async function main({ log }: BenchContext): Promise<string> {
     await cdp.send("Network.enable");
     cdp.on("Network.requestWillBeSent", (event) => {
       const url = new URL(event.request.url);
-      if (url.pathname.startsWith("/api/")) pathOf.set(event.requestId, url.pathname.replace(checkout.id, "{id}"));
+      if (url.pathname.startsWith("/api/")) pathOf.set(event.requestId, url.pathname.replace(checkoutId, "{id}"));
     });
     cdp.on("Network.responseReceivedExtraInfo", (event) => {
       const key = pathOf.get(event.requestId);
@@ -96,6 +69,8 @@ async function main({ log }: BenchContext): Promise<string> {
       .map(([key, { total, notModified }]) => `| \`GET ${key}\` | ${total} | ${notModified} |`);
     const verdict = long.length === 0 ? "PASS" : "FAIL";
     return [
+      "## A live rollout page",
+      "",
       `The demo's \`checkout-v2\` page, signed in as a viewer, in Debian's Chromium (1400×900, no throttling), after 5 s to settle, watched for ${WATCH_SECONDS} s of live updates.`,
       "",
       "| Request | In 30 s | Answered 304 (unchanged) |",
@@ -110,10 +85,7 @@ async function main({ log }: BenchContext): Promise<string> {
     ].join("\n");
   } finally {
     await browser.close();
-    if (demo.pid && demo.exitCode === null) process.kill(-demo.pid, "SIGINT");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-    if (demo.pid && demo.exitCode === null) process.kill(-demo.pid, "SIGKILL");
-    await rm(dataDir, { recursive: true, force: true });
+    await demo.stop();
   }
 }
 
