@@ -23,6 +23,10 @@ const serverEnvSchema = z.object({
   /** Refused requests (403) per actor: one audit event per window and key, 429 past the limit. */
   AVIARY_REFUSAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   AVIARY_REFUSAL_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** The analysis loop (one leader among the replicas): "off" stops it in this process. */
+  AVIARY_ANALYSIS: z.enum(["on", "off"], { error: 'AVIARY_ANALYSIS must be "on" or "off"' }).default("on"),
+  /** How long gate evaluations are kept. */
+  AVIARY_ANALYSIS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(14),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

@@ -1,5 +1,6 @@
-import type { Prisma, Rollout as RolloutRow } from "./generated/client";
+import { Prisma, type Rollout as RolloutRow } from "./generated/client";
 import type { Db } from "./client";
+import type { Analysis } from "../domain/analysis/definition";
 import type { Destination, Rollout, RolloutDefinition, RolloutStatus, Step } from "../domain/rollout";
 
 /** Rollout rows <-> domain objects. Everything that reads or writes the rollouts table lives here. */
@@ -20,6 +21,7 @@ export function toRollout(row: RolloutRow): Rollout {
     steps: row.steps as Step[],
     metrics: { stableWorkload: row.stableWorkload, canaryWorkload: row.canaryWorkload },
     slo: { availability: row.sloAvailability, latencyP95Ms: row.sloLatencyP95Ms },
+    ...(row.analysis === null ? {} : { analysis: row.analysis as Analysis }),
     status: row.status as RolloutStatus,
     currentStep: row.currentStep,
     canaryWeight: row.canaryWeight,
@@ -45,6 +47,7 @@ function definitionColumns(def: RolloutDefinition) {
     canaryWorkload: def.metrics.canaryWorkload,
     sloAvailability: def.slo.availability,
     sloLatencyP95Ms: def.slo.latencyP95Ms,
+    analysis: def.analysis ?? Prisma.DbNull,
   };
 }
 

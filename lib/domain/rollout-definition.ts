@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { analysisSchema } from "./analysis/definition";
 import type { RolloutDefinition } from "./rollout";
 
 /**
@@ -111,6 +112,7 @@ const definitionShape = {
     },
     typeError("slo", "an object {availability, latencyP95Ms}"),
   ),
+  analysis: analysisSchema.optional(),
 };
 
 function crossFieldRules(def: Pick<RolloutDefinition, "stable" | "canary" | "metrics">, ctx: z.RefinementCtx) {

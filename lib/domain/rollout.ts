@@ -1,3 +1,5 @@
+import type { Analysis } from "./analysis/definition";
+
 /** The rollout as the rest of Aviary sees it: definition plus live state. */
 
 export const ROLLOUT_STATUSES = ["draft", "progressing", "paused", "promoted", "rolled_back", "archived"] as const;
@@ -20,6 +22,8 @@ export type RolloutDefinition = {
   steps: Step[];
   metrics: { stableWorkload: string; canaryWorkload: string };
   slo: { availability: number; latencyP95Ms: number };
+  /** Automated analysis (lib/domain/analysis); absent means off. */
+  analysis?: Analysis;
 };
 
 export type RolloutState = {

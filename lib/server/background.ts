@@ -1,4 +1,6 @@
-import { parseServerEnv } from "../env";
+import { createLeaderLock } from "../db/leader-lock";
+import { databaseUrl, parseServerEnv } from "../env";
+import { startAnalysisLoop } from "./analysis-loop";
 import { getDeps, type Deps } from "./deps";
 import { startAuditHeadLog } from "./log-audit-head";
 import { reconcileInterruptedOperations } from "./reconcile-interrupted-operations";
@@ -17,6 +19,9 @@ export function startBackgroundWork(): void {
   const deps = getDeps();
   startAuditHeadLog({ audit: deps.audit, intervalMs: env.AVIARY_AUDIT_HEAD_LOG_SECONDS * 1000 });
   startReconcileSweep({ deps, intervalMs: RECONCILE_INTERVAL_MS });
+  if (env.AVIARY_ANALYSIS === "on") {
+    startAnalysisLoop({ deps, leader: createLeaderLock(databaseUrl()), retentionDays: env.AVIARY_ANALYSIS_RETENTION_DAYS });
+  }
 }
 
 /**

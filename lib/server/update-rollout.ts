@@ -19,7 +19,12 @@ export async function updateRollout({ db }: Deps, { id, input, context }: Update
   return db.$transaction(async (tx) => {
     const current = await lockRollout(tx, rolloutId);
     if (!current) throw notFound(id);
-    assertEditable(current);
+    // The analysis block may change while a rollout progresses (turn analysis on, to observe, off);
+    // the rest of a definition only while it is a draft.
+    const onlyAnalysis = Object.keys(patch).every((key) => key === "analysis" || key === "expectedRevision");
+    if (onlyAnalysis && current.status !== "archived") {
+      // allowed in every live or finished state
+    } else assertEditable(current);
     const { expectedRevision } = patch;
     if (expectedRevision !== undefined && expectedRevision !== current.revision) {
       throw new AppError("CONFLICT", `the rollout changed since you loaded it (revision ${expectedRevision}, now ${current.revision}); reload and edit again`);

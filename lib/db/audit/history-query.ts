@@ -36,6 +36,7 @@ const ROLLOUT_COLUMNS = {
   updatedAt: "updated_at",
   archivedAt: "archived_at",
   stepStartedAt: "step_started_at",
+  analysis: "analysis",
 } as const satisfies Record<keyof RolloutRow, string>;
 
 const SELECT_ROLLOUT = raw(

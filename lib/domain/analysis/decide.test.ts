@@ -79,16 +79,26 @@ describe("auto-advance", () => {
     expect(decide({ ...base, now: at(40), evaluations: every5(["errorRate", "latencyP95"], 5, 40) })).toMatchObject({ action: "none", advanceInSeconds: 20 });
   });
 
-  it("holds the step after any inconclusive or failed evaluation during it", () => {
+  it("restarts the pause after an inconclusive or failed evaluation, and says so", () => {
     const evaluations = [
       ...base.evaluations.filter((e) => !(e.gate === "latencyP95" && e.at.getTime() === at(30).getTime())),
       ev("latencyP95", 30, "inconclusive", { reason: "canary served 12 of the 20 requests needed in 1 min" }),
     ];
     const decision = decide({ ...base, evaluations });
-    expect(decision.action).toBe("none");
+    expect(decision).toMatchObject({ action: "none", advanceInSeconds: 29 });
     expect(decision.reason).toBe(
-      "gate latencyP95 was inconclusive at 12:00:30 during step 2 of 4 (25%), so it waits for a person: canary served 12 of the 20 requests needed in 1 min",
+      "step 2 of 4 (25%): every gate passing, promoting in 29 s if they keep passing (the pause restarted at 12:00:30, when gate latencyP95 was inconclusive)",
     );
+    // 60 s of passing evaluations after it, and the step advances.
+    const later = [...evaluations, ...every5(["errorRate", "latencyP95"], 65, 90)];
+    expect(decide({ ...base, evaluations: later, now: at(91) }).action).toBe("promote");
+  });
+
+  it("does not advance while the latest evaluation is not passing", () => {
+    const evaluations = [...base.evaluations, ev("latencyP95", 61, "inconclusive", { reason: "no data" })];
+    const decision = decide({ ...base, evaluations, now: at(62) });
+    expect(decision).toMatchObject({ action: "none" });
+    expect(decision.reason).toBe("gate latencyP95 is inconclusive, so step 2 of 4 (25%) does not advance: no data");
   });
 
   it("does not count evaluations from before the step began", () => {

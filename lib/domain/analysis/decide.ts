@@ -12,8 +12,9 @@ import type { GateEvaluation } from "./evaluate";
  *   everything, a paused rollout included.
  * - In `auto`, promote once the step's pauseSeconds have passed since it began and every gate
  *   passed every evaluation during it, with no gap longer than three intervals (a loop that was
- *   down has not watched the canary). One inconclusive or failed evaluation holds the step for a
- *   person. Paused rollouts never advance; a step without pauseSeconds waits for a person.
+ *   down has not watched the canary). A failed or inconclusive evaluation restarts the pause: the
+ *   step advances only after pauseSeconds in which every gate passed every evaluation. Paused
+ *   rollouts never advance; a step without pauseSeconds waits for a person.
  * - `observe` returns the same decision with `enforce: false`: shown, recorded, never acted on.
  */
 
@@ -90,17 +91,28 @@ export function decide({ mode, rollout, stepStartedAt, now, intervalSeconds, gat
   const stepName = `step ${rollout.currentStep + 1} of ${rollout.stepCount} (${rollout.weight}%)`;
   if (rollout.pauseSeconds === undefined) return none(`${stepName} has no pause: it waits for a person to promote`);
 
+  // The pause counts from the step's start, or from the last evaluation that did not pass: a failed
+  // or inconclusive moment restarts it, so the step is held `pauseSeconds` with every gate passing.
   const maxGapMs = 3 * intervalSeconds * 1000;
-  const start = stepStartedAt.getTime();
-  const elapsedMs = now.getTime() - start;
+  const stepStart = stepStartedAt.getTime();
+  let start = stepStart;
+  let restartedBy: TimedEvaluation | undefined;
   for (const gate of gates) {
-    const during = historyOf(gate.id, evaluations, now).filter((e) => e.at.getTime() >= start);
-    const blocker = during.find((e) => e.verdict !== "pass");
-    if (blocker) {
-      return none(
-        `gate ${gate.id} was ${blocker.verdict === "fail" ? "failing" : "inconclusive"} at ${clock(blocker.at)} during ${stepName}, so it waits for a person: ${blocker.reason}`,
-      );
+    for (const e of historyOf(gate.id, evaluations, now)) {
+      if (e.at.getTime() >= stepStart && e.verdict !== "pass" && e.at.getTime() >= start) {
+        start = e.at.getTime();
+        restartedBy = e;
+      }
     }
+  }
+  const elapsedMs = now.getTime() - start;
+  if (restartedBy && now.getTime() - restartedBy.at.getTime() < intervalSeconds * 1000) {
+    return none(
+      `gate ${restartedBy.gate} is ${restartedBy.verdict === "fail" ? "failing" : "inconclusive"}, so ${stepName} does not advance: ${restartedBy.reason}`,
+    );
+  }
+  for (const gate of gates) {
+    const during = historyOf(gate.id, evaluations, now).filter((e) => e.at.getTime() > start);
     const times = [start, ...during.map((e) => e.at.getTime()), now.getTime()];
     // The first evaluation may come up to one interval after the step began, beyond the gap.
     const gap = times.findIndex((t, i) => i > 0 && t - (times[i - 1] ?? t) > maxGapMs + (i === 1 ? intervalSeconds * 1000 : 0));
@@ -112,7 +124,8 @@ export function decide({ mode, rollout, stepStartedAt, now, intervalSeconds, gat
   }
   if (elapsedMs < rollout.pauseSeconds * 1000) {
     const left = Math.ceil((rollout.pauseSeconds * 1000 - elapsedMs) / 1000);
-    return none(`${stepName}: every gate passing, promoting in ${left} s if they keep passing`, { advanceInSeconds: left });
+    const since = restartedBy ? ` (the pause restarted at ${clock(restartedBy.at)}, when gate ${restartedBy.gate} was ${restartedBy.verdict})` : "";
+    return none(`${stepName}: every gate passing, promoting in ${left} s if they keep passing${since}`, { advanceInSeconds: left });
   }
   const next = rollout.currentStep + 1 < rollout.stepCount ? `step ${rollout.currentStep + 2}` : "full promotion";
   return {

@@ -1,0 +1,102 @@
+import type { GateEvaluation, Verdict } from "../domain/analysis/evaluate";
+import type { Db } from "./client";
+import type { Prisma } from "./generated/client";
+
+/** A stored evaluation: one gate's verdict at one moment, with what it was measured from. */
+export type StoredEvaluation = {
+  id: bigint;
+  rolloutId: string;
+  at: Date;
+  gate: string;
+  kind: string;
+  verdict: Verdict;
+  value: number | null;
+  threshold: number | null;
+  unit: string;
+  reason: string;
+  query: string | null;
+  window: string;
+  step: number | null;
+  canaryWeight: number;
+};
+
+export type NewEvaluation = {
+  rolloutId: string;
+  at: Date;
+  evaluation: GateEvaluation;
+  query: string | null;
+  window: string;
+  step: number | null;
+  canaryWeight: number;
+  evidence?: unknown;
+};
+
+const finite = (value: number | null) => (value === null || Number.isFinite(value) ? value : null);
+
+export async function insertEvaluations(db: Db, rows: readonly NewEvaluation[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.analysisEvaluation.createMany({
+    data: rows.map(({ rolloutId, at, evaluation, query, window, step, canaryWeight, evidence }) => ({
+      rolloutId,
+      at,
+      gate: evaluation.gate,
+      kind: evaluation.kind,
+      verdict: evaluation.verdict,
+      value: finite(evaluation.value),
+      threshold: finite(evaluation.threshold),
+      unit: evaluation.unit,
+      reason: evaluation.reason,
+      query,
+      window,
+      step,
+      canaryWeight,
+      evidence: evidence === undefined ? undefined : (JSON.parse(JSON.stringify(evidence)) as Prisma.InputJsonValue),
+    })),
+  });
+}
+
+const SELECT = {
+  id: true,
+  rolloutId: true,
+  at: true,
+  gate: true,
+  kind: true,
+  verdict: true,
+  value: true,
+  threshold: true,
+  unit: true,
+  reason: true,
+  query: true,
+  window: true,
+  step: true,
+  canaryWeight: true,
+} as const;
+
+/** Evaluations of one rollout in [from, to], oldest first, at most `limit` (the newest ones). */
+export async function listEvaluations(
+  db: Db,
+  rolloutId: string,
+  { from, to, limit = 5_000 }: { from: Date; to?: Date; limit?: number },
+): Promise<StoredEvaluation[]> {
+  const rows = await db.analysisEvaluation.findMany({
+    where: { rolloutId, at: { gte: from, ...(to ? { lte: to } : {}) } },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take: limit,
+    select: SELECT,
+  });
+  return rows.reverse().map((row) => ({ ...row, verdict: row.verdict as Verdict }));
+}
+
+/** The evaluations since `from` of several rollouts at once (the loop's history for its decisions). */
+export async function evaluationsSince(db: Db, since: ReadonlyMap<string, Date>, { limitPerRollout = 5_000 } = {}): Promise<Map<string, StoredEvaluation[]>> {
+  const entries = await Promise.all(
+    [...since].map(async ([rolloutId, from]) => [rolloutId, await listEvaluations(db, rolloutId, { from, limit: limitPerRollout })] as const),
+  );
+  return new Map(entries);
+}
+
+/** Bounded retention: drops evaluations older than `before`. Returns how many. */
+export async function pruneEvaluations(db: Db, before: Date): Promise<number> {
+  const { count } = await db.analysisEvaluation.deleteMany({ where: { at: { lt: before } } });
+  return count;
+}

@@ -1,0 +1,61 @@
+import pg from "pg";
+
+/**
+ * Leadership among the replicas sharing a database: a PostgreSQL session advisory lock held on a
+ * connection of its own. Whoever holds it is the leader; when its process dies the connection
+ * closes, PostgreSQL releases the lock, and the next replica to try takes it over. `check()`
+ * answers whether this process holds it now, trying to take it when it does not, and notices a
+ * lost connection (then leadership is lost until a new connection takes the lock again).
+ */
+export type LeaderLock = { check(): Promise<boolean>; release(): Promise<void> };
+
+const LOCK_SPACE = 0x4156524c; // "AVRL": a key space of its own, apart from the rollout locks ("AVRY")
+const LEADER_KEY = 0x4c454144; // "LEAD"
+
+export function createLeaderLock(url: string, { onChange }: { onChange?: (leader: boolean) => void } = {}): LeaderLock {
+  let client: pg.Client | null = null;
+  let leader = false;
+  const set = (value: boolean) => {
+    if (value !== leader) {
+      leader = value;
+      onChange?.(value);
+    }
+  };
+  const drop = () => {
+    const old = client;
+    client = null;
+    set(false);
+    void old?.end().catch(() => {});
+  };
+
+  return {
+    async check() {
+      try {
+        if (!client) {
+          const fresh = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000, application_name: "aviary-analysis-leader" });
+          fresh.on("error", () => {
+            if (client === fresh) drop();
+          });
+          await fresh.connect();
+          client = fresh;
+        }
+        if (leader) {
+          await client.query("SELECT 1");
+          return true;
+        }
+        const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS locked", [LOCK_SPACE, LEADER_KEY]);
+        set(rows[0]?.locked === true);
+        return leader;
+      } catch {
+        drop();
+        return false;
+      }
+    },
+    async release() {
+      const old = client;
+      client = null;
+      set(false);
+      await old?.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import { isAppError } from "../app-error";
+import { evaluationsSince, insertEvaluations, type NewEvaluation } from "../db/evaluations";
+import { listRollouts } from "../db/rollouts";
+import { decide, type Decision } from "../domain/analysis/decide";
+import { effectiveGates, gateId, type Gate } from "../domain/analysis/definition";
+import { evaluateGate, type GateEvaluation } from "../domain/analysis/evaluate";
+import type { Actor } from "../domain/actor";
+import type { Rollout } from "../domain/rollout";
+import { fetchAnalysisEvidence } from "../prometheus/fetch-analysis-evidence";
+import { actOnRollout } from "./act-on-rollout";
+import type { Deps } from "./deps";
+
+/** Who automated actions are recorded as, in the audit log and on the page. */
+export const ANALYSIS_ACTOR: Actor = { id: "aviary-analysis", email: null, role: "operator", name: "Aviary analysis" };
+
+export type RolloutOutcome = {
+  rolloutId: string;
+  name: string;
+  evaluations: GateEvaluation[];
+  decision: Decision;
+  /** What the loop did about the decision: acted, found a person had acted first, or only recorded it. */
+  acted: "rollback" | "promote" | "superseded" | "failed" | null;
+  error?: string;
+};
+
+export type IterationResult = { evaluated: number; outcomes: RolloutOutcome[]; prometheusQueries?: number };
+
+/** The rollouts analysis looks at: live ones whose analysis is not off. */
+export function isAnalysed(rollout: Rollout): boolean {
+  return rollout.analysis !== undefined && rollout.analysis.mode !== "off" && (rollout.status === "progressing" || rollout.status === "paused");
+}
+
+/**
+ * One pass of the analysis loop over the rollouts that are due (`due` picks them; the loop asks
+ * for those whose interval has passed): fetch the evidence for every gate of every such rollout
+ * (grouped queries), evaluate, store every evaluation, decide from the step's history, and act
+ * through the same path as a person (lock, preconditions, audit) as `aviary-analysis`, guarded by
+ * the revision the decision was made on, so a person acting in between wins and the decision is
+ * dropped rather than repeated.
+ */
+export async function analyseRollouts(deps: Deps, { due = () => true }: { due?: (rollout: Rollout, now: Date) => boolean } = {}): Promise<IterationResult> {
+  const now = deps.now();
+  const rollouts = (await listRollouts(deps.db, { statuses: ["progressing", "paused"] })).filter((r) => isAnalysed(r) && due(r, now));
+  if (rollouts.length === 0) return { evaluated: 0, outcomes: [] };
+
+  const gatesOf = new Map<string, Gate[]>(rollouts.map((r) => [r.id, effectiveGates(r.analysis!, r.slo)]));
+  const evidence = await fetchAnalysisEvidence(
+    deps.prometheus,
+    rollouts.map((r) => ({
+      targets: { namespace: r.namespace, stable: r.metrics.stableWorkload, canary: r.metrics.canaryWorkload },
+      gates: gatesOf.get(r.id)!,
+      setWeight: r.canaryWeight,
+    })),
+    { time: now },
+  );
+
+  const rows: NewEvaluation[] = [];
+  const evaluated = rollouts.map((rollout, index) => {
+    const gates = gatesOf.get(rollout.id)!;
+    const evaluations = gates.map((gate, g) => {
+      const found = evidence[index]![g]!;
+      const evaluation = evaluateGate(gate as never, found.observation as never);
+      rows.push({
+        rolloutId: rollout.id,
+        at: now,
+        evaluation,
+        query: found.query,
+        window: gate.window,
+        step: rollout.currentStep,
+        canaryWeight: rollout.canaryWeight,
+        evidence: found.observation.status === "ok" ? found.observation.data : found.observation,
+      });
+      return evaluation;
+    });
+    return { rollout, gates, evaluations };
+  });
+  await insertEvaluations(deps.db, rows);
+
+  // The step's history (for auto-advance) and the latest evaluations (for failure limits).
+  const since = new Map(
+    evaluated.map(({ rollout, gates }) => {
+      const longest = Math.max(...gates.map((g) => g.failureLimit)) * (rollout.analysis!.intervalSeconds + 5) * 1000 * 3;
+      const stepStart = rollout.stepStartedAt?.getTime() ?? now.getTime();
+      return [rollout.id, new Date(Math.min(stepStart, now.getTime() - longest))] as const;
+    }),
+  );
+  const history = await evaluationsSince(deps.db, since);
+
+  const outcomes: RolloutOutcome[] = [];
+  for (const { rollout, gates, evaluations } of evaluated) {
+    const step = rollout.currentStep === null ? undefined : rollout.steps[rollout.currentStep];
+    const decision = decide({
+      mode: rollout.analysis!.mode,
+      rollout: {
+        status: rollout.status,
+        currentStep: rollout.currentStep,
+        stepCount: rollout.steps.length,
+        weight: rollout.canaryWeight,
+        ...(step?.pauseSeconds === undefined ? {} : { pauseSeconds: step.pauseSeconds }),
+      },
+      stepStartedAt: rollout.stepStartedAt,
+      now,
+      intervalSeconds: rollout.analysis!.intervalSeconds,
+      gates: gates.map((gate) => ({ id: gateId(gate), failureLimit: gate.failureLimit })),
+      evaluations: history.get(rollout.id) ?? [],
+    });
+    outcomes.push({ rolloutId: rollout.id, name: rollout.name, evaluations, decision, ...(await carryOut(deps, rollout, decision)) });
+  }
+  return { evaluated: rollouts.length, outcomes };
+}
+
+async function carryOut(deps: Deps, rollout: Rollout, decision: Decision): Promise<Pick<RolloutOutcome, "acted" | "error">> {
+  if (!decision.enforce || decision.action === "none") return { acted: null };
+  try {
+    await actOnRollout(deps, {
+      id: rollout.id,
+      input: { action: decision.action, reason: decision.reason.slice(0, 1000), expectedRevision: rollout.revision },
+      context: { actor: ANALYSIS_ACTOR, requestId: `analysis-${randomUUID()}`, clientAddress: null },
+    });
+    return { acted: decision.action };
+  } catch (error) {
+    // A person (or another decision) changed the rollout since it was evaluated: theirs stands.
+    if (isAppError(error) && (error.code === "CONFLICT" || error.code === "INVALID_STATE")) return { acted: "superseded", error: error.message };
+    return { acted: "failed", error: (error as Error).message };
+  }
+}

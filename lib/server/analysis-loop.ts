@@ -1,0 +1,93 @@
+import { pruneEvaluations } from "../db/evaluations";
+import type { LeaderLock } from "../db/leader-lock";
+import type { Rollout } from "../domain/rollout";
+import { analyseRollouts, type IterationResult } from "./analyse-rollouts";
+import type { Deps } from "./deps";
+import { reconcileInterruptedOperations } from "./reconcile-interrupted-operations";
+
+export type AnalysisLoopOptions = {
+  deps: Deps;
+  leader: LeaderLock;
+  /** How often the loop wakes: leadership is checked and due rollouts are evaluated. */
+  tickMs?: number;
+  retentionDays?: number;
+  log?: (entry: Record<string, unknown>) => void;
+};
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+const RECONCILE_EVERY_MS = 30_000;
+
+const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify({ at: new Date().toISOString(), ...entry }));
+
+/**
+ * The evaluation loop. Every replica runs it; only the holder of the leader lock works, so there
+ * is one loop across all of them, and when the leader dies another takes over at its next tick
+ * (a second). Each rollout is evaluated when its own interval has passed since its last
+ * evaluation by this leader. The leader also finishes interrupted operations and prunes old
+ * evaluations. Returns a function that stops the loop and gives up leadership.
+ */
+export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays = 14, log = jsonLog }: AnalysisLoopOptions): () => Promise<void> {
+  const last = new Map<string, number>();
+  let lastPrune = 0;
+  let lastReconcile = 0;
+  let running = false;
+  let stopped = false;
+  let wasLeader = false;
+
+  const due = (rollout: Rollout, now: Date) => now.getTime() - (last.get(rollout.id) ?? 0) >= (rollout.analysis?.intervalSeconds ?? 5) * 1000 - tickMs / 2;
+
+  const tick = async () => {
+    if (running || stopped) return;
+    running = true;
+    try {
+      const isLeader = await leader.check();
+      if (isLeader !== wasLeader) {
+        wasLeader = isLeader;
+        last.clear();
+        log({ level: "info", msg: isLeader ? "analysis leadership taken" : "analysis leadership lost" });
+      }
+      if (!isLeader) return;
+      const now = deps.now().getTime();
+      if (now - lastReconcile >= RECONCILE_EVERY_MS) {
+        lastReconcile = now;
+        await reconcileInterruptedOperations(deps);
+      }
+      const result = await analyseRollouts(deps, { due });
+      for (const outcome of result.outcomes) last.set(outcome.rolloutId, now);
+      report(result, log);
+      if (now - lastPrune >= PRUNE_EVERY_MS) {
+        lastPrune = now;
+        const pruned = await pruneEvaluations(deps.db, new Date(now - retentionDays * 86_400_000));
+        if (pruned > 0) log({ level: "info", msg: "old gate evaluations pruned", pruned });
+      }
+    } catch (error) {
+      log({ level: "warn", msg: "analysis iteration failed", error: (error as Error).message });
+    } finally {
+      running = false;
+    }
+  };
+
+  const timer = setInterval(() => void tick(), tickMs);
+  timer.unref();
+  void tick();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    while (running) await new Promise((resolve) => setTimeout(resolve, 20));
+    await leader.release();
+  };
+}
+
+function report(result: IterationResult, log: (entry: Record<string, unknown>) => void) {
+  for (const outcome of result.outcomes) {
+    if (outcome.acted === null) continue;
+    log({
+      level: outcome.acted === "failed" ? "warn" : "info",
+      msg: `analysis ${outcome.acted === "rollback" || outcome.acted === "promote" ? `${outcome.acted === "rollback" ? "rolled back" : "promoted"}` : outcome.acted}`,
+      rollout: outcome.name,
+      rolloutId: outcome.rolloutId,
+      reason: outcome.decision.reason,
+      ...(outcome.error ? { error: outcome.error } : {}),
+    });
+  }
+}

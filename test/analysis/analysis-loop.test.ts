@@ -1,0 +1,178 @@
+import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLeaderLock } from "@/lib/db/leader-lock";
+import { listEvaluations } from "@/lib/db/evaluations";
+import { LOCAL_ACTOR } from "@/lib/domain/actor";
+import type { AnalysisInput } from "@/lib/domain/analysis/definition";
+import { createPrometheusClient } from "@/lib/prometheus/client";
+import { actOnRollout } from "@/lib/server/act-on-rollout";
+import { analyseRollouts } from "@/lib/server/analyse-rollouts";
+import { startAnalysisLoop } from "@/lib/server/analysis-loop";
+import { createRollout } from "@/lib/server/create-rollout";
+import { getDeps, resetDeps, type Deps } from "@/lib/server/deps";
+import { getRollout } from "@/lib/server/get-rollout";
+import { DEMO_SERVICES } from "@/scripts/lib/demo-rollouts";
+import { startStack, type RunningStack } from "@/scripts/lib/stack";
+import { expectAuditChainIntact } from "../audit-chain";
+import { useFreshDatabase } from "../database";
+
+/**
+ * Automated analysis on the real parts: the sandbox Kubernetes API and mesh (their own
+ * processes), a real Prometheus scraping the mesh every 2 s, PostgreSQL. The loop runs as in the
+ * server (leader lock, one tick a second) and acts through the same path as a person.
+ */
+const dataDir = path.resolve(".data", "test", `analysis-${randomBytes(4).toString("hex")}`);
+const VS = { group: "networking.istio.io", version: "v1", plural: "virtualservices" } as const;
+const CONTEXT = { actor: LOCAL_ACTOR, requestId: "analysis-test", clientAddress: null };
+let stack: RunningStack;
+let cluster: CustomObjectsApi;
+let deps: Deps;
+let previousClusters: string | undefined;
+
+beforeAll(async () => {
+  await useFreshDatabase();
+  stack = await startStack({ dataDir, fresh: true, seed: false, ownsProcess: false });
+  previousClusters = process.env.AVIARY_CLUSTERS;
+  process.env.AVIARY_CLUSTERS = JSON.stringify({ default: { kubeconfig: stack.kube.kubeconfigPath } });
+  resetDeps();
+  deps = { ...getDeps(), prometheus: createPrometheusClient({ baseUrl: stack.prometheus.url }) };
+  const kc = new KubeConfig();
+  kc.loadFromFile(stack.kube.kubeconfigPath);
+  cluster = kc.makeApiClient(CustomObjectsApi);
+}, 90_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  if (previousClusters === undefined) delete process.env.AVIARY_CLUSTERS;
+  else process.env.AVIARY_CLUSTERS = previousClusters;
+  resetDeps();
+});
+
+const demo = (name: string) => DEMO_SERVICES.find((s) => s.definition.name === name)!;
+
+async function setProfile(namespace: string, workload: string, patch: Record<string, number>) {
+  const res = await fetch(`${stack.mesh.adminUrl}/profiles/${namespace}/${workload}`, { method: "PUT", body: JSON.stringify(patch) });
+  expect(res.status, await res.text()).toBe(200);
+}
+
+async function liveCanaryWeight(namespace: string, name: string): Promise<number> {
+  const vs = (await cluster.getNamespacedCustomObject({ ...VS, namespace, name })) as { spec: { http: { route: { weight: number }[] }[] } };
+  return vs.spec.http[0]!.route[1]!.weight;
+}
+
+async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function startedRollout(name: string, analysis: AnalysisInput, overrides: Record<string, unknown> = {}) {
+  const service = demo(name);
+  const rollout = await createRollout(deps, { input: { ...service.definition, ...overrides, analysis }, context: CONTEXT });
+  await actOnRollout(deps, { id: rollout.id, input: { action: "start" }, context: CONTEXT });
+  return rollout;
+}
+
+const auditOf = (rolloutId: string) => deps.db.auditEvent.findMany({ where: { rolloutId }, orderBy: { id: "asc" } });
+
+describe("the analysis loop on the real stack", () => {
+  it("rolls back a canary whose errors burst (10 requests/s, 0.05% -> 5%), as aviary-analysis, naming the gate", async () => {
+    const rollout = await startedRollout("checkout-v2", { mode: "rollback" });
+    await actOnRollout(deps, { id: rollout.id, input: { action: "promote" }, context: CONTEXT }); // 25% of 40 req/s
+    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(process.env.DATABASE_URL!), log: () => {} });
+    try {
+      // Healthy first: the loop evaluates and leaves it alone.
+      await waitFor(
+        "healthy evaluations",
+        () => listEvaluations(deps.db, rollout.id, { from: new Date(0) }),
+        (rows) => rows.length >= 6,
+        30_000,
+      );
+      expect(await liveCanaryWeight("shop", "checkout")).toBe(25);
+
+      await setProfile("shop", "checkout-v2", { errorRatio: 0.05 });
+      const broke = Date.now();
+      await waitFor(
+        "canary weight 0",
+        () => liveCanaryWeight("shop", "checkout"),
+        (weight) => weight === 0,
+        60_000,
+      );
+      console.log(`error burst -> canary weight 0 in ${((Date.now() - broke) / 1000).toFixed(1)} s`);
+    } finally {
+      await stop();
+      await setProfile("shop", "checkout-v2", { errorRatio: demo("checkout-v2").canary.errorRatio });
+    }
+
+    const after = await getRollout(deps, { id: rollout.id });
+    expect(after).toMatchObject({ status: "rolled_back", canaryWeight: 0 });
+    const rollback = (await auditOf(rollout.id)).filter((e) => e.action === "rollback");
+    expect(rollback).toHaveLength(1);
+    expect(rollback[0]).toMatchObject({ actorId: "aviary-analysis", outcome: "success" });
+    expect(rollback[0]!.reason).toMatch(/^gate errorRate failed 1 evaluation in a row \(limit 1\): canary error rate [\d.]+% > 0\.1%/);
+    const evaluations = await listEvaluations(deps.db, rollout.id, { from: new Date(0) });
+    expect(evaluations.some((e) => e.gate === "errorRate" && e.verdict === "fail" && e.query?.includes("istio_requests_total"))).toBe(true);
+    await expectAuditChainIntact();
+  }, 120_000);
+
+  it("advances a healthy canary through every step to promoted, on its own", async () => {
+    const steps = [{ weight: 10, pauseSeconds: 8 }, { weight: 50, pauseSeconds: 8 }, { weight: 100 }];
+    const rollout = await startedRollout("search-v7", { mode: "auto" }, { steps, slo: { availability: 99, latencyP95Ms: 500 } });
+    await setProfile("search", "search-v7", { errorRatio: 0, p95Ms: 90 });
+    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(process.env.DATABASE_URL!), log: () => {} });
+    try {
+      await waitFor(
+        "promoted",
+        () => getRollout(deps, { id: rollout.id }),
+        (r) => r.status === "promoted",
+        90_000,
+      );
+    } finally {
+      await stop();
+      const service = demo("search-v7");
+      await setProfile("search", "search-v7", { errorRatio: service.canary.errorRatio, p95Ms: service.canary.p95Ms });
+    }
+    expect(await liveCanaryWeight("search", "search")).toBe(100);
+    const promotions = (await auditOf(rollout.id)).filter((e) => e.action === "promote" && e.outcome === "success");
+    expect(promotions.map((e) => e.actorId)).toEqual(["aviary-analysis", "aviary-analysis"]);
+    expect(promotions[0]!.reason).toMatch(/step 1 of 3 \(10%\) held 8 s with every gate passing/);
+    await expectAuditChainIntact();
+  }, 150_000);
+
+  it("with Prometheus unreachable: every gate inconclusive, saying why, and no action", async () => {
+    const rollout = await startedRollout("payments-v2", { mode: "auto" });
+    const blind = { ...deps, prometheus: createPrometheusClient({ baseUrl: "http://127.0.0.1:9", timeoutMs: 500 }) };
+    const before = await auditOf(rollout.id);
+    const result = await analyseRollouts(blind);
+    const outcome = result.outcomes.find((o) => o.rolloutId === rollout.id)!;
+    expect(outcome.evaluations.map((e) => e.verdict)).toEqual(["inconclusive", "inconclusive", "inconclusive"]);
+    expect(outcome.evaluations[0]!.reason).toMatch(/Prometheus/);
+    expect(outcome.acted).toBeNull();
+    expect(await auditOf(rollout.id)).toEqual(before);
+    expect(await liveCanaryWeight("payments", "payments")).toBe(5);
+    await actOnRollout(deps, { id: rollout.id, input: { action: "rollback", reason: "test done" }, context: CONTEXT });
+  }, 30_000);
+
+  it("hands leadership over when the leader's connection goes: one loop across replicas", async () => {
+    const first = createLeaderLock(process.env.DATABASE_URL!);
+    const second = createLeaderLock(process.env.DATABASE_URL!);
+    try {
+      expect(await first.check()).toBe(true);
+      expect(await second.check()).toBe(false);
+      await first.release(); // as a dead process's connection closing
+      expect(await second.check()).toBe(true);
+      expect(await first.check()).toBe(false);
+    } finally {
+      await first.release();
+      await second.release();
+    }
+  });
+});
