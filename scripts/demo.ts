@@ -14,7 +14,7 @@ async function main() {
   const env = parseServerEnv();
   await assertStackCanStart({ appPort: env.PORT });
   buildIfStale();
-  const stack = await startStack({ dataDir: path.join(env.AVIARY_DATA_DIR, "demo"), appPort: env.PORT, fresh: false, seed: true });
+  const stack = await startStack({ dataDir: path.join(env.AVIARY_DATA_DIR, "demo"), appPort: env.PORT, fresh: false, seed: true, analysis: true });
   console.log(`\n${describeStack(stack, "Aviary demo is running")}\n`);
 }
 

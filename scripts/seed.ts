@@ -17,11 +17,11 @@ const SEED_CONTEXT: RequestContext = { actor: { id: "demo-seed", email: null, ro
  * audit log and the charts agree from the first minute. Existing rollouts are left alone, which
  * makes this safe on every demo start. Needs DATABASE_URL and AVIARY_CLUSTERS in process.env.
  */
-export async function seedDemo({ services = DEMO_SERVICES }: { services?: readonly DemoService[] } = {}): Promise<void> {
+export async function seedDemo({ services = DEMO_SERVICES, analysis = false }: { services?: readonly DemoService[]; analysis?: boolean } = {}): Promise<void> {
   const deps = getDeps();
   try {
     for (const service of services) {
-      const rollout = await createIfMissing(deps, service);
+      const rollout = await createIfMissing(deps, service, analysis);
       if (rollout) await warmUp(deps, rollout, service);
     }
   } finally {
@@ -29,9 +29,9 @@ export async function seedDemo({ services = DEMO_SERVICES }: { services?: readon
   }
 }
 
-async function createIfMissing(deps: Deps, { definition }: DemoService): Promise<Rollout | null> {
+async function createIfMissing(deps: Deps, { definition, analysis }: DemoService, withAnalysis: boolean): Promise<Rollout | null> {
   try {
-    return await createRollout(deps, { input: definition, context: SEED_CONTEXT });
+    return await createRollout(deps, { input: withAnalysis ? { ...definition, analysis } : definition, context: SEED_CONTEXT });
   } catch (error) {
     if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
     log("seed", `${definition.namespace}/${definition.name} exists already, left as it is`);

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { isAppError } from "../app-error";
 import { evaluationsSince, insertEvaluations, type NewEvaluation } from "../db/evaluations";
 import { listRollouts } from "../db/rollouts";
-import { decide, type Decision } from "../domain/analysis/decide";
-import { effectiveGates, gateId, type Gate } from "../domain/analysis/definition";
+import { decideForRollout, type Decision } from "../domain/analysis/decide";
+import { effectiveGates, type Gate } from "../domain/analysis/definition";
 import { evaluateGate, type GateEvaluation } from "../domain/analysis/evaluate";
 import type { Actor } from "../domain/actor";
 import type { Rollout } from "../domain/rollout";
@@ -88,23 +88,8 @@ export async function analyseRollouts(deps: Deps, { due = () => true }: { due?: 
   const history = await evaluationsSince(deps.db, since);
 
   const outcomes: RolloutOutcome[] = [];
-  for (const { rollout, gates, evaluations } of evaluated) {
-    const step = rollout.currentStep === null ? undefined : rollout.steps[rollout.currentStep];
-    const decision = decide({
-      mode: rollout.analysis!.mode,
-      rollout: {
-        status: rollout.status,
-        currentStep: rollout.currentStep,
-        stepCount: rollout.steps.length,
-        weight: rollout.canaryWeight,
-        ...(step?.pauseSeconds === undefined ? {} : { pauseSeconds: step.pauseSeconds }),
-      },
-      stepStartedAt: rollout.stepStartedAt,
-      now,
-      intervalSeconds: rollout.analysis!.intervalSeconds,
-      gates: gates.map((gate) => ({ id: gateId(gate), failureLimit: gate.failureLimit })),
-      evaluations: history.get(rollout.id) ?? [],
-    });
+  for (const { rollout, evaluations } of evaluated) {
+    const decision = decideForRollout(rollout, history.get(rollout.id) ?? [], now);
     outcomes.push({ rolloutId: rollout.id, name: rollout.name, evaluations, decision, ...(await carryOut(deps, rollout, decision)) });
   }
   return { evaluated: rollouts.length, outcomes };

@@ -1,3 +1,4 @@
+import type { AnalysisInput } from "../../lib/domain/analysis/definition";
 import type { RolloutDefinition } from "../../lib/domain/rollout";
 
 /** How one workload answers in the sandbox mesh: 5xx share, median and 95th-percentile latency. */
@@ -9,7 +10,9 @@ export type TrafficProfile = { errorRatio: number; p50Ms: number; p95Ms: number 
  * traffic from the first minute.
  */
 export type DemoService = {
-  definition: Omit<RolloutDefinition, "cluster">;
+  definition: Omit<RolloutDefinition, "cluster" | "analysis">;
+  /** What the demo (not the browser tests' stack) asks of automated analysis for this rollout. */
+  analysis: AnalysisInput;
   /** Requests per second the mesh sends through the VirtualService route. */
   rps: number;
   stable: TrafficProfile;
@@ -31,6 +34,8 @@ export const DEMO_SERVICES: DemoService[] = [
       metrics: { stableWorkload: "checkout-v1", canaryWorkload: "checkout-v2" },
       slo: { availability: 99.9, latencyP95Ms: 250 },
     },
+    // Healthy: Aviary advances it step by step on its own.
+    analysis: { mode: "auto" },
     rps: 40,
     stable: { errorRatio: 0.0005, p50Ms: 45, p95Ms: 140 },
     canary: { errorRatio: 0.0005, p50Ms: 42, p95Ms: 130 },
@@ -48,6 +53,8 @@ export const DEMO_SERVICES: DemoService[] = [
       metrics: { stableWorkload: "payments-v1", canaryWorkload: "payments-v2" },
       slo: { availability: 99.95, latencyP95Ms: 400 },
     },
+    // Bad: Aviary rolls it back within seconds of start-up.
+    analysis: { mode: "rollback" },
     rps: 30,
     stable: { errorRatio: 0.001, p50Ms: 80, p95Ms: 220 },
     // 5% of the canary's answers are 5xx: far beyond a 99.95% objective.
@@ -65,6 +72,8 @@ export const DEMO_SERVICES: DemoService[] = [
       metrics: { stableWorkload: "search-v6", canaryWorkload: "search-v7" },
       slo: { availability: 99.5, latencyP95Ms: 150 },
     },
+    // Slow: verdicts shown, never acted on (a dry run).
+    analysis: { mode: "observe" },
     rps: 60,
     stable: { errorRatio: 0.002, p50Ms: 30, p95Ms: 95 },
     // Answers fine but slowly: P95 well over the 150 ms objective.

@@ -24,6 +24,8 @@ export type StackOptions = {
   fresh: boolean;
   /** Create the demo rollouts that are missing and warm up the new ones. */
   seed: boolean;
+  /** Seed them with the demo's automated analysis (the demo); the browser tests' stack leaves it off. */
+  analysis?: boolean;
   /** Start the app (production build, scripts/next-server.ts) on this port; omit for the other parts only. */
   appPort?: number;
   /**
@@ -68,7 +70,7 @@ export async function assertStackCanStart({ appPort }: { appPort?: number }) {
   return ports;
 }
 
-export async function startStack({ dataDir, fresh, seed, appPort, ownsProcess = true }: StackOptions): Promise<RunningStack> {
+export async function startStack({ dataDir, fresh, seed, analysis = false, appPort, ownsProcess = true }: StackOptions): Promise<RunningStack> {
   if (appPort !== undefined && !ownsProcess) throw new Error("startStack: the app runs only under a launcher that owns the process");
   const ports = await assertStackCanStart({ appPort });
   const dir = path.resolve(dataDir);
@@ -108,7 +110,7 @@ export async function startStack({ dataDir, fresh, seed, appPort, ownsProcess = 
     if (seed) {
       // getDeps() builds its adapters from process.env.
       Object.assign(process.env, appEnv);
-      await seedDemo();
+      await seedDemo({ analysis });
     }
     const appUrl = appPort === undefined ? null : `http://127.0.0.1:${appPort}`;
     const description: StackFile = { appUrl, databaseUrl: db?.url ?? null, kube, mesh, prometheus: { url: prometheus.url, pid: prometheus.pid } };

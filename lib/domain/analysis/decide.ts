@@ -1,5 +1,5 @@
-import type { RolloutStatus } from "../rollout";
-import type { AnalysisMode } from "./definition";
+import type { Rollout, RolloutStatus } from "../rollout";
+import { effectiveGates, gateId, type AnalysisMode } from "./definition";
 import type { GateEvaluation } from "./evaluate";
 
 /**
@@ -133,4 +133,29 @@ export function decide({ mode, rollout, stepStartedAt, now, intervalSeconds, gat
     enforce,
     reason: `${stepName} held ${rollout.pauseSeconds} s with every gate passing (${gates.map((g) => g.id).join(", ")}): on to ${next}`,
   };
+}
+
+/** decide() for a stored rollout: its mode, step, pause and gates (its own or those of its SLO). */
+export function decideForRollout(
+  rollout: Pick<Rollout, "status" | "currentStep" | "steps" | "canaryWeight" | "stepStartedAt" | "analysis" | "slo">,
+  evaluations: readonly TimedEvaluation[],
+  now: Date,
+): Decision {
+  if (!rollout.analysis) return none("analysis is off");
+  const step = rollout.currentStep === null ? undefined : rollout.steps[rollout.currentStep];
+  return decide({
+    mode: rollout.analysis.mode,
+    rollout: {
+      status: rollout.status,
+      currentStep: rollout.currentStep,
+      stepCount: rollout.steps.length,
+      weight: rollout.canaryWeight,
+      ...(step?.pauseSeconds === undefined ? {} : { pauseSeconds: step.pauseSeconds }),
+    },
+    stepStartedAt: rollout.stepStartedAt,
+    now,
+    intervalSeconds: rollout.analysis.intervalSeconds,
+    gates: effectiveGates(rollout.analysis, rollout.slo).map((gate) => ({ id: gateId(gate), failureLimit: gate.failureLimit })),
+    evaluations,
+  });
 }

@@ -1,0 +1,35 @@
+import type { AnalysisMode, GateKind } from "../domain/analysis/definition";
+import type { Verdict } from "../domain/analysis/evaluate";
+
+/** One stored gate evaluation as the page draws it (verdict strip, gate table). */
+export type EvaluationJson = {
+  at: string;
+  gate: string;
+  kind: string;
+  verdict: Verdict;
+  value: number | null;
+  threshold: number | null;
+  unit: string;
+  reason: string;
+  query: string | null;
+  window: string;
+  canaryWeight: number;
+};
+
+/** GET /api/rollouts/{id}/analysis: the rollout's analysis as it stands and its recent evaluations. */
+export type RolloutAnalysisJson = {
+  mode: AnalysisMode;
+  intervalSeconds: number;
+  /** The gates it runs: its own, or `derived` from its SLO. */
+  gates: { id: string; kind: GateKind; window: string; failureLimit: number; minRequests: number }[];
+  derived: boolean;
+  /** Each gate's latest evaluation (null before the first). */
+  latest: Record<string, EvaluationJson | null>;
+  /** Evaluations since `from`, oldest first (at most a few thousand: the strip's data). */
+  evaluations: EvaluationJson[];
+  from: string;
+  /** What the loop would do now, recomputed from the stored evaluations (no side effect). */
+  decision: { action: "rollback" | "promote" | "none"; enforce: boolean; reason: string; advanceInSeconds: number | null };
+  /** Why analysis rolled this rollout back, when it did. */
+  automatedRollback: { at: string; reason: string | null } | null;
+};

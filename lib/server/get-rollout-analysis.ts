@@ -1,0 +1,59 @@
+import { listEvaluations, type StoredEvaluation } from "../db/evaluations";
+import type { EvaluationJson, RolloutAnalysisJson } from "../contracts/analysis";
+import { decideForRollout } from "../domain/analysis/decide";
+import { effectiveGates, gateId } from "../domain/analysis/definition";
+import { ANALYSIS_ACTOR } from "./analyse-rollouts";
+import type { Deps } from "./deps";
+import { getRollout } from "./get-rollout";
+
+/** How far back the verdict strip reaches by default. */
+const STRIP_MS = 15 * 60_000;
+
+const json = (e: StoredEvaluation): EvaluationJson => ({
+  at: e.at.toISOString(),
+  gate: e.gate,
+  kind: e.kind,
+  verdict: e.verdict,
+  value: e.value,
+  threshold: e.threshold,
+  unit: e.unit,
+  reason: e.reason,
+  query: e.query,
+  window: e.window,
+  canaryWeight: e.canaryWeight,
+});
+
+/**
+ * A pure read of a rollout's analysis for its page: the gates, each one's latest verdict, the
+ * recent evaluations, what the loop would decide now and, for a rollout analysis rolled back,
+ * why. Null when the rollout has no analysis block (analysis off).
+ */
+export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string; from?: Date }): Promise<RolloutAnalysisJson | null> {
+  const rollout = await getRollout(deps, { id });
+  if (!rollout.analysis) return null;
+  const now = deps.now();
+  const start = from ?? new Date(Math.min(now.getTime() - STRIP_MS, rollout.stepStartedAt?.getTime() ?? now.getTime()));
+  const [evaluations, rollback] = await Promise.all([
+    listEvaluations(deps.db, rollout.id, { from: start, limit: 5_000 }),
+    deps.db.auditEvent.findFirst({
+      where: { rolloutId: rollout.id, action: "rollback", outcome: "success", actorId: ANALYSIS_ACTOR.id },
+      orderBy: { id: "desc" },
+      select: { at: true, reason: true },
+    }),
+  ]);
+  const gates = effectiveGates(rollout.analysis, rollout.slo);
+  const latest = Object.fromEntries(gates.map((gate) => [gateId(gate), null as EvaluationJson | null]));
+  for (const e of evaluations) latest[e.gate] = json(e);
+  const decision = decideForRollout(rollout, evaluations, now);
+  return {
+    mode: rollout.analysis.mode,
+    intervalSeconds: rollout.analysis.intervalSeconds,
+    gates: gates.map((gate) => ({ id: gateId(gate), kind: gate.kind, window: gate.window, failureLimit: gate.failureLimit, minRequests: gate.minRequests })),
+    derived: rollout.analysis.gates === undefined,
+    latest,
+    evaluations: evaluations.map(json),
+    from: start.toISOString(),
+    decision: { action: decision.action, enforce: decision.enforce, reason: decision.reason, advanceInSeconds: decision.advanceInSeconds ?? null },
+    automatedRollback: rollback && rollout.status === "rolled_back" ? { at: rollback.at.toISOString(), reason: rollback.reason } : null,
+  };
+}
