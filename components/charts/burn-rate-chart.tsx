@@ -1,8 +1,10 @@
 "use client";
 
+import { memo, useMemo } from "react";
 import { Bar, BarChart, CartesianGrid, LabelList, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import { CHART_COLORS } from "./colors";
 import { formatBurn, formatThreshold, formatTick } from "./format";
+import { useStaggered } from "./use-staggered";
 
 export type BurnRateRow = { window: string; service: number | null; canary: number | null };
 /** `label` goes in the legend (with the windows); the line itself carries only the number. */
@@ -15,7 +17,9 @@ const SERVICE_COLOR = "#3d5a99";
  * for the service and for the canary alone, against the multiwindow thresholds (14.4, 6, 1).
  * A missing bar means no traffic in that window, not zero burn.
  */
-export function BurnRateChart({
+// Memoised: its parent passes rows and thresholds memoised on the answer's burn summary. The bars
+// take new data in a task of their own, like the line charts (useStaggered).
+export const BurnRateChart = memo(function BurnRateChart({
   rows,
   thresholds,
   height = 200,
@@ -26,6 +30,7 @@ export function BurnRateChart({
   height?: number;
   label: string;
 }) {
+  const shown = useStaggered(useMemo(() => ({ rows, thresholds }), [rows, thresholds]));
   return (
     <figure className="chart" aria-label={label}>
       <ul className="chart-legend">
@@ -44,32 +49,36 @@ export function BurnRateChart({
           </li>
         ))}
       </ul>
-      <BarChart data={[...rows]} responsive style={{ width: "100%", height }} margin={{ top: 18, right: 44, bottom: 0, left: 0 }} barGap={2}>
-        <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
-        <XAxis dataKey="window" tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
-        <YAxis width="auto" domain={[0, "auto"]} tickFormatter={(v: number) => formatTick("burn", v)} tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
-        <Tooltip content={BurnTooltip} isAnimationActive={false} cursor={{ fill: "rgba(27, 34, 48, 0.06)" }} />
-        {thresholds.map((t) => (
-          <ReferenceLine
-            key={t.label}
-            y={t.value}
-            stroke={CHART_COLORS.threshold}
-            strokeDasharray="6 4"
-            ifOverflow="extendDomain"
-            // Just the number, outside the plot on the right, where no bar can hide it.
-            label={{ value: formatThreshold(t.value), position: "right", fontSize: 11, fill: CHART_COLORS.threshold }}
-          />
-        ))}
-        <Bar dataKey="service" name="Service" fill={SERVICE_COLOR} isAnimationActive={false} maxBarSize={28}>
-          <LabelList dataKey="service" position="top" fontSize={10} formatter={labelOf} />
-        </Bar>
-        <Bar dataKey="canary" name="Canary alone" fill={CHART_COLORS.canary} isAnimationActive={false} maxBarSize={28}>
-          <LabelList dataKey="canary" position="top" fontSize={10} formatter={labelOf} />
-        </Bar>
-      </BarChart>
+      <div style={{ height }}>
+        {shown ? (
+          <BarChart data={[...shown.rows]} responsive style={{ width: "100%", height }} margin={{ top: 18, right: 44, bottom: 0, left: 0 }} barGap={2}>
+            <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
+            <XAxis dataKey="window" tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
+            <YAxis width="auto" domain={[0, "auto"]} tickFormatter={(v: number) => formatTick("burn", v)} tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
+            <Tooltip content={BurnTooltip} isAnimationActive={false} cursor={{ fill: "rgba(27, 34, 48, 0.06)" }} />
+            {shown.thresholds.map((t) => (
+              <ReferenceLine
+                key={t.label}
+                y={t.value}
+                stroke={CHART_COLORS.threshold}
+                strokeDasharray="6 4"
+                ifOverflow="extendDomain"
+                // Just the number, outside the plot on the right, where no bar can hide it.
+                label={{ value: formatThreshold(t.value), position: "right", fontSize: 11, fill: CHART_COLORS.threshold }}
+              />
+            ))}
+            <Bar dataKey="service" name="Service" fill={SERVICE_COLOR} isAnimationActive={false} maxBarSize={28}>
+              <LabelList dataKey="service" position="top" fontSize={10} formatter={labelOf} />
+            </Bar>
+            <Bar dataKey="canary" name="Canary alone" fill={CHART_COLORS.canary} isAnimationActive={false} maxBarSize={28}>
+              <LabelList dataKey="canary" position="top" fontSize={10} formatter={labelOf} />
+            </Bar>
+          </BarChart>
+        ) : null}
+      </div>
     </figure>
   );
-}
+});
 
 function labelOf(value: unknown): string {
   return typeof value === "number" ? formatBurn(value) : "";

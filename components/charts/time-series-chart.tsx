@@ -1,11 +1,12 @@
 "use client";
 
-import { useMemo } from "react";
+import { memo, useCallback, useMemo } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import { mergeSeries, type Point } from "@/lib/domain/series";
 import { CHART_COLORS } from "./colors";
 import { formatFullTime, formatTick, formatTickTime, formatValue, NO_VALUE, timeTicks, type Unit } from "./format";
 import { useElementWidth } from "./use-element-width";
+import { useStaggered } from "./use-staggered";
 import { useTimeZone } from "./use-time-zone";
 
 export type ChartSeries = {
@@ -37,92 +38,124 @@ export type TimeSeriesChartProps = {
   yMax?: number;
 };
 
+const NO_THRESHOLDS: readonly ChartThreshold[] = [];
+const NO_MARKERS: readonly ChartMarker[] = [];
+const MARGIN = { top: 16, right: 16, bottom: 0, left: 0 };
+const TICK = { fontSize: 11, fill: CHART_COLORS.axis };
+const ACTIVE_DOT = { r: 3 };
+
 /**
  * A line chart of ready series on a time axis. It never fetches. Live-friendly: no dots, no
  * animation, nulls break the line (no data is a gap, never a made-up zero); thresholds are
  * horizontal reference lines, actions vertical ones with their name.
+ *
+ * Memoised on what it draws (series compared by their points arrays, which TanStack Query keeps
+ * when a poll brings the same ones), so a parent that re-renders with equal props costs nothing;
+ * the plot itself takes new data in a task of its own (useStaggered), one chart at a time.
  */
-export function TimeSeriesChart({ label, series, unit, domain, thresholds = [], markers = [], height = 200, yMax }: TimeSeriesChartProps) {
-  const zone = useTimeZone();
+export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesChartProps) {
+  const { label, series, unit, thresholds = NO_THRESHOLDS, height = 200 } = props;
   const [plotRef, width] = useElementWidth<HTMLDivElement>();
+  const plot = useMemo(() => (width ? { ...props, width } : null), [props, width]);
+  const shown = useStaggered(plot);
+  return (
+    <figure className="chart" aria-label={label}>
+      <ChartLegend series={series} thresholds={thresholds} unit={unit} />
+      <div ref={plotRef} style={{ height }}>
+        {shown ? <Plot {...shown} /> : null}
+      </div>
+    </figure>
+  );
+}, sameChart);
+
+function Plot({ series, unit, domain, thresholds = NO_THRESHOLDS, markers = NO_MARKERS, height = 200, yMax, width }: TimeSeriesChartProps & { width: number }) {
+  const zone = useTimeZone();
   const rows = useMemo(() => mergeSeries(Object.fromEntries(series.map((s) => [s.key, s.points]))), [series]);
   const [start, end] = domain;
   const xDomain = useMemo(() => [start, end], [start, end]);
   const ticks = useMemo(() => timeTicks([start, end]), [start, end]);
   const y = useMemo(() => yAxisFor(unit, series, thresholds, yMax), [unit, series, thresholds, yMax]);
   const span = end - start;
-  const labelled = useMemo(() => labelledMarkers(markers, span), [markers, span]);
-  const renderTooltip = (props: TooltipContentProps) => <ChartTooltip {...props} series={series} unit={unit} zone={zone} />;
+  const xTickFormatter = useCallback((t: number) => formatTickTime(t, zone, span), [zone, span]);
+  const yTickFormatter = useCallback((v: number) => formatTick(unit, v), [unit]);
+  const renderTooltip = useCallback((props: TooltipContentProps) => <ChartTooltip {...props} series={series} unit={unit} zone={zone} />, [series, unit, zone]);
+  const markerLines = useMemo(() => {
+    const labelled = labelledMarkers(markers, span);
+    return markers.map((m) => ({
+      marker: m,
+      label: labelled.has(m)
+        ? { value: m.label, position: "insideTopLeft" as const, fontSize: 10, fill: m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker }
+        : undefined,
+    }));
+  }, [markers, span]);
   return (
-    <figure className="chart" aria-label={label}>
-      <ChartLegend series={series} thresholds={thresholds} unit={unit} />
-      <div ref={plotRef} style={{ height }}>
-        {width ? (
-          <LineChart data={rows} width={width} height={height} margin={{ top: 16, right: 16, bottom: 0, left: 0 }}>
-            <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
-            <XAxis
-              dataKey="t"
-              type="number"
-              domain={xDomain}
-              ticks={ticks}
-              allowDataOverflow
-              tickFormatter={(t: number) => formatTickTime(t, zone, span)}
-              tick={{ fontSize: 11, fill: CHART_COLORS.axis }}
-            />
-            <YAxis
-              width={y.width}
-              domain={y.domain}
-              tickCount={5}
-              allowDataOverflow={yMax !== undefined}
-              tickFormatter={(v: number) => formatTick(unit, v)}
-              tick={{ fontSize: 11, fill: CHART_COLORS.axis }}
-            />
-            <Tooltip content={renderTooltip} isAnimationActive={false} />
-            {thresholds.map((t) => (
-              <ReferenceLine
-                key={`y-${t.label}`}
-                y={t.value}
-                stroke={t.color ?? CHART_COLORS.threshold}
-                strokeDasharray="6 4"
-                // Inside the y range already (yAxisFor counts thresholds); "extendDomain" would make
-                // Recharts recompute the domain and every line point once the lines register.
-                ifOverflow="hidden"
-              />
-            ))}
-            {markers.map((m, i) => (
-              <ReferenceLine
-                key={`x-${m.t}-${i}`}
-                x={m.t}
-                stroke={m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker}
-                strokeDasharray={m.muted ? "2 3" : undefined}
-                ifOverflow="discard"
-                label={
-                  labelled.has(m)
-                    ? { value: m.label, position: "insideTopLeft", fontSize: 10, fill: m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker }
-                    : undefined
-                }
-              />
-            ))}
-            {series.map((s) => (
-              <Line
-                key={s.key}
-                dataKey={s.key}
-                name={s.name}
-                type={s.step ? "stepAfter" : "linear"}
-                stroke={s.color}
-                strokeWidth={s.thin ? 1.25 : 2}
-                strokeDasharray={s.dashed ? "5 3" : undefined}
-                dot={false}
-                activeDot={{ r: 3 }}
-                connectNulls={false}
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
-        ) : null}
-      </div>
-    </figure>
+    <LineChart data={rows} width={width} height={height} margin={MARGIN}>
+      <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
+      <XAxis dataKey="t" type="number" domain={xDomain} ticks={ticks} allowDataOverflow tickFormatter={xTickFormatter} tick={TICK} />
+      <YAxis width={y.width} domain={y.domain} tickCount={5} allowDataOverflow={yMax !== undefined} tickFormatter={yTickFormatter} tick={TICK} />
+      <Tooltip content={renderTooltip} isAnimationActive={false} />
+      {thresholds.map((t) => (
+        <ReferenceLine
+          key={`y-${t.label}`}
+          y={t.value}
+          stroke={t.color ?? CHART_COLORS.threshold}
+          strokeDasharray="6 4"
+          // Inside the y range already (yAxisFor counts thresholds); "extendDomain" would make
+          // Recharts recompute the domain and every line point once the lines register.
+          ifOverflow="hidden"
+        />
+      ))}
+      {markerLines.map(({ marker: m, label }, i) => (
+        <ReferenceLine
+          key={`x-${m.t}-${i}`}
+          x={m.t}
+          stroke={m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker}
+          strokeDasharray={m.muted ? "2 3" : undefined}
+          ifOverflow="discard"
+          label={label}
+        />
+      ))}
+      {series.map((s) => (
+        <Line
+          key={s.key}
+          dataKey={s.key}
+          name={s.name}
+          type={s.step ? "stepAfter" : "linear"}
+          stroke={s.color}
+          strokeWidth={s.thin ? 1.25 : 2}
+          strokeDasharray={s.dashed ? "5 3" : undefined}
+          dot={false}
+          activeDot={ACTIVE_DOT}
+          connectNulls={false}
+          isAnimationActive={false}
+        />
+      ))}
+    </LineChart>
   );
+}
+
+/** Equal when they would draw the same: the points by reference, everything else by value. */
+function sameChart(a: TimeSeriesChartProps, b: TimeSeriesChartProps): boolean {
+  return (
+    a.label === b.label &&
+    a.unit === b.unit &&
+    a.height === b.height &&
+    a.yMax === b.yMax &&
+    a.domain[0] === b.domain[0] &&
+    a.domain[1] === b.domain[1] &&
+    sameList(
+      a.series,
+      b.series,
+      (x, y) =>
+        x.points === y.points && x.key === y.key && x.name === y.name && x.color === y.color && x.dashed === y.dashed && x.step === y.step && x.thin === y.thin,
+    ) &&
+    sameList(a.thresholds ?? NO_THRESHOLDS, b.thresholds ?? NO_THRESHOLDS, (x, y) => x.value === y.value && x.label === y.label && x.color === y.color) &&
+    sameList(a.markers ?? NO_MARKERS, b.markers ?? NO_MARKERS, (x, y) => x.t === y.t && x.label === y.label && x.muted === y.muted)
+  );
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => same(x, b[i]!)));
 }
 
 /**

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { useMemo, type ReactNode } from "react";
 import { BurnRateChart } from "@/components/charts/burn-rate-chart";
 import { CHART_COLORS } from "@/components/charts/colors";
 import { ErrorBudgetMeter } from "@/components/charts/error-budget-meter";
@@ -10,15 +10,16 @@ import type { RolloutMetrics } from "@/lib/client/metrics-api";
 import { latestValue } from "@/lib/domain/burn-summary";
 import { BURN_WINDOWS } from "@/lib/domain/slo";
 import { BurnVerdictText } from "./burn-verdict";
+import { NoTrafficNotice } from "./metrics-status";
 
-/** The six SLI panels of one rollout, from a ready RolloutMetrics answer. */
+/**
+ * The six SLI panels of one rollout, from a ready RolloutMetrics answer. TanStack Query keeps the
+ * parts of a new answer that did not change (same arrays), and what is derived here from them is
+ * memoised on them, so a chart whose data is the same is skipped (TimeSeriesChart, BurnRateChart).
+ */
 export function SliPanels({ data }: { data: RolloutMetrics }) {
   const domain = [data.range.start, data.range.end] as const;
-  const markers: ChartMarker[] = data.markers.map((m) => ({
-    t: m.t,
-    label: m.outcome === "success" ? m.action : `${m.action} ✗`,
-    muted: m.outcome !== "success",
-  }));
+  const markers = useMemo(() => chartMarkers(data.markers), [data.markers]);
   const now = {
     canary: {
       errorRate: latestValue(data.canary.errorRate),
@@ -35,6 +36,16 @@ export function SliPanels({ data }: { data: RolloutMetrics }) {
     observed: latestValue(data.split.observed),
   };
   const { thresholds, burn } = data;
+  const burnRows = useMemo(() => BURN_WINDOWS.map((w) => ({ window: w, service: burn.service.burnRate[w], canary: burn.canary.burnRate[w] })), [burn]);
+  // The paging lines (14.4 over 1h/5m, 6 over 6h/30m); the 1x ticket line would crowd the floor
+  // of the chart, and the verdict above names it when it fires.
+  const burnThresholds = useMemo(
+    () =>
+      burn.conditions
+        .filter((c) => c.severity === "page")
+        .map((c) => ({ value: c.threshold, label: `${formatThreshold(c.threshold)} page (${c.long} & ${c.short})` })),
+    [burn.conditions],
+  );
   const over = (value: number | null, limit: number) => value !== null && value > limit;
 
   return (
@@ -65,12 +76,8 @@ export function SliPanels({ data }: { data: RolloutMetrics }) {
       <Panel title="Burn rate" now={<BurnVerdictText burn={burn} />}>
         <BurnRateChart
           label="Error-budget burn rate per window, service and canary alone, against the alert thresholds"
-          rows={BURN_WINDOWS.map((w) => ({ window: w, service: burn.service.burnRate[w], canary: burn.canary.burnRate[w] }))}
-          // The paging lines (14.4 over 1h/5m, 6 over 6h/30m); the 1x ticket line would crowd the floor
-          // of the chart, and the verdict above names it when it fires.
-          thresholds={burn.conditions
-            .filter((c) => c.severity === "page")
-            .map((c) => ({ value: c.threshold, label: `${formatThreshold(c.threshold)} page (${c.long} & ${c.short})` }))}
+          rows={burnRows}
+          thresholds={burnThresholds}
         />
       </Panel>
 
@@ -140,6 +147,14 @@ export function SliPanels({ data }: { data: RolloutMetrics }) {
   );
 }
 
+function chartMarkers(markers: RolloutMetrics["markers"]): ChartMarker[] {
+  return markers.map((m) => ({
+    t: m.t,
+    label: m.outcome === "success" ? m.action : `${m.action} ✗`,
+    muted: m.outcome !== "success",
+  }));
+}
+
 function Panel({ title, now, children }: { title: string; now: ReactNode; children: ReactNode }) {
   return (
     <section className="sli-panel" aria-label={title}>
@@ -184,5 +199,30 @@ function LatencyShare({ data }: { data: RolloutMetrics }) {
         {formatBurn(latency.service.burnRate?.["1h"])}.
       </p>
     </div>
+  );
+}
+
+/** No requests yet: say so, and still show the weight Aviary set, which does not depend on traffic. */
+export function NoTrafficPanels({ data, windowLabel }: { data: RolloutMetrics; windowLabel: string }) {
+  return (
+    <>
+      <NoTrafficNotice workloads={data.workloads} windowLabel={windowLabel} />
+      <section className="sli-panel" aria-label="Traffic split">
+        <header className="sli-panel-header">
+          <h3>Traffic split</h3>
+          <div className="sli-panel-now">
+            set <strong>{data.split.currentWeight}%</strong> canary · nothing observed yet
+          </div>
+        </header>
+        <TimeSeriesChart
+          label="Canary weight set by Aviary"
+          unit="percent"
+          domain={[data.range.start, data.range.end]}
+          yMax={1}
+          markers={data.markers.map((m) => ({ t: m.t, label: m.action, muted: m.outcome !== "success" }))}
+          series={[{ key: "set", name: "Set by Aviary", color: CHART_COLORS.set, points: data.split.set, step: true, dashed: true }]}
+        />
+      </section>
+    </>
   );
 }
