@@ -1,21 +1,26 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { memo, Suspense, useId, type ReactNode } from "react";
-import { CHART_COLORS } from "@/components/charts/colors";
+import dynamic from "next/dynamic";
+import { memo, Suspense, useEffect, useId, type ReactNode } from "react";
 import { formatFullTime, formatPercent } from "@/components/charts/format";
-import { TimeSeriesChart } from "@/components/charts/time-series-chart";
 import { useTimeZone } from "@/components/charts/use-time-zone";
-import { metricsApi, type RolloutMetrics } from "@/lib/client/metrics-api";
+import { metricsApi } from "@/lib/client/metrics-api";
 import { queryKeys } from "@/lib/client/query-keys";
 import { WINDOW_LABELS } from "@/lib/domain/metrics-window";
 import { ActionList } from "./action-list";
-import { MetricsErrorBanner, NoTrafficNotice } from "./metrics-status";
-import { SliPanels } from "./sli-panels";
+import { MetricsErrorBanner } from "./metrics-status";
 import { useMetricsWindow } from "./use-metrics-window";
 import { WindowPicker } from "./window-picker";
 
 export const POLL_SECONDS = 5;
+
+// The charts (Recharts and its dependencies, most of this page's JavaScript) load on their own,
+// after the page is interactive and while the first metrics request is under way: they never
+// render on the server (the metrics are fetched in the browser), so nothing waits for them.
+const loadPanels = () => import("./sli-panels");
+const SliPanels = dynamic(() => loadPanels().then((m) => m.SliPanels), { ssr: false, loading: () => <Placeholder text="Loading SLIs…" /> });
+const NoTraffic = dynamic(() => loadPanels().then((m) => m.NoTrafficPanels), { ssr: false, loading: () => <Placeholder text="Loading SLIs…" /> });
 
 export type RolloutSlisProps = { rolloutId: string; slo: { availability: number; latencyP95Ms: number } };
 
@@ -44,6 +49,7 @@ function LiveSlis({ rolloutId, slo }: RolloutSlisProps) {
   const headingId = useId();
   const zone = useTimeZone();
   const [metricsWindow, setMetricsWindow] = useMetricsWindow();
+  useEffect(() => void loadPanels(), []);
   const query = useQuery({
     queryKey: queryKeys.metrics.rollout(rolloutId, metricsWindow),
     queryFn: ({ signal }) => metricsApi.rolloutMetrics(rolloutId, metricsWindow, signal),
@@ -133,30 +139,5 @@ function Placeholder({ text }: { text: string }) {
     <div className="slis-placeholder" role="status">
       {text}
     </div>
-  );
-}
-
-/** No requests yet: say so, and still show the weight Aviary set, which does not depend on traffic. */
-function NoTraffic({ data, windowLabel }: { data: RolloutMetrics; windowLabel: string }) {
-  return (
-    <>
-      <NoTrafficNotice workloads={data.workloads} windowLabel={windowLabel} />
-      <section className="sli-panel" aria-label="Traffic split">
-        <header className="sli-panel-header">
-          <h3>Traffic split</h3>
-          <div className="sli-panel-now">
-            set <strong>{data.split.currentWeight}%</strong> canary · nothing observed yet
-          </div>
-        </header>
-        <TimeSeriesChart
-          label="Canary weight set by Aviary"
-          unit="percent"
-          domain={[data.range.start, data.range.end]}
-          yMax={1}
-          markers={data.markers.map((m) => ({ t: m.t, label: m.action, muted: m.outcome !== "success" }))}
-          series={[{ key: "set", name: "Set by Aviary", color: CHART_COLORS.set, points: data.split.set, step: true, dashed: true }]}
-        />
-      </section>
-    </>
   );
 }
