@@ -6,6 +6,7 @@ export const queryKeys = {
     detail: (id: string) => ["rollouts", "detail", id] as const,
     traffic: (id: string) => ["rollouts", "traffic", id] as const,
     events: (id: string) => ["rollouts", "events", id] as const,
+    analysis: (id: string) => ["rollouts", "analysis", id] as const,
     allTraffic: ["rollouts", "traffic"] as const,
   },
   metrics: {

@@ -100,8 +100,10 @@ function windowEvidence(gate: Gate, fetched: Fetched<GroupedValues> | undefined,
   const counts = (workload: "canary" | "stable") => {
     const requests = get(workload, "requests");
     if (requests === undefined || requests === null) return undefined;
-    // Istio creates the 5xx series at the first error: absent with traffic present means none.
-    return { requests, errors: get(workload, "errors") ?? 0 };
+    // increase() extrapolates to the window's edges, so counts come back fractional: the tests
+    // count whole requests. Istio creates the 5xx series at the first error: absent means none.
+    const errors = Math.round(get(workload, "errors") ?? 0);
+    return { requests: Math.max(Math.round(requests), errors), errors };
   };
   const canary = counts("canary");
   const stable = counts("stable");

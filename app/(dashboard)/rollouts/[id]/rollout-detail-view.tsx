@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { AnalysisPanel } from "@/components/analysis/analysis-panel";
 import { ActionDialog } from "@/components/rollouts/action-dialog";
 import { RolloutSlis } from "@/components/slis/rollout-slis";
 import { LocalTime } from "@/components/ui/local-time";
@@ -97,6 +98,7 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
       </section>
 
       <RolloutSlis rolloutId={rollout.id} slo={rollout.slo} />
+      <AnalysisPanel rolloutId={rollout.id} />
 
       <section className="panel" aria-labelledby="activity-heading">
         <div className="panel-header">

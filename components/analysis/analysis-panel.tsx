@@ -1,0 +1,156 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { formatAbsolute, LocalTime } from "@/components/ui/local-time";
+import type { EvaluationJson, RolloutAnalysisJson } from "@/lib/contracts/analysis";
+import { analysisApi } from "@/lib/client/analysis-api";
+import { queryKeys } from "@/lib/client/query-keys";
+
+const POLL_MS = 5_000;
+
+const MODE_TEXT: Record<RolloutAnalysisJson["mode"], string> = {
+  off: "off",
+  observe: "observe: verdicts are shown, never acted on",
+  rollback: "rollback: Aviary rolls back on a failing gate; people promote",
+  auto: "auto: Aviary rolls back on a failing gate and promotes each step once its pause has passed with every gate passing",
+};
+
+const VERDICT_TEXT: Record<EvaluationJson["verdict"], string> = { pass: "Pass", fail: "Fail", inconclusive: "Inconclusive" };
+
+function formatValue(value: number | null, unit: string): string {
+  if (value === null) return "–";
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
+  const number = value.toLocaleString("en-US", { maximumFractionDigits: digits });
+  if (unit === "%") return `${number}%`;
+  if (unit === "x") return `${number}×`;
+  return unit ? `${number} ${unit}` : number;
+}
+
+export function useRolloutAnalysis(rolloutId: string) {
+  return useQuery({
+    queryKey: queryKeys.rollouts.analysis(rolloutId),
+    queryFn: ({ signal }) => analysisApi.rolloutAnalysis(rolloutId, signal),
+    refetchInterval: POLL_MS,
+    refetchIntervalInBackground: false,
+  });
+}
+
+/** One gate's evaluations as a row of cells, oldest left; each cell says when, what and against what. */
+function VerdictStrip({ gate, evaluations, zone }: { gate: string; evaluations: EvaluationJson[]; zone: string }) {
+  const counts = { pass: 0, fail: 0, inconclusive: 0 };
+  for (const e of evaluations) counts[e.verdict]++;
+  return (
+    <div
+      className="verdict-strip"
+      role="img"
+      aria-label={`${gate}: ${evaluations.length} evaluations shown, ${counts.pass} passed, ${counts.fail} failed, ${counts.inconclusive} inconclusive`}
+    >
+      {evaluations.map((e) => (
+        <span
+          key={e.at}
+          className={`verdict-cell verdict-cell-${e.verdict}`}
+          title={`${formatAbsolute(new Date(e.at), zone)} · ${VERDICT_TEXT[e.verdict]} · ${formatValue(e.value, e.unit)} against ${formatValue(e.threshold, e.unit)} over ${e.window} at ${e.canaryWeight}% canary\n${e.reason}${e.query ? `\n${e.query}` : ""}`}
+        />
+      ))}
+    </div>
+  );
+}
+
+const STRIP_CELLS = 120;
+
+/**
+ * The analysis section of a rollout page: the mode in words, what the loop would do now (with the
+ * countdown to the next step), and per gate its latest verdict and a strip of its recent ones.
+ */
+export function AnalysisPanel({ rolloutId }: { rolloutId: string }) {
+  const { data, error, isPending } = useRolloutAnalysis(rolloutId);
+  const analysis = data?.analysis;
+  const zone = useMemo(() => (typeof Intl === "undefined" ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone), []);
+  const byGate = useMemo(() => {
+    const map = new Map<string, EvaluationJson[]>();
+    for (const e of analysis?.evaluations ?? []) map.set(e.gate, [...(map.get(e.gate) ?? []), e]);
+    for (const [gate, list] of map) map.set(gate, list.slice(-STRIP_CELLS));
+    return map;
+  }, [analysis?.evaluations]);
+
+  if (isPending) return null;
+  if (error) {
+    return (
+      <section className="panel" aria-labelledby="analysis-heading">
+        <h2 id="analysis-heading">Automated analysis</h2>
+        <p className="banner banner-warn" role="alert">
+          Could not load the analysis: {(error as Error).message}
+        </p>
+      </section>
+    );
+  }
+  if (!analysis) {
+    return (
+      <section className="panel" aria-labelledby="analysis-heading">
+        <h2 id="analysis-heading">Automated analysis</h2>
+        <p className="muted">Off: nothing happens unless someone acts. An admin can turn it on with {`{"analysis": {"mode": "observe"}}`} on this rollout.</p>
+      </section>
+    );
+  }
+  const { decision } = analysis;
+  const acting = decision.action !== "none";
+  return (
+    <section className="panel analysis" aria-labelledby="analysis-heading">
+      <h2 id="analysis-heading">Automated analysis</h2>
+      <p>
+        Mode <strong>{MODE_TEXT[analysis.mode]}</strong>. Every {analysis.intervalSeconds} s{analysis.derived ? ", with gates derived from the SLO" : ""}.
+      </p>
+      <p className={acting ? "banner banner-error" : "analysis-decision"} role="status" aria-live="polite">
+        {acting ? (decision.enforce ? `Acting: ${decision.action}. ` : `Would ${decision.action} (observe only). `) : "Now: "}
+        {decision.reason}
+      </p>
+      <table className="analysis-gates">
+        <caption className="sr-only">Gates, their latest verdict and their recent evaluations</caption>
+        <thead>
+          <tr>
+            <th scope="col">Gate</th>
+            <th scope="col">Latest</th>
+            <th scope="col">Value / limit</th>
+            <th scope="col">Why</th>
+            <th scope="col">Recent evaluations (oldest left)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {analysis.gates.map((gate) => {
+            const latest = analysis.latest[gate.id] ?? null;
+            return (
+              <tr key={gate.id}>
+                <th scope="row">
+                  {gate.id}
+                  <div className="muted analysis-note">
+                    {gate.window} window · acts after {gate.failureLimit} failure{gate.failureLimit === 1 ? "" : "s"}
+                  </div>
+                </th>
+                <td>
+                  {latest ? <span className={`badge verdict-cell-badge verdict-cell-${latest.verdict}`}>{VERDICT_TEXT[latest.verdict]}</span> : "not yet"}
+                </td>
+                <td className="numeric">{latest ? `${formatValue(latest.value, latest.unit)} / ${formatValue(latest.threshold, latest.unit)}` : "–"}</td>
+                <td className="analysis-reason" title={latest?.query ?? undefined}>
+                  {latest ? (
+                    <>
+                      {latest.reason}{" "}
+                      <span className="muted analysis-note">
+                        (<LocalTime iso={latest.at} />)
+                      </span>
+                    </>
+                  ) : (
+                    "waiting for the first evaluation"
+                  )}
+                </td>
+                <td>
+                  <VerdictStrip gate={gate.id} evaluations={byGate.get(gate.id) ?? []} zone={zone} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
