@@ -11,6 +11,7 @@ import { latestValue } from "@/lib/domain/burn-summary";
 import { BURN_WINDOWS } from "@/lib/domain/slo";
 import { BurnVerdictText } from "./burn-verdict";
 import { NoTrafficNotice } from "./metrics-status";
+import { ANALYSIS_ACTOR } from "@/lib/domain/actor";
 
 /**
  * The six SLI panels of one rollout, from a ready RolloutMetrics answer. TanStack Query keeps the
@@ -147,12 +148,11 @@ export function SliPanels({ data }: { data: RolloutMetrics }) {
   );
 }
 
+/** Only actions that changed something are drawn; refused and failed attempts stay in the action list below. */
 function chartMarkers(markers: RolloutMetrics["markers"]): ChartMarker[] {
-  return markers.map((m) => ({
-    t: m.t,
-    label: m.outcome === "success" ? m.action : `${m.action} ✗`,
-    muted: m.outcome !== "success",
-  }));
+  return markers
+    .filter((m) => m.outcome === "success")
+    .map((m) => ({ t: m.t, label: m.actor === ANALYSIS_ACTOR.id ? `${m.action} (auto)` : m.action, muted: false }));
 }
 
 function Panel({ title, now, children }: { title: string; now: ReactNode; children: ReactNode }) {

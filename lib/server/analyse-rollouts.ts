@@ -5,14 +5,13 @@ import { listRollouts } from "../db/rollouts";
 import { decideForRollout, type Decision } from "../domain/analysis/decide";
 import { effectiveGates, type Gate } from "../domain/analysis/definition";
 import { evaluateGate, type GateEvaluation } from "../domain/analysis/evaluate";
-import type { Actor } from "../domain/actor";
+import { ANALYSIS_ACTOR } from "../domain/actor";
+
+export { ANALYSIS_ACTOR };
 import type { Rollout } from "../domain/rollout";
 import { fetchAnalysisEvidence } from "../prometheus/fetch-analysis-evidence";
 import { actOnRollout } from "./act-on-rollout";
 import type { Deps } from "./deps";
-
-/** Who automated actions are recorded as, in the audit log and on the page. */
-export const ANALYSIS_ACTOR: Actor = { id: "aviary-analysis", email: null, role: "operator", name: "Aviary analysis" };
 
 export type RolloutOutcome = {
   rolloutId: string;

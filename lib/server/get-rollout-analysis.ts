@@ -2,7 +2,7 @@ import { listEvaluations, type StoredEvaluation } from "../db/evaluations";
 import type { EvaluationJson, RolloutAnalysisJson } from "../contracts/analysis";
 import { decideForRollout } from "../domain/analysis/decide";
 import { effectiveGates, gateId } from "../domain/analysis/definition";
-import { ANALYSIS_ACTOR } from "./analyse-rollouts";
+import { ANALYSIS_ACTOR } from "../domain/actor";
 import type { Deps } from "./deps";
 import { getRollout } from "./get-rollout";
 
