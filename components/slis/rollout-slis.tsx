@@ -7,7 +7,7 @@ import { formatFullTime, formatPercent } from "@/components/charts/format";
 import { useTimeZone } from "@/components/charts/use-time-zone";
 import { metricsApi } from "@/lib/client/metrics-api";
 import { queryKeys } from "@/lib/client/query-keys";
-import { WINDOW_LABELS } from "@/lib/domain/metrics-window";
+import { WINDOW_LABELS, type MetricsWindow } from "@/lib/domain/metrics-window";
 import { ActionList } from "./action-list";
 import { MetricsErrorBanner } from "./metrics-status";
 import { useMetricsWindow } from "./use-metrics-window";
@@ -22,7 +22,12 @@ const loadPanels = () => import("./sli-panels");
 const SliPanels = dynamic(() => loadPanels().then((m) => m.SliPanels), { ssr: false, loading: () => <Placeholder text="Loading SLIs…" /> });
 const NoTraffic = dynamic(() => loadPanels().then((m) => m.NoTrafficPanels), { ssr: false, loading: () => <Placeholder text="Loading SLIs…" /> });
 
-export type RolloutSlisProps = { rolloutId: string; slo: { availability: number; latencyP95Ms: number } };
+export type RolloutSlisProps = {
+  rolloutId: string;
+  slo: { availability: number; latencyP95Ms: number };
+  /** The window shown when the URL names none. */
+  defaultWindow?: MetricsWindow;
+};
 
 /**
  * Live SLIs of one rollout, canary against stable. Owns the window picker (kept in the URL as
@@ -42,13 +47,15 @@ export const RolloutSlis = memo(function RolloutSlis(props: RolloutSlisProps) {
 }, sameProps);
 
 function sameProps(a: RolloutSlisProps, b: RolloutSlisProps): boolean {
-  return a.rolloutId === b.rolloutId && a.slo.availability === b.slo.availability && a.slo.latencyP95Ms === b.slo.latencyP95Ms;
+  return (
+    a.rolloutId === b.rolloutId && a.slo.availability === b.slo.availability && a.slo.latencyP95Ms === b.slo.latencyP95Ms && a.defaultWindow === b.defaultWindow
+  );
 }
 
-function LiveSlis({ rolloutId, slo }: RolloutSlisProps) {
+function LiveSlis({ rolloutId, slo, defaultWindow }: RolloutSlisProps) {
   const headingId = useId();
   const zone = useTimeZone();
-  const [metricsWindow, setMetricsWindow] = useMetricsWindow();
+  const [metricsWindow, setMetricsWindow] = useMetricsWindow(defaultWindow);
   useEffect(() => void loadPanels(), []);
   const query = useQuery({
     queryKey: queryKeys.metrics.rollout(rolloutId, metricsWindow),

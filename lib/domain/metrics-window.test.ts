@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isMetricsWindow, MIN_ROLLOUT_SPAN_MS, windowRange } from "./metrics-window";
+import { fittingWindow, isMetricsWindow, MIN_ROLLOUT_SPAN_MS, windowRange } from "./metrics-window";
 
 const now = new Date(Date.UTC(2030, 0, 1, 12, 0, 0));
 
@@ -20,5 +20,20 @@ describe("chart windows", () => {
     expect(isMetricsWindow("6h")).toBe(true);
     expect(isMetricsWindow("2h")).toBe(false);
     expect(isMetricsWindow(undefined)).toBe(false);
+  });
+});
+
+describe("the window a rollout page opens on", () => {
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  it("fits a rollout started seconds or hours ago from its start, and a day for older ones", () => {
+    expect(fittingWindow({ createdAt: ago(30_000), status: "progressing", now })).toBe("rollout");
+    expect(fittingWindow({ createdAt: ago(5 * 3_600_000), status: "rolled_back", now })).toBe("rollout");
+    expect(fittingWindow({ createdAt: ago(3 * 86_400_000), status: "promoted", now })).toBe("24h");
+    expect(fittingWindow({ createdAt: ago(30_000), status: "draft", now })).toBe("15m");
+  });
+  it("so a 30-second-old rollout opens on a 5-minute span, not an hour", () => {
+    const window = fittingWindow({ createdAt: ago(30_000), status: "progressing", now });
+    const { start, end } = windowRange({ window, now, rolloutStart: ago(30_000) });
+    expect(end.getTime() - start.getTime()).toBe(MIN_ROLLOUT_SPAN_MS);
   });
 });

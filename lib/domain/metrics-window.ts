@@ -25,6 +25,17 @@ export const WINDOW_LABELS: Record<MetricsWindow, string> = {
   rollout: "Since start",
 };
 
+/**
+ * The window a rollout page opens on when the link names none: one that fits the rollout, so a
+ * canary started 30 s ago is not a sliver at the right edge of an hour. "Since start" (at least
+ * 5 minutes) for a rollout created within the last day; a day for older ones; 15 minutes for a
+ * draft, which has no traffic of its own yet.
+ */
+export function fittingWindow({ createdAt, status, now }: { createdAt: Date; status: string; now: Date }): MetricsWindow {
+  if (status === "draft") return "15m";
+  return now.getTime() - createdAt.getTime() <= FIXED_SPAN_MS["24h"] ? "rollout" : "24h";
+}
+
 export function isMetricsWindow(value: unknown): value is MetricsWindow {
   return typeof value === "string" && (METRICS_WINDOWS as readonly string[]).includes(value);
 }

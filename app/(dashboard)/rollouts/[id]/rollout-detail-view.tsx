@@ -11,6 +11,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { useSession } from "@/lib/client/use-session";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
+import { fittingWindow } from "@/lib/domain/metrics-window";
 import { describeDestination } from "@/lib/domain/rollout";
 import type { RolloutAction } from "@/lib/domain/rollout-actions";
 import { canEdit } from "@/lib/domain/rollout-lifecycle";
@@ -45,6 +46,8 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
     refetchInterval: LIVE_MS,
   });
   const [bannerAction, setBannerAction] = useState<RolloutAction | null>(null);
+  // Chosen once per visit: a window that fits the rollout, unless the link names one.
+  const [defaultWindow] = useState(() => fittingWindow({ createdAt: new Date(initial.createdAt), status: initial.status, now: new Date() }));
   const defineDenied = useSession().reason("rollouts.define", "edit or archive rollouts");
   const liveTraffic = live.data?.live;
 
@@ -97,7 +100,7 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
         <StepTimeline steps={rollout.steps} currentStep={rollout.currentStep} status={rollout.status} stepStartedAt={rollout.stepStartedAt} />
       </section>
 
-      <RolloutSlis rolloutId={rollout.id} slo={rollout.slo} />
+      <RolloutSlis rolloutId={rollout.id} slo={rollout.slo} defaultWindow={defaultWindow} />
       <AnalysisPanel rolloutId={rollout.id} />
 
       <section className="panel" aria-labelledby="activity-heading">
