@@ -1,0 +1,129 @@
+import type { AnalysisMode } from "./analysis/definition";
+import type { Verdict } from "./analysis/evaluate";
+import type { Rollout } from "./rollout";
+
+/**
+ * The overview's attention rule: which rollouts need a person now, and why, in words. Pure: the
+ * overview's use case supplies each gate's latest verdict and the clock; the browser adds the live
+ * traffic (drift) it polls and calls the same function, so server and page agree.
+ *
+ * - "needs-you": a gate failing or inconclusive (while analysis is on and the rollout live),
+ *   weights drifted in the cluster, paused, or waiting for a manual promotion (a step without a
+ *   pause, or a pause that is over while analysis will not promote).
+ * - "progressing": live and moving on its own or still in its pause; drafts, after them.
+ * - "finished": promoted, rolled back, archived (unless the cluster drifted from them).
+ *
+ * The sort key orders the whole list: needs-you first, most urgent first (failing, drift,
+ * inconclusive, paused, waiting), then the longest waiting; progressing by step start, oldest
+ * first; finished most recently changed first.
+ */
+
+export const ATTENTION_GROUPS = ["needs-you", "progressing", "finished"] as const;
+export type AttentionGroup = (typeof ATTENTION_GROUPS)[number];
+
+/** Most urgent first: the order of the reasons and of the needs-you list. */
+export const URGENCIES = ["failing", "drift", "inconclusive", "paused", "waiting"] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+export type GateVerdict = { gate: string; verdict: Verdict; reason: string };
+
+/** What the overview knows of the cluster: absent while unknown (not loaded, cluster unreachable). */
+export type LiveWeights = { canaryWeight: number; drift: boolean };
+
+export type AttentionInput = {
+  rollout: Pick<Rollout, "status" | "currentStep" | "steps" | "canaryWeight" | "stepStartedAt" | "updatedAt"> & {
+    analysis?: { mode: AnalysisMode } | undefined;
+  };
+  /** Each gate's latest evaluation; empty when never evaluated. */
+  gates: readonly GateVerdict[];
+  live?: LiveWeights | null | undefined;
+  now: Date;
+};
+
+export type Attention = {
+  group: AttentionGroup;
+  /** Why, in words, most urgent first; for progressing rollouts, what happens next. */
+  reasons: string[];
+  /** The most urgent reason's kind, for needs-you. */
+  urgency: Urgency | null;
+  /** [group, urgency, time in ms]: compare element by element, smallest first. */
+  sortKey: [number, number, number];
+};
+
+const LIVE_STATUSES: readonly Rollout["status"][] = ["progressing", "paused"];
+const FINISHED_STATUSES: readonly Rollout["status"][] = ["promoted", "rolled_back", "archived"];
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  const minutes = Math.round(s / 60);
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+type Found = { urgency: Urgency; text: string };
+
+function stepName(rollout: AttentionInput["rollout"]): string {
+  const index = rollout.currentStep ?? 0;
+  return `step ${index + 1} (${rollout.steps[index]?.weight ?? rollout.canaryWeight}%)`;
+}
+
+/** Waiting for a person to promote, or what happens next when not. */
+function promotionState({ rollout, now }: AttentionInput): { waiting: string } | { next: string } {
+  const step = rollout.currentStep === null ? undefined : rollout.steps[rollout.currentStep];
+  const mode = rollout.analysis?.mode ?? "off";
+  if (step?.pauseSeconds === undefined) return { waiting: `waiting for a manual promotion: ${stepName(rollout)} has no pause` };
+  const started = (rollout.stepStartedAt ?? rollout.updatedAt).getTime();
+  const left = (started + step.pauseSeconds * 1000 - now.getTime()) / 1000;
+  if (mode === "auto") {
+    return {
+      next:
+        left > 0
+          ? `analysis promotes ${stepName(rollout)} after its pause if every gate passes: ${formatDuration(left)} left`
+          : `analysis promotes ${stepName(rollout)} once every gate has passed for ${formatDuration(step.pauseSeconds)}`,
+    };
+  }
+  if (left > 0) return { next: `${stepName(rollout)} pause: ${formatDuration(left)} left, then it waits for a manual promotion` };
+  const why = mode === "off" ? "analysis is off" : `analysis is in ${mode} mode`;
+  return { waiting: `waiting for a manual promotion: ${why} and the ${formatDuration(step.pauseSeconds)} pause of ${stepName(rollout)} is over` };
+}
+
+function gateReasons({ rollout, gates }: AttentionInput): Found[] {
+  if (!LIVE_STATUSES.includes(rollout.status) || (rollout.analysis?.mode ?? "off") === "off") return [];
+  const found: Found[] = [];
+  for (const { gate, verdict, reason } of gates) {
+    if (verdict === "fail") found.push({ urgency: "failing", text: `gate ${gate} failing: ${reason}` });
+    if (verdict === "inconclusive") found.push({ urgency: "inconclusive", text: `gate ${gate} inconclusive: ${reason}` });
+  }
+  return found;
+}
+
+export function attentionOf(input: AttentionInput): Attention {
+  const { rollout, live } = input;
+  const found = gateReasons(input);
+  if (live?.drift && rollout.status !== "draft" && rollout.status !== "archived") {
+    found.push({ urgency: "drift", text: `drift: cluster shows ${live.canaryWeight}%, Aviary set ${rollout.canaryWeight}%` });
+  }
+  if (rollout.status === "paused") found.push({ urgency: "paused", text: "paused" });
+  const promotion = rollout.status === "progressing" ? promotionState(input) : null;
+  if (promotion && "waiting" in promotion) found.push({ urgency: "waiting", text: promotion.waiting });
+
+  const since = (rollout.status === "paused" ? rollout.updatedAt : (rollout.stepStartedAt ?? rollout.updatedAt)).getTime();
+  if (found.length > 0) {
+    found.sort((a, b) => URGENCIES.indexOf(a.urgency) - URGENCIES.indexOf(b.urgency));
+    const urgency = found[0]!.urgency;
+    return { group: "needs-you", reasons: found.map((f) => f.text), urgency, sortKey: [0, URGENCIES.indexOf(urgency), since] };
+  }
+  if (FINISHED_STATUSES.includes(rollout.status)) return { group: "finished", reasons: [], urgency: null, sortKey: [2, 0, -rollout.updatedAt.getTime()] };
+  if (rollout.status === "draft")
+    return { group: "progressing", reasons: ["not started (draft)"], urgency: null, sortKey: [1, 1, -rollout.updatedAt.getTime()] };
+  return { group: "progressing", reasons: promotion && "next" in promotion ? [promotion.next] : [], urgency: null, sortKey: [1, 0, since] };
+}
+
+export function compareAttention(a: Pick<Attention, "sortKey">, b: Pick<Attention, "sortKey">): number {
+  for (let i = 0; i < 3; i++) {
+    const diff = (a.sortKey[i] ?? 0) - (b.sortKey[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
