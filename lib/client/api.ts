@@ -2,6 +2,7 @@ import type { LiveTraffic } from "../domain/live-traffic";
 import type { RolloutAction } from "../domain/rollout-actions";
 import type { AuditEventJson } from "../contracts/audit-event";
 import type { RolloutJson } from "../contracts/rollout";
+import type { RolloutListJson } from "../contracts/overview";
 import type { VirtualServiceInspection } from "../contracts/inspection";
 import { noteTrafficReadAt } from "./traffic-read-at";
 
@@ -39,7 +40,7 @@ async function request<T>(path: string, init: RequestInit = {}, onHeaders?: (hea
 
 export const api = {
   listRollouts: ({ includeArchived }: { includeArchived: boolean }) =>
-    request<{ rollouts: RolloutJson[] }>(`/api/rollouts${includeArchived ? "?includeArchived=true" : ""}`),
+    request<RolloutListJson>(`/api/rollouts${includeArchived ? "?includeArchived=true" : ""}`),
   getRollout: (id: string) => request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}`),
   createRollout: (input: unknown) => request<RolloutJson>("/api/rollouts", { method: "POST", body: JSON.stringify(input) }),
   updateRollout: (id: string, input: unknown) =>

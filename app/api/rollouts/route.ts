@@ -1,18 +1,19 @@
 import { readJsonBody } from "@/lib/http/read-json";
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
+import { overviewRolloutJson, type RolloutListJson } from "@/lib/contracts/overview";
 import { rolloutJson } from "@/lib/contracts/rollout";
 import { createRollout } from "@/lib/server/create-rollout";
 import { getDeps } from "@/lib/server/deps";
-import { listRollouts } from "@/lib/server/list-rollouts";
+import { listAttention } from "@/lib/server/list-attention";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route(async (request: Request) => {
   await requestContext(request, { need: "viewer" });
   const query = Object.fromEntries(new URL(request.url).searchParams);
-  const rollouts = await listRollouts(getDeps(), { query });
-  return json({ rollouts: rollouts.map(rolloutJson) });
+  const { readAt, items } = await listAttention(getDeps(), { query });
+  return json({ rollouts: items.map(overviewRolloutJson), readAt: readAt.toISOString() } satisfies RolloutListJson);
 });
 
 export const POST = route(async (request: Request) => {
