@@ -117,9 +117,12 @@ describe("the analysis loop on the real stack", () => {
     const rollback = (await auditOf(rollout.id)).filter((e) => e.action === "rollback");
     expect(rollback).toHaveLength(1);
     expect(rollback[0]).toMatchObject({ actorId: "aviary-analysis", outcome: "success" });
-    expect(rollback[0]!.reason).toMatch(/^gate errorRate failed 1 evaluation in a row \(limit 1\): canary error rate [\d.]+% > 0\.1%/);
+    // Whichever of the two error gates saw it first: the binomial error-rate gate or the burn rate.
+    expect(rollback[0]!.reason).toMatch(
+      /^gate (errorRate failed 1 evaluation in a row \(limit 1\): canary error rate [\d.]+% > 0\.1%|burnRate failed 1 evaluation in a row \(limit 1\): canary burn rate [\d.]+)/,
+    );
     const evaluations = await listEvaluations(deps.db, rollout.id, { from: new Date(0) });
-    expect(evaluations.some((e) => e.gate === "errorRate" && e.verdict === "fail" && e.query?.includes("istio_requests_total"))).toBe(true);
+    expect(evaluations.some((e) => e.verdict === "fail" && e.query?.includes("istio_requests_total"))).toBe(true);
     await expectAuditChainIntact();
   }, 120_000);
 
@@ -160,6 +163,97 @@ describe("the analysis loop on the real stack", () => {
     expect(await liveCanaryWeight("payments", "payments")).toBe(5);
     await actOnRollout(deps, { id: rollout.id, input: { action: "rollback", reason: "test done" }, context: CONTEXT });
   }, 30_000);
+
+  it("rolls back a latency regression (canary P95 130 ms -> 600 ms against a 250 ms objective) after 3 failures in a row", async () => {
+    // Its own gate: the workload's burn rate still remembers the error burst above for an hour.
+    const rollout = await startedRollout("checkout-v2", { mode: "rollback", gates: [{ kind: "latencyP95", max: 250 }] }, { name: "checkout-v3" });
+    await actOnRollout(deps, { id: rollout.id, input: { action: "promote" }, context: CONTEXT });
+    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(process.env.DATABASE_URL!), log: () => {} });
+    try {
+      await setProfile("shop", "checkout-v2", { p50Ms: 300, p95Ms: 600 });
+      await waitFor(
+        "canary weight 0",
+        () => liveCanaryWeight("shop", "checkout"),
+        (weight) => weight === 0,
+        120_000,
+      );
+    } finally {
+      await stop();
+      const { canary } = demo("checkout-v2");
+      await setProfile("shop", "checkout-v2", { p50Ms: canary.p50Ms, p95Ms: canary.p95Ms });
+    }
+    const [rollback] = (await auditOf(rollout.id)).filter((e) => e.action === "rollback");
+    expect(rollback).toMatchObject({ actorId: "aviary-analysis", outcome: "success" });
+    expect(rollback!.reason).toMatch(/^gate latencyP95 failed 3 evaluations in a row \(limit 3\): canary p95 latency \d+ ms > 250 ms/);
+    await expectAuditChainIntact();
+  }, 150_000);
+
+  it("with no traffic: gates inconclusive, saying how many requests were missing, and no advance", async () => {
+    // On the checkout VirtualService (back at 0% after the tests above), measured on workloads that serve nothing.
+    const { id } = await startedRollout(
+      "checkout-v2",
+      { mode: "auto" },
+      {
+        name: "ghost-v2",
+        steps: [{ weight: 10, pauseSeconds: 0 }, { weight: 100 }],
+        metrics: { stableWorkload: "ghost-v1", canaryWorkload: "ghost-v2" },
+      },
+    );
+    const result = await analyseRollouts(deps);
+    const outcome = result.outcomes.find((o) => o.rolloutId === id)!;
+    expect(outcome.evaluations.map((e) => e.verdict)).toEqual(["inconclusive", "inconclusive", "inconclusive"]);
+    expect(outcome.evaluations[0]!.reason).toMatch(/^no canary data in the last 20 s|canary served 0 of the \d+ requests needed/);
+    expect(outcome.decision.action).toBe("none");
+    expect(outcome.acted).toBeNull();
+    expect((await getRollout(deps, { id })).currentStep).toBe(0);
+    await actOnRollout(deps, { id, input: { action: "rollback", reason: "test done" }, context: CONTEXT });
+  }, 30_000);
+
+  it("a person's pause stops auto-advance at once", async () => {
+    await setProfile("payments", "payments-v2", { errorRatio: 0 });
+    const steps = [{ weight: 25, pauseSeconds: 6 }, { weight: 50, pauseSeconds: 6 }, { weight: 100 }];
+    const rollout = await startedRollout("payments-v2", { mode: "auto" }, { name: "payments-v3", steps, slo: { availability: 99, latencyP95Ms: 1000 } });
+    await actOnRollout(deps, { id: rollout.id, input: { action: "pause", reason: "looking at a dashboard" }, context: CONTEXT });
+    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(process.env.DATABASE_URL!), log: () => {} });
+    try {
+      // Well past the step's 6 s pause, with the loop evaluating all along.
+      await waitFor(
+        "evaluations",
+        () => listEvaluations(deps.db, rollout.id, { from: new Date(0) }),
+        (rows) => rows.length >= 9,
+        40_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 8_000));
+    } finally {
+      await stop();
+      await setProfile("payments", "payments-v2", { errorRatio: demo("payments-v2").canary.errorRatio });
+    }
+    expect(await getRollout(deps, { id: rollout.id })).toMatchObject({ status: "paused", currentStep: 0, canaryWeight: 25 });
+    expect(await liveCanaryWeight("payments", "payments")).toBe(25);
+    expect((await auditOf(rollout.id)).filter((e) => e.actorId === "aviary-analysis")).toEqual([]);
+    await actOnRollout(deps, { id: rollout.id, input: { action: "rollback", reason: "test done" }, context: CONTEXT });
+  }, 90_000);
+
+  it("a person and the loop rolling back at the same moment make one rollback, not two", async () => {
+    await setProfile("payments", "payments-v2", { errorRatio: 0.3 });
+    const rollout = await startedRollout("payments-v2", { mode: "rollback" }, { name: "payments-v4", steps: [{ weight: 50 }, { weight: 100 }] });
+    try {
+      // Let the failing evidence build up, then race one loop pass against a person.
+      await new Promise((resolve) => setTimeout(resolve, 8_000));
+      const [pass] = await Promise.all([
+        analyseRollouts(deps),
+        actOnRollout(deps, { id: rollout.id, input: { action: "rollback", reason: "I saw it too" }, context: CONTEXT }).catch((error: Error) => error),
+      ]);
+      expect(pass.outcomes.find((o) => o.rolloutId === rollout.id)?.decision.action).toBe("rollback");
+    } finally {
+      await setProfile("payments", "payments-v2", { errorRatio: demo("payments-v2").canary.errorRatio });
+    }
+    const rollbacks = (await auditOf(rollout.id)).filter((e) => e.action === "rollback" && e.outcome === "success");
+    expect(rollbacks).toHaveLength(1);
+    expect(await getRollout(deps, { id: rollout.id })).toMatchObject({ status: "rolled_back", canaryWeight: 0 });
+    expect(await liveCanaryWeight("payments", "payments")).toBe(0);
+    await expectAuditChainIntact();
+  }, 60_000);
 
   it("hands leadership over when the leader's connection goes: one loop across replicas", async () => {
     const first = createLeaderLock(process.env.DATABASE_URL!);

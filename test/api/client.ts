@@ -1,6 +1,7 @@
 import * as collection from "@/app/api/rollouts/route";
 import * as item from "@/app/api/rollouts/[id]/route";
 import * as actions from "@/app/api/rollouts/[id]/actions/route";
+import * as analysis from "@/app/api/rollouts/[id]/analysis/route";
 
 /**
  * Calls the real route handlers with real Request objects (no HTTP server, no mocks): the
@@ -32,4 +33,5 @@ export const api = {
   archive: (id: string) => call(item.DELETE(request("DELETE", `/api/rollouts/${id}`), params(id))),
   /** POST /api/rollouts/{id}/actions; `requestId` becomes x-request-id, which the audit log keeps. */
   act: (id: string, body: unknown, init: Init = {}) => call(actions.POST(request("POST", `/api/rollouts/${id}/actions`, { body, ...init }), params(id))),
+  analysis: (id: string) => call(analysis.GET(request("GET", `/api/rollouts/${id}/analysis`), params(id))),
 };
