@@ -1,12 +1,12 @@
-import { rolloutJson } from "@/lib/contracts/rollout";
+import { overviewRolloutJson } from "@/lib/contracts/overview";
 import { getDeps } from "@/lib/server/deps";
-import { listRollouts } from "@/lib/server/list-rollouts";
+import { listAttention } from "@/lib/server/list-attention";
 import { RolloutsView } from "./rollouts-view";
 
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const includeArchived = (await searchParams).archived === "1";
-  const rollouts = await listRollouts(getDeps(), { query: includeArchived ? { includeArchived: "true" } : {} });
-  return <RolloutsView initial={rollouts.map(rolloutJson)} includeArchived={includeArchived} />;
+  const { readAt, items } = await listAttention(getDeps(), { query: includeArchived ? { includeArchived: "true" } : {} });
+  return <RolloutsView initial={{ rollouts: items.map(overviewRolloutJson), readAt: readAt.toISOString() }} includeArchived={includeArchived} />;
 }

@@ -2,28 +2,27 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import { AttentionList } from "@/components/overview/attention-list";
+import type { ListedRollout } from "@/components/overview/rollout-table";
 import { ActionDialog } from "@/components/rollouts/action-dialog";
-import { OverviewSliCell } from "@/components/slis/overview-sli-cell";
 import { EmptyState } from "@/components/ui/empty-state";
-import { LocalTime } from "@/components/ui/local-time";
-import { StatusBadge } from "@/components/ui/status-badge";
-import { WeightBar } from "@/components/ui/weight-bar";
 import { useSession } from "@/lib/client/use-session";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
-import type { LiveTraffic } from "@/lib/domain/live-traffic";
-import { isAllowed } from "@/lib/domain/rollout-actions";
+import { attentionWithLive, type RolloutListJson } from "@/lib/contracts/overview";
 import type { RolloutJson } from "@/lib/contracts/rollout";
+import { ATTENTION_GROUPS, compareAttention, type AttentionGroup } from "@/lib/domain/attention";
+import type { LiveTraffic } from "@/lib/domain/live-traffic";
 
-export function RolloutsView({ initial, includeArchived }: { initial: RolloutJson[]; includeArchived: boolean }) {
+export function RolloutsView({ initial, includeArchived }: { initial: RolloutListJson; includeArchived: boolean }) {
   const query = useQuery({
     queryKey: queryKeys.rollouts.list({ includeArchived }),
     queryFn: () => api.listRollouts({ includeArchived }),
-    initialData: { rollouts: initial },
+    initialData: initial,
     refetchInterval: 5_000,
   });
-  const rollouts = query.data.rollouts;
+  const { rollouts } = query.data;
   const createDenied = useSession().reason("rollouts.define", "create rollouts");
   return (
     <>
@@ -54,114 +53,43 @@ export function RolloutsView({ initial, includeArchived }: { initial: RolloutJso
           Could not refresh the list: {query.error.message}. Showing what was loaded last.
         </p>
       ) : null}
-      {rollouts.length === 0 ? <NoRollouts /> : <RolloutTable rollouts={rollouts} />}
+      {rollouts.length === 0 ? <NoRollouts /> : <Overview list={query.data} />}
     </>
   );
 }
 
-function RolloutTable({ rollouts }: { rollouts: RolloutJson[] }) {
+/** The list grouped by attention, with the live weights (drift) folded in as they arrive. */
+function Overview({ list }: { list: RolloutListJson }) {
   const live = useQuery({ queryKey: queryKeys.rollouts.allTraffic, queryFn: api.allLiveTraffic, refetchInterval: 5_000 });
   const [rollingBack, setRollingBack] = useState<RolloutJson | null>(null);
   const actDenied = useSession().reason("rollouts.act", "roll back");
-  const liveOf = (id: string) => live.data?.traffic[id];
+  const traffic = live.data?.traffic;
+  const liveOf = (id: string) => traffic?.[id];
+  const groups = useMemo(() => {
+    const grouped = Object.fromEntries(ATTENTION_GROUPS.map((g) => [g, [] as ListedRollout[]])) as Record<AttentionGroup, ListedRollout[]>;
+    for (const rollout of list.rollouts) {
+      const current = traffic?.[rollout.id];
+      const attention = attentionWithLive(rollout, current?.state === "ok" ? current : null, list.readAt);
+      grouped[attention.group].push({ rollout, attention });
+    }
+    for (const rows of Object.values(grouped)) rows.sort((a, b) => compareAttention(a.attention, b.attention));
+    return grouped;
+  }, [list, traffic]);
   return (
     <>
-      <table className="table">
-        <caption className="sr-only">Rollouts, most recently changed first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Rollout</th>
-            <th scope="col">Service</th>
-            <th scope="col">Status</th>
-            <th scope="col">Traffic</th>
-            <th scope="col">SLIs, canary vs stable (5 min)</th>
-            <th scope="col">Step</th>
-            <th scope="col">Updated</th>
-            <th scope="col">Age</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rollouts.map((rollout) => (
-            <tr key={rollout.id}>
-              <td>
-                <Link href={`/rollouts/${rollout.id}`} className="strong-link">
-                  {rollout.name}
-                </Link>
-              </td>
-              <td>
-                <span className="mono">
-                  {rollout.namespace}/{rollout.virtualService}
-                </span>
-                {rollout.cluster !== "default" ? <span className="muted"> on {rollout.cluster}</span> : null}
-              </td>
-              <td>
-                <StatusBadge status={rollout.status} />
-              </td>
-              <td>
-                <WeightBar canaryWeight={rollout.canaryWeight} compact />
-                <LiveFlag live={liveOf(rollout.id)} status={rollout.status} />
-              </td>
-              <td>
-                <OverviewSliCell rolloutId={rollout.id} />
-              </td>
-              <td>{rollout.currentStep === null ? <span className="muted">not started</span> : `${rollout.currentStep + 1} of ${rollout.steps.length}`}</td>
-              <td>
-                <LocalTime iso={rollout.updatedAt} relative />
-              </td>
-              <td>
-                <LocalTime iso={rollout.createdAt} relative />
-              </td>
-              <td>
-                {isAllowed("rollback", rollout.status) ? (
-                  <button
-                    type="button"
-                    className="button button-danger button-small"
-                    onClick={() => setRollingBack(rollout)}
-                    aria-label={`Roll back ${rollout.name}`}
-                    disabled={actDenied !== null}
-                    title={actDenied ?? undefined}
-                  >
-                    Roll back
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <AttentionList groups={groups} readAt={list.readAt} liveOf={liveOf} onRollBack={setRollingBack} actDenied={actDenied} />
       {rollingBack ? (
         <ActionDialog
           rollout={rollingBack}
           action="rollback"
           liveCanaryWeight={(() => {
-            const current = liveOf(rollingBack.id);
+            const current: LiveTraffic | undefined = liveOf(rollingBack.id);
             return current?.state === "ok" ? current.canaryWeight : undefined;
           })()}
           onClose={() => setRollingBack(null)}
         />
       ) : null}
     </>
-  );
-}
-
-/** Drift and unreachable clusters show on the overview too, not only on the detail page. */
-function LiveFlag({ live, status }: { live: LiveTraffic | undefined; status: RolloutJson["status"] }) {
-  if (!live || status === "archived") return null;
-  if (live.state === "error") {
-    return (
-      <span className="drift-flag" title={live.message}>
-        {live.code === "KUBE_UNAVAILABLE" ? "cluster unreachable" : "VirtualService problem"}
-      </span>
-    );
-  }
-  if (!live.drift) return null;
-  return (
-    <span className="drift-flag" title="Someone changed the weights outside Aviary">
-      drift: cluster has {live.canaryWeight}% canary
-    </span>
   );
 }
 
