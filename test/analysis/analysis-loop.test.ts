@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
@@ -162,6 +163,7 @@ describe("the analysis loop on the real stack", () => {
     expect(await auditOf(rollout.id)).toEqual(before);
     expect(await liveCanaryWeight("payments", "payments")).toBe(5);
     await actOnRollout(deps, { id: rollout.id, input: { action: "rollback", reason: "test done" }, context: CONTEXT });
+    await expectAuditChainIntact();
   }, 30_000);
 
   it("rolls back a latency regression (canary P95 130 ms -> 600 ms against a 250 ms objective) after 3 failures in a row", async () => {
@@ -207,6 +209,7 @@ describe("the analysis loop on the real stack", () => {
     expect(outcome.acted).toBeNull();
     expect((await getRollout(deps, { id })).currentStep).toBe(0);
     await actOnRollout(deps, { id, input: { action: "rollback", reason: "test done" }, context: CONTEXT });
+    await expectAuditChainIntact();
   }, 30_000);
 
   it("a person's pause stops auto-advance at once", async () => {
@@ -232,6 +235,7 @@ describe("the analysis loop on the real stack", () => {
     expect(await liveCanaryWeight("payments", "payments")).toBe(25);
     expect((await auditOf(rollout.id)).filter((e) => e.actorId === "aviary-analysis")).toEqual([]);
     await actOnRollout(deps, { id: rollout.id, input: { action: "rollback", reason: "test done" }, context: CONTEXT });
+    await expectAuditChainIntact();
   }, 90_000);
 
   it("a person and the loop rolling back at the same moment make one rollback, not two", async () => {
@@ -254,6 +258,53 @@ describe("the analysis loop on the real stack", () => {
     expect(await liveCanaryWeight("payments", "payments")).toBe(0);
     await expectAuditChainIntact();
   }, 60_000);
+
+  it("the leader's process killed mid-rollout: another replica takes over and the rollout continues to promoted", async () => {
+    const steps = [{ weight: 10, pauseSeconds: 6 }, { weight: 50, pauseSeconds: 6 }, { weight: 100 }];
+    const rollout = await createRollout(deps, {
+      input: { ...demo("checkout-v2").definition, name: "checkout-v5", steps, analysis: { mode: "auto", gates: [{ kind: "errorRate", max: 1 }] } },
+      context: CONTEXT,
+    });
+    const replica = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "analysis-replica.ts")], {
+      env: { ...process.env, AVIARY_PROMETHEUS_URL: stack.prometheus.url },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const exited = new Promise((resolve) => replica.once("exit", resolve));
+    let stop: (() => Promise<void>) | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        replica.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("leader") && resolve());
+        replica.once("exit", (code) => reject(new Error(`the replica exited (${code}) before leading`)));
+      });
+      await actOnRollout(deps, { id: rollout.id, input: { action: "start" }, context: CONTEXT });
+      await waitFor(
+        "the replica's first promotion",
+        () => getRollout(deps, { id: rollout.id }),
+        (r) => r.currentStep === 1,
+        60_000,
+      );
+      replica.kill("SIGKILL");
+      await exited;
+      // This process is the other replica: its loop takes the lock the dead one held.
+      stop = startAnalysisLoop({ deps, leader: createLeaderLock(process.env.DATABASE_URL!), log: () => {} });
+      await waitFor(
+        "promoted",
+        () => getRollout(deps, { id: rollout.id }),
+        (r) => r.status === "promoted",
+        60_000,
+      );
+    } finally {
+      replica.kill("SIGKILL");
+      await stop?.();
+    }
+    const promotions = (await auditOf(rollout.id)).filter((e) => e.action === "promote" && e.outcome === "success");
+    expect(promotions.map((e) => [e.actorId, (e.after as { canaryWeight: number }).canaryWeight])).toEqual([
+      ["aviary-analysis", 50],
+      ["aviary-analysis", 100],
+    ]);
+    expect(await liveCanaryWeight("shop", "checkout")).toBe(100);
+    await expectAuditChainIntact();
+  }, 150_000);
 
   it("hands leadership over when the leader's connection goes: one loop across replicas", async () => {
     const first = createLeaderLock(process.env.DATABASE_URL!);
