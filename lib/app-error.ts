@@ -22,6 +22,8 @@ export const STATUS_BY_CODE = {
   METRICS_UNAVAILABLE: 503,
   KUBE_UNAVAILABLE: 503,
   DB_UNAVAILABLE: 503,
+  /** The demo's sandbox mesh (a test double) did not do what was asked. */
+  SANDBOX_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
 

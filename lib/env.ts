@@ -23,6 +23,8 @@ const serverEnvSchema = z.object({
   /** Refused requests (403) per actor: one audit event per window and key, 429 past the limit. */
   AVIARY_REFUSAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   AVIARY_REFUSAL_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** The demo's sandbox mesh admin API (set by the demo stack): lets the demo page break a canary on purpose. */
+  AVIARY_SANDBOX_MESH_ADMIN_URL: z.url({ protocol: /^http$/, error: "AVIARY_SANDBOX_MESH_ADMIN_URL must be an http:// URL" }).optional(),
   /** The analysis loop (one leader among the replicas): "off" stops it in this process. */
   AVIARY_ANALYSIS: z.enum(["on", "off"], { error: 'AVIARY_ANALYSIS must be "on" or "off"' }).default("on"),
   /** How long gate evaluations are kept. */

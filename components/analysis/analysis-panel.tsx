@@ -6,6 +6,7 @@ import { formatAbsolute, LocalTime } from "@/components/ui/local-time";
 import type { EvaluationJson, RolloutAnalysisJson } from "@/lib/contracts/analysis";
 import { analysisApi } from "@/lib/client/analysis-api";
 import { queryKeys } from "@/lib/client/query-keys";
+import { DemoFaultControls } from "./demo-fault-controls";
 
 const POLL_MS = 5_000;
 
@@ -63,7 +64,7 @@ const STRIP_CELLS = 120;
  * The analysis section of a rollout page: the mode in words, what the loop would do now (with the
  * countdown to the next step), and per gate its latest verdict and a strip of its recent ones.
  */
-export function AnalysisPanel({ rolloutId }: { rolloutId: string }) {
+export function AnalysisPanel({ rolloutId, demoFaults = false }: { rolloutId: string; demoFaults?: boolean }) {
   const { data, error, isPending } = useRolloutAnalysis(rolloutId);
   const analysis = data?.analysis;
   const zone = useMemo(() => (typeof Intl === "undefined" ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone), []);
@@ -151,6 +152,7 @@ export function AnalysisPanel({ rolloutId }: { rolloutId: string }) {
           })}
         </tbody>
       </table>
+      {demoFaults ? <DemoFaultControls rolloutId={rolloutId} /> : null}
     </section>
   );
 }

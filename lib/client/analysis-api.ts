@@ -1,7 +1,10 @@
-import type { RolloutAnalysisJson } from "../contracts/analysis";
-import { getJson } from "./metrics-api";
+import type { DemoFault, RolloutAnalysisJson } from "../contracts/analysis";
+import { request } from "./api";
 
 export const analysisApi = {
   rolloutAnalysis: (id: string, signal?: AbortSignal) =>
-    getJson<{ analysis: RolloutAnalysisJson | null }>(`/api/rollouts/${encodeURIComponent(id)}/analysis`, signal),
+    request<{ analysis: RolloutAnalysisJson | null }>(`/api/rollouts/${encodeURIComponent(id)}/analysis`, signal ? { signal } : {}),
+  /** Demo only: break or heal the canary in the sandbox mesh. */
+  demoFault: (id: string, fault: DemoFault) =>
+    request<{ message: string }>(`/api/rollouts/${encodeURIComponent(id)}/demo-fault`, { method: "POST", body: JSON.stringify({ fault }) }),
 };

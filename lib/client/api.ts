@@ -19,7 +19,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init: RequestInit = {}, onHeaders?: (headers: Headers) => void): Promise<T> {
+export async function request<T>(path: string, init: RequestInit = {}, onHeaders?: (headers: Headers) => void): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {

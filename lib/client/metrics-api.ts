@@ -9,7 +9,7 @@ export type { RolloutMetrics, SliOverview, SliOverviewRow };
  * Browser-side reads of the SLI endpoints. Failures keep the server's code, so the UI can tell
  * METRICS_UNAVAILABLE (Prometheus not answering) from METRICS_ERROR (a query it refused).
  */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, { headers: { accept: "application/json" }, signal });

@@ -33,3 +33,7 @@ export type RolloutAnalysisJson = {
   /** Why analysis rolled this rollout back, when it did. */
   automatedRollback: { at: string; reason: string | null } | null;
 };
+
+/** What a demo visitor can do to a canary in the sandbox mesh (POST /api/rollouts/{id}/demo-fault). */
+export const DEMO_FAULTS = ["errors", "latency", "heal"] as const;
+export type DemoFault = (typeof DEMO_FAULTS)[number];

@@ -2,7 +2,8 @@ import { authConfig, type AuthConfig } from "../auth/config";
 import { createAuditReader, type AuditReader } from "../db/audit/reader";
 import { createDb, type Db } from "../db/client";
 import { createRolloutLocks, type RolloutLocks } from "../db/rollout-lock";
-import { databaseUrl } from "../env";
+import { databaseUrl, parseServerEnv } from "../env";
+import { createSandboxMesh, type SandboxMesh } from "../mesh/sandbox-mesh";
 import { createKubeAdapter, type KubeAdapter, type KubePort } from "../kube/virtual-services";
 import type { PrometheusClient } from "../prometheus/client";
 import { prometheusFromEnv } from "../prometheus/config";
@@ -21,6 +22,8 @@ export type Deps = {
   locks: RolloutLocks;
   kube: KubePort;
   prometheus: PrometheusClient;
+  /** The demo's sandbox mesh (AVIARY_SANDBOX_MESH_ADMIN_URL), null everywhere else. */
+  sandboxMesh: SandboxMesh | null;
   /** The sign-in configuration (re-read only when the environment changes; throws when it is invalid). */
   auth: () => AuthConfig;
   now: () => Date;
@@ -40,6 +43,7 @@ type Container = {
   locks?: RolloutLocks;
   kube?: KubeAdapter;
   prometheus?: PrometheusClient;
+  sandboxMesh?: SandboxMesh | null;
   overrides: DepsOverrides;
 };
 
@@ -78,6 +82,7 @@ export function getDeps(): Deps {
     locks: c.overrides.locks ?? locks,
     kube: c.overrides.kube ?? (c.kube ??= createKubeAdapter()),
     prometheus: c.overrides.prometheus ?? (c.prometheus ??= prometheusFromEnv()),
+    sandboxMesh: c.sandboxMesh === undefined ? (c.sandboxMesh = sandboxMeshFromEnv()) : c.sandboxMesh,
     auth: () => authConfig(),
     now: () => new Date(),
     sleep,
@@ -94,6 +99,12 @@ export function resetDeps(): void {
   const c = container();
   void c.kube?.close().catch(() => {});
   c.kube = c.prometheus = undefined;
+  c.sandboxMesh = undefined;
+}
+
+function sandboxMeshFromEnv(): SandboxMesh | null {
+  const url = parseServerEnv().AVIARY_SANDBOX_MESH_ADMIN_URL;
+  return url ? createSandboxMesh(url) : null;
 }
 
 /** Closes everything the container built (pools, watches), for scripts and benchmarks that end. */

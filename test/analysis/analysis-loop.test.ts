@@ -8,6 +8,7 @@ import { createLeaderLock } from "@/lib/db/leader-lock";
 import { listEvaluations } from "@/lib/db/evaluations";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import type { AnalysisInput } from "@/lib/domain/analysis/definition";
+import { createSandboxMesh } from "@/lib/mesh/sandbox-mesh";
 import { createPrometheusClient } from "@/lib/prometheus/client";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { analyseRollouts } from "@/lib/server/analyse-rollouts";
@@ -15,6 +16,7 @@ import { startAnalysisLoop } from "@/lib/server/analysis-loop";
 import { createRollout } from "@/lib/server/create-rollout";
 import { getDeps, resetDeps, type Deps } from "@/lib/server/deps";
 import { getRollout } from "@/lib/server/get-rollout";
+import { injectDemoFault } from "@/lib/server/inject-demo-fault";
 import { DEMO_SERVICES } from "@/scripts/lib/demo-rollouts";
 import { startStack, type RunningStack } from "@/scripts/lib/stack";
 import { expectAuditChainIntact } from "../audit-chain";
@@ -305,6 +307,30 @@ describe("the analysis loop on the real stack", () => {
     expect(await liveCanaryWeight("shop", "checkout")).toBe(100);
     await expectAuditChainIntact();
   }, 150_000);
+
+  it("demo only: a visitor breaks and heals a canary in the sandbox mesh; refused (404) outside demo mode", async () => {
+    const rollout = await createRollout(deps, { input: { ...demo("search-v7").definition, name: "search-v9" }, context: CONTEXT });
+    const mesh = createSandboxMesh(stack.mesh.adminUrl);
+    const demoMode = { ...deps, sandboxMesh: mesh, auth: () => ({ ...deps.auth(), mode: "demo" as const }) } as Deps;
+    const profileOf = async () => {
+      const { services } = (await (await fetch(`${stack.mesh.adminUrl}/services`)).json()) as {
+        services: { destinations: { workload: string; profile: { errorRatio: number } }[] }[];
+      };
+      return services.flatMap((s) => s.destinations).find((d) => d.workload === "search-v7")!.profile;
+    };
+    await expect(injectDemoFault({ ...deps, sandboxMesh: mesh }, { id: rollout.id, input: { fault: "errors" }, context: CONTEXT })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(injectDemoFault(demoMode, { id: rollout.id, input: { fault: "explode" }, context: CONTEXT })).rejects.toMatchObject({
+      code: "VALIDATION",
+      fields: { fault: expect.stringMatching(/errors, latency, heal/) },
+    });
+    const broken = await injectDemoFault(demoMode, { id: rollout.id, input: { fault: "errors" }, context: CONTEXT });
+    expect(broken.message).toBe("search/search-v7 now answers 5% of requests with 5xx in the sandbox mesh");
+    expect((await profileOf()).errorRatio).toBe(0.05);
+    await injectDemoFault(demoMode, { id: rollout.id, input: { fault: "heal" }, context: CONTEXT });
+    expect((await profileOf()).errorRatio).toBe(demo("search-v7").canary.errorRatio);
+  });
 
   it("hands leadership over when the leader's connection goes: one loop across replicas", async () => {
     const first = createLeaderLock(process.env.DATABASE_URL!);

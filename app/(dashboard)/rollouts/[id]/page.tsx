@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { isAppError } from "@/lib/app-error";
+import { isDemoMode } from "@/lib/auth/config";
 import { rolloutJson } from "@/lib/contracts/rollout";
 import { getDeps } from "@/lib/server/deps";
 import { getRollout } from "@/lib/server/get-rollout";
@@ -24,5 +25,8 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function RolloutPage({ params }: { params: Promise<{ id: string }> }) {
   const rollout = await load((await params).id);
-  return <RolloutDetailView initial={rolloutJson(rollout)} />;
+  const deps = getDeps();
+  // The demo lets visitors break a canary in its sandbox mesh; nothing else has one.
+  const demoFaults = deps.sandboxMesh !== null && isDemoMode(deps.auth);
+  return <RolloutDetailView initial={rolloutJson(rollout)} demoFaults={demoFaults} />;
 }

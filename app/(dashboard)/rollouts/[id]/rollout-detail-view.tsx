@@ -27,7 +27,7 @@ import { StepTimeline } from "./step-timeline";
 /** Polled each second: an action taken by someone else shows here within that time. */
 const LIVE_MS = 1_000;
 
-export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
+export function RolloutDetailView({ initial, demoFaults = false }: { initial: RolloutJson; demoFaults?: boolean }) {
   const query = useQuery({
     queryKey: queryKeys.rollouts.detail(initial.id),
     queryFn: () => api.getRollout(initial.id),
@@ -101,7 +101,7 @@ export function RolloutDetailView({ initial }: { initial: RolloutJson }) {
       </section>
 
       <RolloutSlis rolloutId={rollout.id} slo={rollout.slo} defaultWindow={defaultWindow} />
-      <AnalysisPanel rolloutId={rollout.id} />
+      <AnalysisPanel rolloutId={rollout.id} demoFaults={demoFaults} />
 
       <section className="panel" aria-labelledby="activity-heading">
         <div className="panel-header">
