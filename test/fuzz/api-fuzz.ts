@@ -9,6 +9,8 @@ import * as authLogout from "@/app/api/auth/logout/route";
 import * as authSession from "@/app/api/auth/session/route";
 import * as history from "@/app/api/history/route";
 import * as actions from "@/app/api/rollouts/[id]/actions/route";
+import * as analysis from "@/app/api/rollouts/[id]/analysis/route";
+import * as demoFault from "@/app/api/rollouts/[id]/demo-fault/route";
 import * as events from "@/app/api/rollouts/[id]/events/route";
 import * as metrics from "@/app/api/rollouts/[id]/metrics/route";
 import * as item from "@/app/api/rollouts/[id]/route";
@@ -105,6 +107,33 @@ const mutatedDefinition = fc
     return body;
   });
 
+/** Analysis blocks: valid-looking ones with hostile values in every gate field, and anything at all. */
+const analysisBlock = fc.oneof(
+  fc.record({
+    mode: fc.oneof(fc.constantFrom("off", "observe", "rollback", "auto"), edgeString),
+    intervalSeconds: fc.option(edgeNumber, { nil: undefined }),
+    gates: fc.option(
+      fc.array(
+        fc.record({
+          kind: fc.oneof(fc.constantFrom("errorRate", "latencyP95", "latencyP99", "requestRate", "burnRate", "split", "promql", "judge"), edgeString),
+          max: fc.option(edgeNumber, { nil: undefined }),
+          window: fc.option(edgeString, { nil: undefined }),
+          query: fc.option(edgeString, { nil: undefined }),
+          args: fc.option(jsonish, { nil: undefined }),
+          failureLimit: fc.option(edgeNumber, { nil: undefined }),
+        }),
+        { maxLength: 3 },
+      ),
+      { nil: undefined },
+    ),
+  }),
+  jsonish,
+);
+
+const withAnalysis = fc
+  .tuple(analysisBlock, fc.boolean())
+  .map(([analysis, alone]) => (alone ? { analysis } : { ...rolloutInput(), name: `fuzz-${Math.random().toString(36).slice(2, 8)}`, analysis }));
+
 const actionBody = fc.oneof(
   fc.record(
     {
@@ -199,12 +228,12 @@ export function apiCall(target: FuzzTarget): fc.Arbitrary<Call> {
   const id = pathId(target);
   const call = (route: string, describe: string, run: () => Promise<Response>): Call => ({ route, describe, run });
   return fc.oneof(
-    rawBody(fc.oneof(mutatedDefinition, jsonish)).map((body) =>
+    rawBody(fc.oneof(mutatedDefinition, withAnalysis, jsonish)).map((body) =>
       call("POST /api/rollouts", body.text.slice(0, 300), () => collection.POST(request("POST", "/api/rollouts", { body }))),
     ),
     queryString.map((query) => call("GET /api/rollouts", query, () => collection.GET(request("GET", "/api/rollouts", { query })))),
     fc
-      .tuple(id, rawBody(fc.oneof(mutatedDefinition, jsonish)))
+      .tuple(id, rawBody(fc.oneof(mutatedDefinition, withAnalysis, jsonish)))
       .map(([rid, body]) =>
         call("PATCH /api/rollouts/{id}", `${rid} ${body.text.slice(0, 300)}`, () =>
           item.PATCH(request("PATCH", `/api/rollouts/${rid}`, { body }), params(rid)),
@@ -230,6 +259,18 @@ export function apiCall(target: FuzzTarget): fc.Arbitrary<Call> {
       .tuple(id, queryString)
       .map(([rid, query]) =>
         call("GET /api/rollouts/{id}/traffic", `${rid} ${query}`, () => traffic.GET(request("GET", `/api/rollouts/${rid}/traffic`, { query }), params(rid))),
+      ),
+    fc
+      .tuple(id, queryString)
+      .map(([rid, query]) =>
+        call("GET /api/rollouts/{id}/analysis", `${rid} ${query}`, () => analysis.GET(request("GET", `/api/rollouts/${rid}/analysis`, { query }), params(rid))),
+      ),
+    fc
+      .tuple(id, rawBody(fc.oneof(fc.record({ fault: fc.oneof(fc.constantFrom("errors", "latency", "heal"), edgeString) }), jsonish)))
+      .map(([rid, body]) =>
+        call("POST /api/rollouts/{id}/demo-fault", `${rid} ${body.text.slice(0, 300)}`, () =>
+          demoFault.POST(request("POST", `/api/rollouts/${rid}/demo-fault`, { body }), params(rid)),
+        ),
       ),
     fc
       .tuple(id, queryString)
