@@ -1,20 +1,8 @@
 import type { AnalysisMode, GateKind } from "../domain/analysis/definition";
-import type { Verdict } from "../domain/analysis/evaluate";
+import type { EvaluationRecord } from "../domain/analysis/evaluate";
 
 /** One stored gate evaluation as the page draws it (verdict strip, gate table). */
-export type EvaluationJson = {
-  at: string;
-  gate: string;
-  kind: string;
-  verdict: Verdict;
-  value: number | null;
-  threshold: number | null;
-  unit: string;
-  reason: string;
-  query: string | null;
-  window: string;
-  canaryWeight: number;
-};
+export type EvaluationJson = EvaluationRecord<string>;
 
 /** GET /api/rollouts/{id}/analysis: the rollout's analysis as it stands and its recent evaluations. */
 export type RolloutAnalysisJson = {

@@ -1,24 +1,9 @@
-import type { GateEvaluation, Verdict } from "../domain/analysis/evaluate";
+import type { EvaluationRecord, GateEvaluation, Verdict } from "../domain/analysis/evaluate";
 import type { Db } from "./client";
 import type { Prisma } from "./generated/client";
 
 /** A stored evaluation: one gate's verdict at one moment, with what it was measured from. */
-export type StoredEvaluation = {
-  id: bigint;
-  rolloutId: string;
-  at: Date;
-  gate: string;
-  kind: string;
-  verdict: Verdict;
-  value: number | null;
-  threshold: number | null;
-  unit: string;
-  reason: string;
-  query: string | null;
-  window: string;
-  step: number | null;
-  canaryWeight: number;
-};
+export type StoredEvaluation = EvaluationRecord<Date> & { id: bigint; rolloutId: string; step: number | null };
 
 export type NewEvaluation = {
   rolloutId: string;

@@ -1,4 +1,5 @@
 import { AppError } from "../app-error";
+import { promqlLiteral } from "../domain/analysis/promql-template";
 
 /**
  * PromQL is built from parts, never by pasting user text: names are checked against the grammar
@@ -38,23 +39,15 @@ export function assertDuration(value: string, field = "window"): string {
 }
 
 /**
- * A double-quoted PromQL string literal. PromQL unquotes like Go: backslash, quote and control
- * characters are escaped; everything else (UTF-8 included) may appear as is.
+ * A double-quoted PromQL string literal (the escaping rule is the domain's, shared with custom
+ * gate templates): a lone surrogate, which no label value can hold, is a VALIDATION error here.
  */
 export function promqlString(value: string): string {
-  let out = '"';
-  for (const char of value) {
-    const code = char.codePointAt(0) ?? 0;
-    if (char === "\\") out += "\\\\";
-    else if (char === '"') out += '\\"';
-    else if (char === "\n") out += "\\n";
-    else if (char === "\r") out += "\\r";
-    else if (char === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else if (code >= 0xd800 && code <= 0xdfff) throw invalid("value", "contains a lone UTF-16 surrogate, which no Prometheus label value can hold");
-    else out += char;
+  try {
+    return promqlLiteral(value);
+  } catch {
+    throw invalid("value", "contains a lone UTF-16 surrogate, which no Prometheus label value can hold");
   }
-  return `${out}"`;
 }
 
 /** A regular expression matching exactly `value` (Prometheus anchors matchers at both ends). */

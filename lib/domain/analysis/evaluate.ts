@@ -47,6 +47,21 @@ export type GateEvaluation = {
   judge?: JudgeResult;
 };
 
+/** A gate evaluation as kept and shown: `T` is the time's form (Date stored, ISO string in JSON). */
+export type EvaluationRecord<T> = {
+  at: T;
+  gate: string;
+  kind: string;
+  verdict: Verdict;
+  value: number | null;
+  threshold: number | null;
+  unit: string;
+  reason: string;
+  query: string | null;
+  window: string;
+  canaryWeight: number;
+};
+
 const UNITS: Record<GateKind, string> = {
   errorRate: "%",
   latencyP95: "ms",
