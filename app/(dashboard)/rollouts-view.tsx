@@ -10,15 +10,14 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { useSession } from "@/lib/client/use-session";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
-import { attentionWithLive, type RolloutListJson } from "@/lib/contracts/overview";
-import type { RolloutJson } from "@/lib/contracts/rollout";
+import { attentionWithLive, type OverviewListJson, type OverviewRowJson } from "@/lib/contracts/overview";
 import { ATTENTION_GROUPS, compareAttention, type AttentionGroup } from "@/lib/domain/attention";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 
-export function RolloutsView({ initial, includeArchived }: { initial: RolloutListJson; includeArchived: boolean }) {
+export function RolloutsView({ initial, includeArchived }: { initial: OverviewListJson; includeArchived: boolean }) {
   const query = useQuery({
     queryKey: queryKeys.rollouts.list({ includeArchived }),
-    queryFn: () => api.listRollouts({ includeArchived }),
+    queryFn: (): Promise<OverviewListJson> => api.listRollouts({ includeArchived }),
     initialData: initial,
     refetchInterval: 5_000,
   });
@@ -59,9 +58,9 @@ export function RolloutsView({ initial, includeArchived }: { initial: RolloutLis
 }
 
 /** The list grouped by attention, with the live weights (drift) folded in as they arrive. */
-function Overview({ list }: { list: RolloutListJson }) {
+function Overview({ list }: { list: OverviewListJson }) {
   const live = useQuery({ queryKey: queryKeys.rollouts.allTraffic, queryFn: api.allLiveTraffic, refetchInterval: 5_000 });
-  const [rollingBack, setRollingBack] = useState<RolloutJson | null>(null);
+  const [rollingBack, setRollingBack] = useState<OverviewRowJson | null>(null);
   const actDenied = useSession().reason("rollouts.act", "roll back");
   const traffic = live.data?.traffic;
   const liveOf = (id: string) => traffic?.[id];

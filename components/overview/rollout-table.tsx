@@ -5,20 +5,19 @@ import { OverviewSliCell } from "@/components/slis/overview-sli-cell";
 import { LocalTime } from "@/components/ui/local-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { WeightBar } from "@/components/ui/weight-bar";
-import type { OverviewRolloutJson } from "@/lib/contracts/overview";
-import type { RolloutJson } from "@/lib/contracts/rollout";
+import type { OverviewRowJson } from "@/lib/contracts/overview";
 import type { Attention } from "@/lib/domain/attention";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import { isAllowed } from "@/lib/domain/rollout-actions";
 import styles from "./overview.module.css";
 
-export type ListedRollout = { rollout: OverviewRolloutJson; attention: Attention };
+export type ListedRollout = { rollout: OverviewRowJson; attention: Attention };
 
 type Props = {
   caption: string;
   rows: readonly ListedRollout[];
   liveOf: (id: string) => LiveTraffic | undefined;
-  onRollBack: (rollout: RolloutJson) => void;
+  onRollBack: (rollout: OverviewRowJson) => void;
   /** Why the caller may not roll back (role), or null. */
   actDenied: string | null;
 };
@@ -111,7 +110,7 @@ export function RolloutTable({ caption, rows, liveOf, onRollBack, actDenied }: P
 }
 
 /** Drift and unreachable clusters show on the overview too, not only on the detail page. */
-function LiveFlag({ live, status }: { live: LiveTraffic | undefined; status: RolloutJson["status"] }) {
+function LiveFlag({ live, status }: { live: LiveTraffic | undefined; status: OverviewRowJson["status"] }) {
   if (!live || status === "archived") return null;
   if (live.state === "error") {
     return (

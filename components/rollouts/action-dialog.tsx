@@ -20,7 +20,8 @@ export function ActionDialog({
   liveCanaryWeight,
   onClose,
 }: {
-  rollout: RolloutJson;
+  /** The full rollout or the overview's row of it: what the confirmation and the action need. */
+  rollout: Pick<RolloutJson, "id" | "name" | "revision" | "status" | "currentStep" | "canaryWeight" | "steps">;
   action: RolloutAction | null;
   liveCanaryWeight?: number;
   onClose: () => void;

@@ -15,6 +15,38 @@ export type GateVerdictJson = { gate: string; verdict: Verdict; value: number | 
 export type OverviewRolloutJson = RolloutJson & { gates: GateVerdictJson[]; attention: Attention };
 export type RolloutListJson = { rollouts: OverviewRolloutJson[]; readAt: string };
 
+/**
+ * What the overview page needs of a listed rollout: the page's first render carries this slim
+ * shape (its HTML embeds the data once more for hydration); later polls get the full JSON above,
+ * of which it is a part.
+ */
+export type OverviewRowJson = Pick<
+  RolloutJson,
+  | "id"
+  | "name"
+  | "namespace"
+  | "cluster"
+  | "virtualService"
+  | "status"
+  | "currentStep"
+  | "canaryWeight"
+  | "steps"
+  | "revision"
+  | "createdAt"
+  | "updatedAt"
+  | "stepStartedAt"
+> & { gates: Pick<GateVerdictJson, "gate" | "verdict" | "reason">[]; attention: Attention };
+export type OverviewListJson = { rollouts: OverviewRowJson[]; readAt: string };
+
+export function overviewRow(full: OverviewRolloutJson): OverviewRowJson {
+  const { id, name, namespace, cluster, virtualService, status, currentStep, canaryWeight, steps, revision, createdAt, updatedAt, stepStartedAt } = full;
+  return {
+    ...{ id, name, namespace, cluster, virtualService, status, currentStep, canaryWeight, steps, revision, createdAt, updatedAt, stepStartedAt },
+    gates: full.gates.map(({ gate, verdict, reason }) => ({ gate, verdict, reason })),
+    attention: full.attention,
+  };
+}
+
 type Item = { rollout: Rollout; gates: readonly (Omit<GateVerdictJson, "at"> & { at: Date })[]; attention: Attention };
 
 export function overviewRolloutJson({ rollout, gates, attention }: Item): OverviewRolloutJson {
@@ -22,7 +54,7 @@ export function overviewRolloutJson({ rollout, gates, attention }: Item): Overvi
 }
 
 /** The attention of a listed rollout once the live weights are known (same rule, same clock as the server's). */
-export function attentionWithLive(item: OverviewRolloutJson, live: LiveWeights | null, readAt: string): Attention {
+export function attentionWithLive(item: OverviewRowJson, live: LiveWeights | null, readAt: string): Attention {
   if (!live?.drift) return item.attention;
   return attentionOf({
     rollout: {
