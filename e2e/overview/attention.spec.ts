@@ -1,0 +1,89 @@
+import pg from "pg";
+import { expect, test } from "../auth/signed-in";
+import { createRolloutViaApi, uniqueName } from "../fixtures/api";
+import { putSandboxObjects, readStack } from "../fixtures/stack";
+
+/**
+ * The 3 a.m. moment on the overview: a rollout whose gate fails is listed first under "Needs you"
+ * with the reason in words, and a keyboard reaches it. The failing evaluation is written to the
+ * test database as the analysis loop would; it is dated a little ahead so that the loop's own
+ * evaluations of this canary (every 300 s here) do not replace it as the latest.
+ */
+const NAMESPACE = "shop";
+const HOST = "checkout.shop.svc.cluster.local";
+
+test("a rollout with a failing gate is under 'Needs you' with its reason, and reachable by keyboard", async ({ page, request }) => {
+  const virtualService = uniqueName("vs");
+  await putSandboxObjects([
+    {
+      apiVersion: "networking.istio.io/v1",
+      kind: "VirtualService",
+      metadata: { name: virtualService, namespace: NAMESPACE },
+      spec: {
+        hosts: [HOST],
+        http: [
+          {
+            name: "primary",
+            route: [
+              { destination: { host: HOST, subset: "stable" }, weight: 100 },
+              { destination: { host: HOST, subset: "canary" }, weight: 0 },
+            ],
+          },
+        ],
+      },
+    },
+  ]);
+  const rollout = await createRolloutViaApi(request, {
+    name: uniqueName("failing"),
+    virtualService,
+    stable: { host: HOST, subset: "stable" },
+    canary: { host: HOST, subset: "canary" },
+    steps: [{ weight: 10, pauseSeconds: 3600 }, { weight: 100 }],
+    analysis: { mode: "observe", intervalSeconds: 300 },
+  });
+  expect((await request.post(`/api/rollouts/${rollout.id}/actions`, { data: { action: "start" } })).status()).toBe(200);
+
+  const { databaseUrl } = await readStack();
+  const db = new pg.Client({ connectionString: databaseUrl! });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO analysis_evaluations (rollout_id, at, gate, kind, verdict, value, threshold, unit, reason, "window", step, canary_weight)
+       VALUES ($1, now() + interval '10 minutes', 'errorRate', 'errorRate', 'fail', 4.9, 0.1, '%', $2, '1m', 0, 10)`,
+      [rollout.id, "canary error rate 4.9% > 0.1%, 49 errors in 1,000 requests in 1 min"],
+    );
+  } finally {
+    await db.end();
+  }
+
+  await page.goto("/");
+  const needsYou = page.getByRole("region", { name: /^Needs you/ });
+  await expect(needsYou.getByRole("heading", { level: 2 })).toContainText(/Needs you \d+/);
+  const first = needsYou.getByRole("row").filter({ hasText: rollout.name });
+  await expect(first).toHaveCount(1);
+  // Failing gates come first: every row above this one is failing too (the stack is shared by the specs).
+  const texts = await needsYou.getByRole("row").allInnerTexts();
+  const index = texts.findIndex((text) => text.includes(rollout.name));
+  expect(texts.slice(1, index).every((text) => text.includes("failing:"))).toBe(true);
+  await expect(first.getByRole("list", { name: `Why: ${rollout.name}` })).toContainText(
+    "gate errorRate failing: canary error rate 4.9% > 0.1%, 49 errors in 1,000 requests in 1 min",
+  );
+  await expect(
+    page
+      .getByRole("region", { name: /^Progressing/ })
+      .getByRole("row")
+      .filter({ hasText: rollout.name }),
+  ).toHaveCount(0);
+
+  // Keyboard: Tab from the top of the page reaches the rollout's link, with a visible focus ring, and Enter opens it.
+  const link = first.getByRole("link", { name: rollout.name });
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press("Tab");
+    reached = await link.evaluate((element) => element === document.activeElement);
+  }
+  expect(reached).toBe(true);
+  expect(await link.evaluate((element) => getComputedStyle(element).outlineStyle)).not.toBe("none");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/rollouts/${rollout.id}`));
+});
