@@ -8,7 +8,10 @@ import { createLeaderLock } from "@/lib/db/leader-lock";
 import { listEvaluations } from "@/lib/db/evaluations";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import type { AnalysisInput } from "@/lib/domain/analysis/definition";
+import { gateSchema } from "@/lib/domain/analysis/definition";
+import { evaluateGate } from "@/lib/domain/analysis/evaluate";
 import { createSandboxMesh } from "@/lib/mesh/sandbox-mesh";
+import { fetchAnalysisEvidence } from "@/lib/prometheus/fetch-analysis-evidence";
 import { createPrometheusClient } from "@/lib/prometheus/client";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { analyseRollouts } from "@/lib/server/analyse-rollouts";
@@ -331,6 +334,55 @@ describe("the analysis loop on the real stack", () => {
     await injectDemoFault(demoMode, { id: rollout.id, input: { fault: "heal" }, context: CONTEXT });
     expect((await profileOf()).errorRatio).toBe(demo("search-v7").canary.errorRatio);
   });
+
+  it("the Mann-Whitney judge on real series: a slow canary is High on latency, a hostile argument selects nothing", async () => {
+    // checkout at 50/50 with the canary four times slower, straight in the cluster: the judge reads series, not Aviary's record.
+    const vs = (await cluster.getNamespacedCustomObject({ ...VS, namespace: "shop", name: "checkout" })) as { metadata: { resourceVersion: string } };
+    await cluster.patchNamespacedCustomObject({
+      ...VS,
+      namespace: "shop",
+      name: "checkout",
+      body: [
+        { op: "test", path: "/metadata/resourceVersion", value: vs.metadata.resourceVersion },
+        { op: "replace", path: "/spec/http/0/route/0/weight", value: 50 },
+        { op: "replace", path: "/spec/http/0/route/1/weight", value: 50 },
+      ],
+    });
+    await setProfile("shop", "checkout-v2", { p50Ms: 200, p95Ms: 520 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 40_000));
+      const p95 =
+        'histogram_quantile(0.95, sum by (le) (rate(istio_request_duration_milliseconds_bucket{reporter="destination", destination_workload_namespace={{namespace}}, destination_workload={{target}}}[30s])))';
+      const gate = gateSchema.parse({
+        kind: "judge",
+        window: "30s",
+        minSamples: 5,
+        metrics: [
+          { name: "p95 latency", query: p95, direction: "increase", critical: true, unit: "ms" },
+          {
+            name: "requests",
+            query: "sum(rate(istio_requests_total{destination_workload={{target}}, team={{team}}}[30s])) or vector(0)",
+            direction: "decrease",
+          },
+        ],
+        args: { team: 'a"}or vector(1)#' },
+      });
+      const targets = { namespace: "shop", stable: "checkout-v1", canary: "checkout-v2" };
+      const evidence = (await fetchAnalysisEvidence(deps.prometheus, [{ targets, gates: [gate], setWeight: 50 }], { time: new Date() }))[0]![0]!;
+      expect(evidence.query).toContain('team="a\\"}or vector(1)#"');
+      const verdict = evaluateGate(gate as never, evidence.observation as never);
+      expect(verdict).toMatchObject({ verdict: "fail", value: 0 });
+      const latency = verdict.judge!.metrics.find((m) => m.name === "p95 latency")!;
+      expect(latency.classification).toBe("High");
+      expect(latency.sentence).toMatch(/p95 latency/);
+      // The escaped argument matched no series: both sides read the `or vector(0)` fallback, equal, so Pass.
+      expect(verdict.judge!.metrics.find((m) => m.name === "requests")!.classification).toBe("Pass");
+      expect(verdict.reason).toMatch(/critical metric p95 latency is High: score 0/);
+    } finally {
+      const { canary } = demo("checkout-v2");
+      await setProfile("shop", "checkout-v2", { p50Ms: canary.p50Ms, p95Ms: canary.p95Ms });
+    }
+  }, 90_000);
 
   it("hands leadership over when the leader's connection goes: one loop across replicas", async () => {
     const first = createLeaderLock(process.env.DATABASE_URL!);
