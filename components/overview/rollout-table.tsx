@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { Fragment } from "react";
 import { OverviewSliCell } from "@/components/slis/overview-sli-cell";
 import { LocalTime } from "@/components/ui/local-time";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -22,7 +23,9 @@ type Props = {
   actDenied: string | null;
 };
 
-/** One section's rollouts: the overview's columns, with the attention reasons under each name. */
+const COLUMNS = 9;
+
+/** One section's rollouts: the overview's columns, with each one's attention reasons in a full-width row beneath it. */
 export function RolloutTable({ caption, rows, liveOf, onRollBack, actDenied }: Props) {
   return (
     <table className="table">
@@ -44,65 +47,71 @@ export function RolloutTable({ caption, rows, liveOf, onRollBack, actDenied }: P
       </thead>
       <tbody>
         {rows.map(({ rollout, attention }) => (
-          <tr key={rollout.id}>
-            <td>
-              <Link href={`/rollouts/${rollout.id}`} className="strong-link">
-                {rollout.name}
-              </Link>
-              {attention.reasons.length > 0 ? (
-                <ul
-                  className={attention.group === "needs-you" ? styles.reasons : `${styles.reasons} ${styles.reasonsQuiet}`}
-                  aria-label={`Why: ${rollout.name}`}
-                >
-                  {attention.reasons.map((reason) => (
-                    <li key={reason}>{reason}</li>
-                  ))}
-                </ul>
-              ) : null}
-              {attention.group === "needs-you" ? (
-                <span className={styles.since}>
-                  since <LocalTime iso={new Date(attention.sortKey[2]).toISOString()} />
+          <Fragment key={rollout.id}>
+            <tr className={attention.reasons.length > 0 ? styles.withReasons : undefined}>
+              <td>
+                <Link href={`/rollouts/${rollout.id}`} className="strong-link">
+                  {rollout.name}
+                </Link>
+              </td>
+              <td>
+                <span className="mono">
+                  {rollout.namespace}/{rollout.virtualService}
                 </span>
-              ) : null}
-            </td>
-            <td>
-              <span className="mono">
-                {rollout.namespace}/{rollout.virtualService}
-              </span>
-              {rollout.cluster !== "default" ? <span className="muted"> on {rollout.cluster}</span> : null}
-            </td>
-            <td>
-              <StatusBadge status={rollout.status} />
-            </td>
-            <td>
-              <WeightBar canaryWeight={rollout.canaryWeight} compact />
-              <LiveFlag live={liveOf(rollout.id)} status={rollout.status} />
-            </td>
-            <td>
-              <OverviewSliCell rolloutId={rollout.id} />
-            </td>
-            <td>{rollout.currentStep === null ? <span className="muted">not started</span> : `${rollout.currentStep + 1} of ${rollout.steps.length}`}</td>
-            <td>
-              <LocalTime iso={rollout.updatedAt} relative />
-            </td>
-            <td>
-              <LocalTime iso={rollout.createdAt} relative />
-            </td>
-            <td>
-              {isAllowed("rollback", rollout.status) ? (
-                <button
-                  type="button"
-                  className="button button-danger button-small"
-                  onClick={() => onRollBack(rollout)}
-                  aria-label={`Roll back ${rollout.name}`}
-                  disabled={actDenied !== null}
-                  title={actDenied ?? undefined}
-                >
-                  Roll back
-                </button>
-              ) : null}
-            </td>
-          </tr>
+                {rollout.cluster !== "default" ? <span className="muted"> on {rollout.cluster}</span> : null}
+              </td>
+              <td>
+                <StatusBadge status={rollout.status} />
+              </td>
+              <td>
+                <WeightBar canaryWeight={rollout.canaryWeight} compact />
+                <LiveFlag live={liveOf(rollout.id)} status={rollout.status} />
+              </td>
+              <td>
+                <OverviewSliCell rolloutId={rollout.id} />
+              </td>
+              <td>{rollout.currentStep === null ? <span className="muted">not started</span> : `${rollout.currentStep + 1} of ${rollout.steps.length}`}</td>
+              <td>
+                <LocalTime iso={rollout.updatedAt} relative />
+              </td>
+              <td>
+                <LocalTime iso={rollout.createdAt} relative />
+              </td>
+              <td>
+                {isAllowed("rollback", rollout.status) ? (
+                  <button
+                    type="button"
+                    className="button button-danger button-small"
+                    onClick={() => onRollBack(rollout)}
+                    aria-label={`Roll back ${rollout.name}`}
+                    disabled={actDenied !== null}
+                    title={actDenied ?? undefined}
+                  >
+                    Roll back
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+            {attention.reasons.length > 0 ? (
+              <tr className={styles.reasonsRow}>
+                <td colSpan={COLUMNS}>
+                  <ul
+                    className={attention.group === "needs-you" ? styles.reasons : `${styles.reasons} ${styles.reasonsQuiet}`}
+                    aria-label={`Why: ${rollout.name}`}
+                  >
+                    {attention.reasons.map((reason) => (
+                      <li key={reason}>{reason}</li>
+                    ))}
+                  </ul>
+                  {attention.group === "needs-you" ? (
+                    <span className={styles.since}>
+                      since <LocalTime iso={new Date(attention.sortKey[2]).toISOString()} />
+                    </span>
+                  ) : null}
+                </td>
+              </tr>
+            ) : null}
+          </Fragment>
         ))}
       </tbody>
     </table>

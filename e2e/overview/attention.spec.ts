@@ -59,15 +59,17 @@ test("a rollout with a failing gate is under 'Needs you' with its reason, and re
   await page.goto("/");
   const needsYou = page.getByRole("region", { name: /^Needs you/ });
   await expect(needsYou.getByRole("heading", { level: 2 })).toContainText(/Needs you \d+/);
-  const first = needsYou.getByRole("row").filter({ hasText: rollout.name });
-  await expect(first).toHaveCount(1);
-  // Failing gates come first: every row above this one is failing too (the stack is shared by the specs).
-  const texts = await needsYou.getByRole("row").allInnerTexts();
-  const index = texts.findIndex((text) => text.includes(rollout.name));
-  expect(texts.slice(1, index).every((text) => text.includes("failing:"))).toBe(true);
-  await expect(first.getByRole("list", { name: `Why: ${rollout.name}` })).toContainText(
-    "gate errorRate failing: canary error rate 4.9% > 0.1%, 49 errors in 1,000 requests in 1 min",
-  );
+  const row = needsYou.getByRole("row").filter({ has: page.getByRole("link", { name: rollout.name, exact: true }) });
+  await expect(row).toHaveCount(1);
+  const why = needsYou.getByRole("list", { name: `Why: ${rollout.name}` });
+  await expect(why).toContainText("gate errorRate failing: canary error rate 4.9% > 0.1%, 49 errors in 1,000 requests in 1 min");
+  // Failing gates come first: every rollout listed above this one is failing too (the stack is shared by the specs).
+  const reasons = await needsYou
+    .getByRole("list", { name: /^Why: / })
+    .evaluateAll((lists) => lists.map((list) => ({ label: list.getAttribute("aria-label"), text: list.textContent ?? "" })));
+  const index = reasons.findIndex(({ label }) => label === `Why: ${rollout.name}`);
+  expect(index).toBeGreaterThanOrEqual(0);
+  expect(reasons.slice(0, index).every(({ text }) => text.includes("failing:"))).toBe(true);
   await expect(
     page
       .getByRole("region", { name: /^Progressing/ })
@@ -76,7 +78,7 @@ test("a rollout with a failing gate is under 'Needs you' with its reason, and re
   ).toHaveCount(0);
 
   // Keyboard: Tab from the top of the page reaches the rollout's link, with a visible focus ring, and Enter opens it.
-  const link = first.getByRole("link", { name: rollout.name });
+  const link = row.getByRole("link", { name: rollout.name, exact: true });
   let reached = false;
   for (let i = 0; i < 40 && !reached; i++) {
     await page.keyboard.press("Tab");
