@@ -106,7 +106,13 @@ export async function startStack({ dataDir, fresh, seed, analysis = false, appPo
     await waitForFirstScrape({ url: prometheus.url, job: MESH_JOB });
     log("stack", `Prometheus up at ${prometheus.url}, scraping the mesh every 2 s`);
 
-    const appEnv = await stackAppEnv({ dir, databaseUrl: db?.url ?? null, kubeconfigPath: kube.kubeconfigPath, prometheusUrl: prometheus.url });
+    const appEnv = await stackAppEnv({
+      dir,
+      databaseUrl: db?.url ?? null,
+      kubeconfigPath: kube.kubeconfigPath,
+      prometheusUrl: prometheus.url,
+      meshAdminUrl: mesh.adminUrl,
+    });
     if (seed) {
       // getDeps() builds its adapters from process.env.
       Object.assign(process.env, appEnv);
@@ -137,16 +143,20 @@ export async function stackAppEnv({
   databaseUrl,
   kubeconfigPath,
   prometheusUrl,
+  meshAdminUrl,
 }: {
   dir: string;
   databaseUrl: string | null;
   kubeconfigPath: string;
   prometheusUrl: string;
+  /** The sandbox mesh's admin API: the demo page's "break this canary" control uses it (demo sign-in only). */
+  meshAdminUrl: string;
 }) {
   return {
     ...(databaseUrl && { DATABASE_URL: databaseUrl, ...(await auditKeyEnv({ dataDir: dir, externalDatabase: false })) }),
     AVIARY_CLUSTERS: JSON.stringify({ default: { kubeconfig: kubeconfigPath } }),
     AVIARY_PROMETHEUS_URL: prometheusUrl,
+    AVIARY_SANDBOX_MESH_ADMIN_URL: meshAdminUrl,
   };
 }
 
