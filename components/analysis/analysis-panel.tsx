@@ -28,14 +28,18 @@ function formatValue(value: number | null, unit: string): string {
   return unit ? `${number} ${unit}` : number;
 }
 
-export function useRolloutAnalysis(rolloutId: string) {
+export function useRolloutAnalysis(rolloutId: string, { enabled = true }: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: queryKeys.rollouts.analysis(rolloutId),
     queryFn: ({ signal }) => analysisApi.rolloutAnalysis(rolloutId, signal),
     refetchInterval: POLL_MS,
     refetchIntervalInBackground: false,
+    enabled,
   });
 }
+
+/** Room for the section while its first answer is on the way, so nothing below it jumps. */
+const reservedHeight = (gates: number) => `${170 + 64 * gates}px`;
 
 /** One gate's evaluations as a row of cells, oldest left; each cell says when, what and against what. */
 function VerdictStrip({ gate, evaluations, zone }: { gate: string; evaluations: EvaluationJson[]; zone: string }) {
@@ -64,8 +68,9 @@ const STRIP_CELLS = 120;
  * The analysis section of a rollout page: the mode in words, what the loop would do now (with the
  * countdown to the next step), and per gate its latest verdict and a strip of its recent ones.
  */
-export function AnalysisPanel({ rolloutId, demoFaults = false }: { rolloutId: string; demoFaults?: boolean }) {
-  const { data, error, isPending } = useRolloutAnalysis(rolloutId);
+export function AnalysisPanel({ rolloutId, gateCount, demoFaults = false }: { rolloutId: string; gateCount: number | null; demoFaults?: boolean }) {
+  // gateCount null: the rollout has no analysis block, so there is nothing to fetch.
+  const { data, error, isPending } = useRolloutAnalysis(rolloutId, { enabled: gateCount !== null });
   const analysis = data?.analysis;
   const zone = useMemo(() => (typeof Intl === "undefined" ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone), []);
   const byGate = useMemo(() => {
@@ -75,7 +80,14 @@ export function AnalysisPanel({ rolloutId, demoFaults = false }: { rolloutId: st
     return map;
   }, [analysis?.evaluations]);
 
-  if (isPending) return null;
+  if (gateCount !== null && isPending) {
+    return (
+      <section className="panel" aria-labelledby="analysis-heading" aria-busy="true" style={{ minHeight: reservedHeight(gateCount) }}>
+        <h2 id="analysis-heading">Automated analysis</h2>
+        <p className="muted">Loading the gates…</p>
+      </section>
+    );
+  }
   if (error) {
     return (
       <section className="panel" aria-labelledby="analysis-heading">

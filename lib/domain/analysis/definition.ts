@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DERIVED_GATE_COUNT } from "./derived-gate-count";
 import { ARGUMENT_NAME, BUILT_IN_ARGUMENTS, durationSeconds, malformedPlaceholders, unknownArguments } from "./promql-template";
 
 /**
@@ -264,7 +265,9 @@ export function deriveGates(slo: Slo): Gate[] {
     { kind: "latencyP95", max: slo.latencyP95Ms },
     { kind: "burnRate", availability: slo.availability },
   ];
-  return inputs.map((input) => gateSchema.parse(input));
+  const gates = inputs.map((input) => gateSchema.parse(input));
+  if (gates.length !== DERIVED_GATE_COUNT) throw new Error(`deriveGates made ${gates.length} gates; DERIVED_GATE_COUNT says ${DERIVED_GATE_COUNT}`);
+  return gates;
 }
 
 /** The gates analysis actually runs: the rollout's own, or those derived from its SLO. */

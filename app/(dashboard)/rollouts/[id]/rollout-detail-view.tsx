@@ -11,6 +11,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { useSession } from "@/lib/client/use-session";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
+import { DERIVED_GATE_COUNT } from "@/lib/domain/analysis/derived-gate-count";
 import { fittingWindow } from "@/lib/domain/metrics-window";
 import { describeDestination } from "@/lib/domain/rollout";
 import type { RolloutAction } from "@/lib/domain/rollout-actions";
@@ -101,7 +102,11 @@ export function RolloutDetailView({ initial, demoFaults = false }: { initial: Ro
       </section>
 
       <RolloutSlis rolloutId={rollout.id} slo={rollout.slo} defaultWindow={defaultWindow} />
-      <AnalysisPanel rolloutId={rollout.id} demoFaults={demoFaults} />
+      <AnalysisPanel
+        rolloutId={rollout.id}
+        gateCount={rollout.analysis ? (rollout.analysis.gates?.length ?? DERIVED_GATE_COUNT) : null}
+        demoFaults={demoFaults}
+      />
 
       <section className="panel" aria-labelledby="activity-heading">
         <div className="panel-header">
