@@ -33,6 +33,8 @@ export type StackOptions = {
    * scripts/lib/processes.ts. false (tests): nothing touches the process; call stop().
    */
   ownsProcess?: boolean;
+  /** How often Prometheus scrapes the mesh (default 2 s; the analysis bench uses 5 s, a common production interval). */
+  scrapeIntervalSeconds?: number;
 };
 
 export type RunningStack = StackFile & { stop: () => Promise<void> };
@@ -70,7 +72,15 @@ export async function assertStackCanStart({ appPort }: { appPort?: number }) {
   return ports;
 }
 
-export async function startStack({ dataDir, fresh, seed, analysis = false, appPort, ownsProcess = true }: StackOptions): Promise<RunningStack> {
+export async function startStack({
+  dataDir,
+  fresh,
+  seed,
+  analysis = false,
+  appPort,
+  ownsProcess = true,
+  scrapeIntervalSeconds = 2,
+}: StackOptions): Promise<RunningStack> {
   if (appPort !== undefined && !ownsProcess) throw new Error("startStack: the app runs only under a launcher that owns the process");
   const ports = await assertStackCanStart({ appPort });
   const dir = path.resolve(dataDir);
@@ -100,11 +110,11 @@ export async function startStack({ dataDir, fresh, seed, analysis = false, appPo
     const prometheus = await startPrometheus({
       dataDir: path.join(dir, "prometheus"),
       port: ports.prometheus,
-      scrapeConfigs: [{ jobName: MESH_JOB, targets: [new URL(mesh.url).host], scrapeIntervalSeconds: 2 }],
+      scrapeConfigs: [{ jobName: MESH_JOB, targets: [new URL(mesh.url).host], scrapeIntervalSeconds }],
     });
     life.track("Prometheus", prometheus.stop);
     await waitForFirstScrape({ url: prometheus.url, job: MESH_JOB });
-    log("stack", `Prometheus up at ${prometheus.url}, scraping the mesh every 2 s`);
+    log("stack", `Prometheus up at ${prometheus.url}, scraping the mesh every ${scrapeIntervalSeconds} s`);
 
     const appEnv = await stackAppEnv({
       dir,
