@@ -72,12 +72,29 @@ export async function listEvaluations(
   return rows.reverse().map((row) => ({ ...row, verdict: row.verdict as Verdict }));
 }
 
-/** The evaluations since `from` of several rollouts at once (the loop's history for its decisions). */
+/**
+ * The evaluations since each rollout's own `from`, for several rollouts in one statement (the
+ * loop's history for its decisions: its cost per pass does not grow by a query per rollout), at
+ * most `limitPerRollout` each (the newest), oldest first.
+ */
 export async function evaluationsSince(db: Db, since: ReadonlyMap<string, Date>, { limitPerRollout = 5_000 } = {}): Promise<Map<string, StoredEvaluation[]>> {
-  const entries = await Promise.all(
-    [...since].map(async ([rolloutId, from]) => [rolloutId, await listEvaluations(db, rolloutId, { from, limit: limitPerRollout })] as const),
-  );
-  return new Map(entries);
+  const result = new Map<string, StoredEvaluation[]>([...since.keys()].map((id) => [id, []]));
+  if (since.size === 0) return result;
+  const ids = [...since.keys()];
+  const froms = ids.map((id) => since.get(id)!.toISOString());
+  const rows = await db.$queryRaw<(Omit<StoredEvaluation, "verdict"> & { verdict: string })[]>`
+    SELECT id, "rolloutId", at, gate, kind, verdict, value, threshold, unit, reason, query, "window", step, "canaryWeight"
+    FROM (
+      SELECT e.id, e.rollout_id::text AS "rolloutId", e.at, e.gate, e.kind, e.verdict, e.value, e.threshold, e.unit, e.reason, e.query,
+             e."window", e.step, e.canary_weight AS "canaryWeight",
+             row_number() OVER (PARTITION BY e.rollout_id ORDER BY e.at DESC, e.id DESC) AS n
+      FROM unnest(${ids}::uuid[], ${froms}::timestamptz[]) AS s(rollout_id, since)
+      JOIN analysis_evaluations e ON e.rollout_id = s.rollout_id AND e.at >= s.since
+    ) AS newest
+    WHERE n <= ${limitPerRollout}
+    ORDER BY at ASC, id ASC`;
+  for (const row of rows) result.get(row.rolloutId)?.push({ ...row, verdict: row.verdict as Verdict });
+  return result;
 }
 
 /** Bounded retention: drops evaluations older than `before`. Returns how many. */

@@ -97,7 +97,10 @@ const needsLimit = { error: "give at least one limit: max, min, maxIncrease or m
 
 export const GATE_DEFAULTS = {
   errorRate: { window: "20s", failureLimit: 1, minRequests: 8, confidence: 0.9999 },
-  latency: { window: "1m", failureLimit: 3, minRequests: 20 },
+  // A P95 from a few dozen requests rests on two or three tail samples and Envoy's wide buckets
+  // (100 -> 250 -> 500 ms): the 10-minute soak at 1 request/s saw it read 164 ms for a true 95 ms.
+  // 100 requests put at least five samples in the tail; below that the gate is inconclusive.
+  latency: { window: "1m", failureLimit: 3, minRequests: 100 },
   requestRate: { window: "1m", failureLimit: 3, minRequests: 0 },
   burnRate: { window: "5m", failureLimit: 1, minRequests: 20 },
   split: { window: "1m", failureLimit: 3, minRequests: 100, confidence: 0.999, tolerance: 0.5 },

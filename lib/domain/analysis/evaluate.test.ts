@@ -57,6 +57,13 @@ describe("value gates", () => {
     expect(evaluateGate(p95, { status: "ok", data: { canary: { value: null, requests: 312 } } }).verdict).toBe("inconclusive");
   });
 
+  it("does not judge a P95 from a minute of 1 request/s: too few tail samples (the soak's false rollbacks)", () => {
+    const p95 = gate({ kind: "latencyP95", max: 150 });
+    const thin = evaluateGate(p95, { status: "ok", data: { canary: { value: 164, requests: 60 } } });
+    expect(thin).toMatchObject({ verdict: "inconclusive", reason: "canary served 60 of the 100 requests needed in 1 min" });
+    expect(evaluateGate(p95, { status: "ok", data: { canary: { value: 164, requests: 120 } } }).verdict).toBe("fail");
+  });
+
   it("fails a canary that gets too little traffic", () => {
     const rate = gate({ kind: "requestRate", min: 1 });
     expect(evaluateGate(rate, { status: "ok", data: { canary: { value: 0.2 } } })).toMatchObject({
