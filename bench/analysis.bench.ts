@@ -3,15 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
-import { migrateDatabase } from "../lib/db/migrate";
 import { LOCAL_ACTOR } from "../lib/domain/actor";
 import type { AnalysisInput } from "../lib/domain/analysis/definition";
 import { binomialLowerTail, binomialUpperTail } from "../lib/domain/analysis/stats";
 import { createPrometheusClient } from "../lib/prometheus/client";
 import { DEMO_SERVICES, type DemoService } from "../scripts/lib/demo-rollouts";
 import { startStack } from "../scripts/lib/stack";
-import { freePort } from "../test/free-port";
+import { startBenchDatabase } from "./bench-database";
 import type { BenchContext, BenchModule } from "./run";
 
 /**
@@ -79,15 +77,8 @@ async function main({ log }: BenchContext): Promise<string> {
   const loadAtStart = os.loadavg();
   try {
     log("starting embedded PostgreSQL and the stack (sandbox kube API, sandbox mesh, Prometheus scraping every 5 s)");
-    const postgres = await startEmbeddedPostgres({
-      dataDir: path.join(root, "postgres"),
-      port: await freePort(),
-      database: "aviary_bench",
-      persistent: false,
-      log,
-    });
-    stops.unshift(() => postgres.stop());
-    await migrateDatabase({ databaseUrl: postgres.url });
+    const postgres = await startBenchDatabase({ root, log });
+    stops.unshift(postgres.stop);
     const stack = await startStack({ dataDir: path.join(root, "stack"), fresh: true, seed: false, ownsProcess: false, scrapeIntervalSeconds: SCRAPE_SECONDS });
     stops.unshift(() => stack.stop());
 

@@ -1,9 +1,8 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
 import { migrateDatabase } from "../lib/db/migrate";
-import { freePort } from "../test/free-port";
+import { startBenchDatabase } from "./bench-database";
 import type { BenchContext, BenchModule } from "./run";
 
 /**
@@ -233,16 +232,9 @@ async function main({ log }: BenchContext): Promise<string> {
   const root = path.resolve(".data", "bench", "audit");
   await rm(root, { recursive: true, force: true });
   log("starting embedded PostgreSQL");
-  const postgres = await startEmbeddedPostgres({
-    dataDir: path.join(root, "postgres"),
-    port: await freePort(),
-    database: "aviary_bench",
-    persistent: false,
-    log,
-  });
-  const stops: (() => Promise<unknown>)[] = [() => postgres.stop()];
+  const postgres = await startBenchDatabase({ root, log });
+  const stops: (() => Promise<unknown>)[] = [postgres.stop];
   try {
-    await migrateDatabase({ databaseUrl: postgres.url });
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
     log(`seeding ${EVENTS.toLocaleString("en-US")} audit events`);

@@ -2,12 +2,11 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
-import { migrateDatabase } from "../lib/db/migrate";
 import { createPrometheusClient } from "../lib/prometheus/client";
 import { checkoutHistory, CHECKOUT, istioOpenMetrics, type SyntheticWorkload } from "../lib/prometheus/test-support";
 import { backfillOpenMetrics, startPrometheus } from "../scripts/lib/prometheus-server";
 import { freePort } from "../test/free-port";
+import { startBenchDatabase } from "./bench-database";
 import type { BenchContext } from "./run";
 
 /**
@@ -67,15 +66,8 @@ async function main({ log }: BenchContext): Promise<string> {
     const loadBefore = os.loadavg()[0] ?? 0;
     const buildInfo = (await (await fetch(`${prometheus.url}/api/v1/status/buildinfo`)).json().catch(() => null)) as { data?: { version?: string } } | null;
     const prometheusVersion = buildInfo?.data?.version ?? "unknown";
-    const postgres = await startEmbeddedPostgres({
-      dataDir: path.join(root, "postgres"),
-      port: await freePort(),
-      database: "aviary_bench",
-      persistent: false,
-      log,
-    });
-    stops.unshift(() => postgres.stop());
-    await migrateDatabase({ databaseUrl: postgres.url });
+    const postgres = await startBenchDatabase({ root, log });
+    stops.unshift(postgres.stop);
 
     process.env.DATABASE_URL = postgres.url;
     process.env.AVIARY_PROMETHEUS_URL = prometheus.url;

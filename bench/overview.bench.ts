@@ -5,13 +5,12 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { chromium } from "playwright-core";
-import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
-import { migrateDatabase } from "../lib/db/migrate";
 import { appCommand } from "../scripts/lib/app-command";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/lib/chromium";
 import { buildIfStale } from "../scripts/lib/next-build";
 import { waitForApp } from "../scripts/lib/stack-parts";
 import { freePort } from "../test/free-port";
+import { startBenchDatabase } from "./bench-database";
 import type { BenchContext, BenchModule } from "./run";
 
 /**
@@ -197,16 +196,9 @@ async function main({ log }: BenchContext): Promise<string> {
   const root = path.resolve(".data", "bench", "overview");
   await rm(root, { recursive: true, force: true });
   log("starting embedded PostgreSQL");
-  const postgres = await startEmbeddedPostgres({
-    dataDir: path.join(root, "postgres"),
-    port: await freePort(),
-    database: "aviary_bench",
-    persistent: false,
-    log,
-  });
-  const stops: (() => Promise<unknown>)[] = [() => postgres.stop()];
+  const postgres = await startBenchDatabase({ root, log });
+  const stops: (() => Promise<unknown>)[] = [postgres.stop];
   try {
-    await migrateDatabase({ databaseUrl: postgres.url });
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
     stops.unshift(() => client.end());

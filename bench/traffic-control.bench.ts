@@ -5,9 +5,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
-import { migrateDatabase } from "../lib/db/migrate";
 import { freePort } from "../test/free-port";
+import { startBenchDatabase } from "./bench-database";
 import type { BenchContext } from "./run";
 
 /**
@@ -111,16 +110,9 @@ async function main({ log }: BenchContext): Promise<string> {
   await rm(root, { recursive: true, force: true });
 
   log("starting embedded PostgreSQL and the sandbox Kubernetes API");
-  const postgres = await startEmbeddedPostgres({
-    dataDir: path.join(root, "postgres"),
-    port: await freePort(),
-    database: "aviary_bench",
-    persistent: false,
-    log,
-  });
-  const stops: (() => Promise<unknown>)[] = [() => postgres.stop()];
+  const postgres = await startBenchDatabase({ root, log });
+  const stops: (() => Promise<unknown>)[] = [postgres.stop];
   try {
-    await migrateDatabase({ databaseUrl: postgres.url });
     const kube = await startSandboxProcess({ root, log });
     stops.unshift(kube.stop);
 
