@@ -1,7 +1,7 @@
 import pg from "pg";
 import { expect, test } from "../auth/signed-in";
-import { createRolloutViaApi, uniqueName } from "../fixtures/api";
-import { putSandboxObjects, readStack } from "../fixtures/stack";
+import { createRolloutOnNewVirtualService, uniqueName } from "../fixtures/api";
+import { readStack } from "../fixtures/stack";
 
 /**
  * The 3 a.m. moment on the overview: a rollout whose gate fails is listed first under "Needs you"
@@ -9,35 +9,9 @@ import { putSandboxObjects, readStack } from "../fixtures/stack";
  * test database as the analysis loop would; it is dated a little ahead so that the loop's own
  * evaluations of this canary (every 300 s here) do not replace it as the latest.
  */
-const NAMESPACE = "shop";
-const HOST = "checkout.shop.svc.cluster.local";
-
 test("a rollout with a failing gate is under 'Needs you' with its reason, and reachable by keyboard", async ({ page, request }) => {
-  const virtualService = uniqueName("vs");
-  await putSandboxObjects([
-    {
-      apiVersion: "networking.istio.io/v1",
-      kind: "VirtualService",
-      metadata: { name: virtualService, namespace: NAMESPACE },
-      spec: {
-        hosts: [HOST],
-        http: [
-          {
-            name: "primary",
-            route: [
-              { destination: { host: HOST, subset: "stable" }, weight: 100 },
-              { destination: { host: HOST, subset: "canary" }, weight: 0 },
-            ],
-          },
-        ],
-      },
-    },
-  ]);
-  const rollout = await createRolloutViaApi(request, {
+  const { rollout } = await createRolloutOnNewVirtualService(request, [10, 100], {
     name: uniqueName("failing"),
-    virtualService,
-    stable: { host: HOST, subset: "stable" },
-    canary: { host: HOST, subset: "canary" },
     steps: [{ weight: 10, pauseSeconds: 3600 }, { weight: 100 }],
     analysis: { mode: "observe", intervalSeconds: 300 },
   });
