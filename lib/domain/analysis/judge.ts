@@ -7,13 +7,11 @@ import { mean, median } from "./stats";
  * or Nodata, and the classifications are scored 0-100.
  *
  * As in Kayenta's MannWhitneyClassifier, a metric is High when the lower end of the confidence
- * interval of the shift (canary - stable, Hodges-Lehmann) is above the tolerance bound, Low when
- * the upper end is below minus the bound, and `direction` says which of the two count. Kayenta
- * takes the bound as tolerance x |estimate| (a fraction of the shift itself, so any significant
- * and precisely measured shift is a failure); here it is tolerance x |stable median|, a band around
- * the baseline, so "25% tolerance" means what an SRE reads: the canary is worse by more than 25% of
- * what stable does, with the given confidence. A stable median of 0 (rare errors) falls back to its
- * mean. Kayenta's defaults are kept: tolerance 0.25, confidence 0.98, pass 95, marginal 75; a
+ * interval of the shift (canary - stable, Hodges-Lehmann) is above the bound, Low when the upper
+ * end is below minus the bound, and `direction` says which of the two count; the bound is Kayenta's,
+ * tolerance x |estimate| (a fraction of the estimated shift: the interval must sit clear of zero
+ * by that margin, so a shift must be both significant and measured precisely relative to its own
+ * size). Kayenta's defaults are kept: tolerance 0.25, confidence 0.98, pass 95, marginal 75; a
  * critical metric that is not Pass fails the whole judgement with score 0, and Nodata metrics
  * count in neither the passed nor the total weight (WeightedSumScorer).
  */
@@ -91,8 +89,7 @@ export function classifyMetric(
   }
 
   const test = mannWhitney(canary, stable, { confidence });
-  const scale = Math.abs(stableMedian ?? 0) || Math.abs(mean(stable));
-  const bound = tolerance * scale;
+  const bound = tolerance * Math.abs(test.estimate);
   const [low, high] = test.interval;
   const high_ = (spec.direction === "increase" || spec.direction === "either") && low > bound;
   const low_ = (spec.direction === "decrease" || spec.direction === "either") && high < -bound;
@@ -102,10 +99,10 @@ export function classifyMetric(
   const ci = `shift ${formatValue(test.estimate, spec.unit)}, interval ${formatValue(low, spec.unit)} to ${formatValue(high, spec.unit)}`;
   const sentence =
     classification === "High"
-      ? `${said}: higher beyond the ${pct} tolerance at ${conf} (${ci}) -> High`
+      ? `${said}: higher, the whole interval at ${conf} clears ${pct} of the shift (${ci}) -> High`
       : classification === "Low"
-        ? `${said}: lower beyond the ${pct} tolerance at ${conf} (${ci}) -> Low`
-        : `${said}: not ${spec.direction === "decrease" ? "lower" : spec.direction === "increase" ? "higher" : "different"} beyond the ${pct} tolerance at ${conf} (${ci}) -> Pass`;
+        ? `${said}: lower, the whole interval at ${conf} clears ${pct} of the shift (${ci}) -> Low`
+        : `${said}: not ${spec.direction === "decrease" ? "lower" : spec.direction === "increase" ? "higher" : "different"} with the interval at ${conf} clear of ${pct} of the shift (${ci}) -> Pass`;
   return { ...base, canaryMedian, stableMedian, ratio, estimate: test.estimate, interval: [low, high], bound, pValue: test.pValue, classification, sentence };
 }
 
