@@ -261,10 +261,12 @@ async function main({ log }: BenchContext): Promise<string> {
 
         const evaluations = (await listEvaluations(deps.db, rollout.id, { from: new Date(broke) })).filter((e) => e.gate !== "latencyP95");
         const firstFail = evaluations.find((e) => e.verdict === "fail");
-        const rollback = (await auditOf(rollout.id)).find((e) => e.action === "rollback" && e.outcome === "success");
         // The next rollout's canary must not start inside this burst's 20 s window (plus a scrape):
         // it would be judged on these errors at once.
         await sleep(CLEAR_SECONDS * 1000);
+        // Read after the pause: the cluster shows weight 0 a moment before the action's transaction
+        // (state, operation, audit event) commits.
+        const rollback = (await auditOf(rollout.id)).find((e) => e.action === "rollback" && e.outcome === "success");
         const samples = (await burstErrors(Date.now()))[0]?.values ?? [];
         const before = samples.filter(([t]) => t * 1000 <= broke).at(-1)?.[1] ?? "0";
         const firstErrorSample = samples.find(([t, v]) => t * 1000 > broke && Number(v) > Number(before));
