@@ -17,6 +17,13 @@ export type DemoApp = {
   stop: () => Promise<void>;
 };
 
+/** A page init script that keeps every main-thread task over 50 ms in window.__longTasks (PerformanceObserver "longtask"). */
+export const RECORD_LONG_TASKS = `
+  window.__longTasks = [];
+  new PerformanceObserver((list) => { for (const entry of list.getEntries()) window.__longTasks.push(entry.duration); })
+    .observe({ type: "longtask", buffered: true });
+`;
+
 async function waitForReady(url: string, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {

@@ -1,6 +1,6 @@
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/lib/chromium";
-import { startDemo } from "./demo-app";
+import { startDemo, RECORD_LONG_TASKS } from "./demo-app";
 import type { BenchContext, BenchModule } from "./run";
 
 /**
@@ -31,11 +31,7 @@ async function main({ log }: BenchContext): Promise<string> {
     );
 
     const page = await context.newPage();
-    await page.addInitScript(`
-      window.__longTasks = [];
-      new PerformanceObserver((list) => { for (const entry of list.getEntries()) window.__longTasks.push(entry.duration); })
-        .observe({ type: "longtask", buffered: true });
-    `);
+    await page.addInitScript(RECORD_LONG_TASKS);
     await page.goto(`${base}/rollouts/${checkoutId}`);
     await page.getByRole("heading", { name: "checkout-v2" }).waitFor();
     await page.waitForTimeout(5_000); // first load and first chart render are not "live updates"

@@ -11,6 +11,7 @@ import { buildIfStale } from "../scripts/lib/next-build";
 import { waitForApp } from "../scripts/lib/stack-parts";
 import { freePort } from "../test/free-port";
 import { startBenchDatabase } from "./bench-database";
+import { RECORD_LONG_TASKS } from "./demo-app";
 import type { BenchContext, BenchModule } from "./run";
 
 /**
@@ -164,11 +165,7 @@ async function measurePage({ base, cookie, log }: { base: string; cookie: string
         }),
       );
       const page = await context.newPage();
-      await page.addInitScript(`
-        window.__longTasks = [];
-        new PerformanceObserver((list) => { for (const entry of list.getEntries()) window.__longTasks.push(entry.duration); })
-          .observe({ type: "longtask", buffered: true });
-      `);
+      await page.addInitScript(RECORD_LONG_TASKS);
       const started = performance.now();
       await page.goto(`${base}/`, { waitUntil: "commit" });
       await page
