@@ -51,3 +51,8 @@ export function stableWeightOf(canaryWeight: number): number {
 export function describeDestination({ host, subset, port }: Destination): string {
   return `${host}${subset ? ` (subset ${subset})` : ""}${port ? `:${port}` : ""}`;
 }
+
+/** Where a rollout's series are in Prometheus: its namespace and the two workloads' names. */
+export function workloadsOf(rollout: Pick<RolloutDefinition, "namespace" | "metrics">): { namespace: string; stable: string; canary: string } {
+  return { namespace: rollout.namespace, stable: rollout.metrics.stableWorkload, canary: rollout.metrics.canaryWorkload };
+}

@@ -27,6 +27,11 @@ export function requestsExpr({ matchers, by, window, fn = "rate" }: GroupedOptio
   return sumBy(by, ranged(fn, REQUESTS_METRIC, matchers, window));
 }
 
+/** When each workload's request series were last scraped (Unix seconds): the analysis loop waits for fresh data. */
+export function newestSampleExpr({ matchers, by }: Omit<GroupedOptions, "window">): string {
+  return `max by (${by.map((name) => assertLabelName(name, "by")).join(", ")}) (timestamp(${vectorSelector(REQUESTS_METRIC, matchers)}))`;
+}
+
 /**
  * 5xx only. Istio creates a response_code series at its first request, so a healthy workload may
  * have no 5xx series at all: callers read "absent" as 0 when the request count is present.

@@ -8,7 +8,7 @@ import { evaluateGate, type GateEvaluation } from "../domain/analysis/evaluate";
 import { ANALYSIS_ACTOR } from "../domain/actor";
 
 export { ANALYSIS_ACTOR };
-import type { Rollout } from "../domain/rollout";
+import { type Rollout, workloadsOf } from "../domain/rollout";
 import { fetchAnalysisEvidence } from "../prometheus/fetch-analysis-evidence";
 import { actOnRollout } from "./act-on-rollout";
 import type { Deps } from "./deps";
@@ -31,23 +31,27 @@ export function isAnalysed(rollout: Rollout): boolean {
 }
 
 /**
- * One pass of the analysis loop over the rollouts that are due (`due` picks them; the loop asks
- * for those whose interval has passed): fetch the evidence for every gate of every such rollout
- * (grouped queries), evaluate, store every evaluation, decide from the step's history, and act
+ * One pass of the analysis loop over the rollouts that are due (`pick` chooses them among the
+ * analysed ones; the loop picks those with an interval of fresh data, see schedule.ts): fetch the
+ * evidence for every gate of every such rollout (grouped queries), evaluate, store every evaluation, decide from the step's history, and act
  * through the same path as a person (lock, preconditions, audit) as `aviary-analysis`, guarded by
  * the revision the decision was made on, so a person acting in between wins and the decision is
  * dropped rather than repeated.
  */
-export async function analyseRollouts(deps: Deps, { due = () => true }: { due?: (rollout: Rollout, now: Date) => boolean } = {}): Promise<IterationResult> {
+export async function analyseRollouts(
+  deps: Deps,
+  { pick = (all) => all }: { pick?: (analysed: Rollout[], now: Date) => Rollout[] | Promise<Rollout[]> } = {},
+): Promise<IterationResult> {
   const now = deps.now();
-  const rollouts = (await listRollouts(deps.db, { statuses: ["progressing", "paused"] })).filter((r) => isAnalysed(r) && due(r, now));
+  const analysed = (await listRollouts(deps.db, { statuses: ["progressing", "paused"] })).filter(isAnalysed);
+  const rollouts = analysed.length === 0 ? [] : await pick(analysed, now);
   if (rollouts.length === 0) return { evaluated: 0, outcomes: [] };
 
   const gatesOf = new Map<string, Gate[]>(rollouts.map((r) => [r.id, effectiveGates(r.analysis!, r.slo)]));
   const evidence = await fetchAnalysisEvidence(
     deps.prometheus,
     rollouts.map((r) => ({
-      targets: { namespace: r.namespace, stable: r.metrics.stableWorkload, canary: r.metrics.canaryWorkload },
+      targets: workloadsOf(r),
       gates: gatesOf.get(r.id)!,
       setWeight: r.canaryWeight,
     })),

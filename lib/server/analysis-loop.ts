@@ -1,6 +1,9 @@
 import { pruneEvaluations } from "../db/evaluations";
 import type { LeaderLock } from "../db/leader-lock";
-import type { Rollout } from "../domain/rollout";
+import { isEvaluationDue, mayBeDue, type LastEvaluation } from "../domain/analysis/schedule";
+import { type Rollout, workloadsOf } from "../domain/rollout";
+import { fetchNewestCanarySamples } from "../prometheus/fetch-newest-samples";
+import { PrometheusError } from "../prometheus/prometheus-error";
 import { analyseRollouts, type IterationResult } from "./analyse-rollouts";
 import type { Deps } from "./deps";
 import { reconcileInterruptedOperations } from "./reconcile-interrupted-operations";
@@ -22,19 +25,38 @@ const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify({
 /**
  * The evaluation loop. Every replica runs it; only the holder of the leader lock works, so there
  * is one loop across all of them, and when the leader dies another takes over at its next tick
- * (a second). Each rollout is evaluated when its own interval has passed since its last
- * evaluation by this leader. The leader also finishes interrupted operations and prunes old
+ * (a second). Each rollout is evaluated when an interval of fresh data has arrived since its last
+ * evaluation by this leader (schedule.ts: just after the scrape that brings it). The leader also finishes interrupted operations and prunes old
  * evaluations. Returns a function that stops the loop and gives up leadership.
  */
 export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays = 14, log = jsonLog }: AnalysisLoopOptions): () => Promise<void> {
-  const last = new Map<string, number>();
+  const last = new Map<string, LastEvaluation>();
   let lastPrune = 0;
   let lastReconcile = 0;
   let running = false;
   let stopped = false;
   let wasLeader = false;
 
-  const due = (rollout: Rollout, now: Date) => now.getTime() - (last.get(rollout.id) ?? 0) >= (rollout.analysis?.intervalSeconds ?? 5) * 1000 - tickMs / 2;
+  const newest = new Map<string, number | undefined>();
+  const timing = (rollout: Rollout, now: Date) => ({
+    now: now.getTime(),
+    intervalMs: (rollout.analysis?.intervalSeconds ?? 5) * 1000,
+    tickMs,
+    last: last.get(rollout.id),
+  });
+  /** The rollouts that may be due ask Prometheus, in one query, how fresh their canary's data is. */
+  const pick = async (analysed: Rollout[], now: Date) => {
+    const candidates = analysed.filter((rollout) => mayBeDue(timing(rollout, now)));
+    if (candidates.length === 0) return [];
+    const samples = await fetchNewestCanarySamples(deps.prometheus, candidates.map(workloadsOf), { time: now }).catch((error: unknown) => {
+      // Unreachable: evaluate on the plain interval; the gates will say inconclusive and why.
+      if (error instanceof PrometheusError) return candidates.map(() => undefined);
+      throw error;
+    });
+    newest.clear();
+    candidates.forEach((rollout, index) => newest.set(rollout.id, samples[index]));
+    return candidates.filter((rollout, index) => isEvaluationDue({ ...timing(rollout, now), newestSampleAt: samples[index] }));
+  };
 
   const tick = async () => {
     if (running || stopped) return;
@@ -52,8 +74,8 @@ export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays 
         lastReconcile = now;
         await reconcileInterruptedOperations(deps);
       }
-      const result = await analyseRollouts(deps, { due });
-      for (const outcome of result.outcomes) last.set(outcome.rolloutId, now);
+      const result = await analyseRollouts(deps, { pick });
+      for (const outcome of result.outcomes) last.set(outcome.rolloutId, { at: now, newestSampleAt: newest.get(outcome.rolloutId) });
       report(result, log);
       if (now - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = now;

@@ -1,7 +1,7 @@
 import { listRollouts } from "../db/rollouts";
 import { worstVerdict } from "../domain/burn-summary";
 import { burnRates, errorBudget, multiwindowVerdict } from "../domain/slo";
-import type { Rollout } from "../domain/rollout";
+import { type Rollout, workloadsOf } from "../domain/rollout";
 import { fetchOverviewBurnRates } from "../prometheus/fetch-overview-burn-rates";
 import type { SliOverview, SliOverviewRow, WorkloadSlis } from "../contracts/slis";
 import { fetchOverviewSlis } from "../prometheus/fetch-overview-slis";
@@ -18,7 +18,7 @@ export const OVERVIEW_WINDOW = "5m";
 export async function getOverviewSlis(deps: Deps): Promise<SliOverview> {
   const rollouts = await listRollouts(deps.db);
   const now = deps.now();
-  const targets = rollouts.map((r) => ({ namespace: r.namespace, stable: r.metrics.stableWorkload, canary: r.metrics.canaryWorkload }));
+  const targets = rollouts.map(workloadsOf);
   const [slis, burns] = await Promise.all([
     fetchOverviewSlis(deps.prometheus, targets, { window: OVERVIEW_WINDOW, time: now }),
     fetchOverviewBurnRates(deps.prometheus, targets, { time: now }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { workloadsOf } from "../domain/rollout";
 import { findRolloutStart, listAuditEventsInWindow } from "../db/audit/window";
 import { summarizeBurn } from "../domain/burn-summary";
 import { DEFAULT_METRICS_WINDOW, METRICS_WINDOWS, windowRange, type MetricsWindow } from "../domain/metrics-window";
@@ -43,7 +44,7 @@ export async function getRolloutMetrics(deps: Deps, { id, window, maxPoints = CH
   // From the grid's first point (the range aligned down to the step), which may precede `start`.
   const events = await listAuditEventsInWindow(deps.db, { rolloutId: rollout.id, start: alignRange({ start, end, stepSeconds }).start, end });
   const entries = events.map(auditEntryOf);
-  const targets = { namespace: rollout.namespace, stable: rollout.metrics.stableWorkload, canary: rollout.metrics.canaryWorkload };
+  const targets = workloadsOf(rollout);
 
   const [series, inputs] = await Promise.all([
     fetchRolloutSeries(deps.prometheus, { ...targets, start, end, stepSeconds, scrapeIntervalSeconds: SCRAPE_INTERVAL_SECONDS }),
