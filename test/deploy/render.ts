@@ -1,0 +1,96 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import * as client from "@kubernetes/client-node";
+import { Deployment } from "kubernetes-models/apps/v1";
+import { Job } from "kubernetes-models/batch/v1";
+import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
+import { parseAllDocuments } from "yaml";
+
+export const KUSTOMIZE_ROOT = path.resolve(import.meta.dirname, "..", "..", "deploy", "kustomize");
+
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [field: string]: unknown;
+};
+
+/** `kubectl kustomize <dir>` (kubectl's built-in Kustomize), parsed into objects. */
+export function render(dir: string): K8sObject[] {
+  const out = execFileSync("kubectl", ["kustomize", path.join(KUSTOMIZE_ROOT, dir)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return parseAllDocuments(out).map((doc) => {
+    if (doc.errors.length) throw new Error(`${dir}: ${doc.errors[0]?.message}`);
+    return doc.toJS() as K8sObject;
+  });
+}
+
+/**
+ * Every kind the manifests may contain, with kubernetes-models' class for its API schema. A kind
+ * missing here fails the test: add its class, or (for a custom resource, which kubernetes-models
+ * does not cover) a schema of its own.
+ */
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  "v1/ConfigMap": ConfigMap,
+  "v1/Namespace": Namespace,
+  "v1/Secret": Secret,
+  "v1/Service": Service,
+  "v1/ServiceAccount": ServiceAccount,
+  "apps/v1/Deployment": Deployment,
+  "batch/v1/Job": Job,
+  "networking.k8s.io/v1/Ingress": Ingress,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "rbac.authorization.k8s.io/v1/Role": Role,
+  "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding,
+  "rbac.authorization.k8s.io/v1/ClusterRole": ClusterRole,
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding,
+};
+
+/** Types, required fields, formats and enums, by the Kubernetes OpenAPI schema (throws with the paths). */
+export function validateSchema(object: K8sObject): void {
+  const Model = MODELS[`${object.apiVersion}/${object.kind}`];
+  if (!Model) throw new Error(`${object.apiVersion} ${object.kind}: no kubernetes-models class registered in test/deploy/render.ts`);
+  new Model(withUnwrappedSecretData(object) as never).validate();
+}
+
+/**
+ * Kustomize wraps long base64 values of a Secret's data over several lines; the API server's
+ * decoder (Go's base64) skips the line breaks, kubernetes-models' "byte" format does not.
+ */
+function withUnwrappedSecretData(object: K8sObject): K8sObject {
+  if (object.kind !== "Secret" || !object.data) return object;
+  const data = Object.fromEntries(Object.entries(object.data as Record<string, string>).map(([key, value]) => [key, value.replace(/[\r\n]/g, "")]));
+  return { ...object, data };
+}
+
+type Attribute = { baseName: string; type: string };
+type Described = { getAttributeTypeMap(): Attribute[] };
+
+/**
+ * kubernetes-models' schemas accept fields they do not know (so does the API server, with a
+ * warning), which lets a typo such as `readOnlyRootFileSystem` pass silently. client-node's
+ * generated models list every field of every type: walk the object against them.
+ */
+export function unknownFields(object: K8sObject): string[] {
+  const version = object.apiVersion.split("/").pop() ?? "";
+  const className = `${version.charAt(0).toUpperCase()}${version.slice(1)}${object.kind}`;
+  return walk(object, className, object.kind);
+}
+
+function walk(value: unknown, type: string, at: string): string[] {
+  if (value === null || value === undefined) return [];
+  const array = /^Array<(.+)>$/.exec(type);
+  if (array) return Array.isArray(value) ? value.flatMap((item, i) => walk(item, array[1]!, `${at}[${i}]`)) : [];
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+  if (map) return Object.entries(value as object).flatMap(([key, item]) => walk(item, map[1]!, `${at}.${key}`));
+  const model = (client as unknown as Record<string, Described | undefined>)[type];
+  if (typeof model?.getAttributeTypeMap !== "function" || typeof value !== "object") return [];
+  const attributes = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
+  return Object.entries(value as object).flatMap(([key, item]) => {
+    const fieldType = attributes.get(key);
+    return fieldType === undefined ? [`${at}.${key}`] : walk(item, fieldType, `${at}.${key}`);
+  });
+}
