@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { PHASE_PRODUCTION_BUILD } from "next/constants";
 import { API_CSP, STATIC_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
@@ -21,4 +22,12 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+/**
+ * Builds also write `<distDir>/standalone`: the server and only the node_modules files it loads,
+ * which the container image ships (Dockerfile). Only the build phase sees it: the launchers run
+ * Next's programmatic server on the full checkout, which would otherwise warn that standalone
+ * output belongs to `node server.js`.
+ */
+export default function config(phase: string): NextConfig {
+  return phase === PHASE_PRODUCTION_BUILD ? { ...nextConfig, output: "standalone" } : nextConfig;
+}
