@@ -20,7 +20,14 @@ export type K8sObject = {
 
 /** `kubectl kustomize <dir>` (kubectl's built-in Kustomize), parsed into objects. */
 export function render(dir: string): K8sObject[] {
-  const out = execFileSync("kubectl", ["kustomize", path.join(KUSTOMIZE_ROOT, dir)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  let out: string;
+  try {
+    out = execFileSync("kubectl", ["kustomize", path.join(KUSTOMIZE_ROOT, dir)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const { code, stderr } = error as { code?: string; stderr?: string };
+    if (code === "ENOENT") throw new Error("kubectl is needed to render deploy/kustomize (Debian: apt-get install kubectl)", { cause: error });
+    throw new Error(`kubectl kustomize ${dir} failed: ${stderr ?? String(error)}`, { cause: error });
+  }
   return parseAllDocuments(out).map((doc) => {
     if (doc.errors.length) throw new Error(`${dir}: ${doc.errors[0]?.message}`);
     return doc.toJS() as K8sObject;
