@@ -20,14 +20,18 @@ import { requestIdOf } from "@/lib/http/request-context";
  */
 let lastConfigError = "";
 
-const OPEN = [/^\/api\/healthz$/, /^\/api\/readyz$/, /^\/api\/auth\//, /^\/signin$/];
+// /metrics is for a Prometheus scraper, which has no session: its route checks its own bearer token (AVIARY_METRICS_TOKEN).
+const OPEN = [/^\/api\/healthz$/, /^\/api\/readyz$/, /^\/api\/auth\//, /^\/signin$/, /^\/metrics$/];
+
+/** JSON answers and the API's CSP: the API and the machine-readable /metrics. */
+const isApi = (pathname: string) => pathname.startsWith("/api/") || pathname === "/metrics";
 
 /** What anonymous callers learn of a bad configuration; the details go to the server log. */
 export const MISCONFIGURED = "sign-in is misconfigured; see the server log";
 
 export async function proxy(request: NextRequest): Promise<Response> {
   const { pathname } = request.nextUrl;
-  const api = pathname.startsWith("/api/");
+  const api = isApi(pathname);
   let config: AuthConfig;
   try {
     config = authConfig();
@@ -58,12 +62,13 @@ export async function proxy(request: NextRequest): Promise<Response> {
 
 async function gate(request: NextRequest, config: AuthConfig, pageCspHeader: string | null): Promise<Response> {
   const { pathname, search } = request.nextUrl;
-  const api = pathname.startsWith("/api/");
+  const api = isApi(pathname);
   const pass = () => {
-    if (!pageCspHeader) return NextResponse.next();
-    // Next.js takes the nonce for its own <script> tags from the request's CSP header.
     const headers = new Headers(request.headers);
-    headers.set("content-security-policy", pageCspHeader);
+    // One request id from here on (the caller's, if it is a plain token): the route, the audit log and the server log share it.
+    headers.set("x-request-id", requestIdOf(request.headers));
+    // Next.js takes the nonce for its own <script> tags from the request's CSP header.
+    if (pageCspHeader) headers.set("content-security-policy", pageCspHeader);
     return NextResponse.next({ request: { headers } });
   };
 

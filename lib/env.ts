@@ -23,6 +23,12 @@ const serverEnvSchema = z.object({
   /** Refused requests (403) per actor: one audit event per window and key, 429 past the limit. */
   AVIARY_REFUSAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   AVIARY_REFUSAL_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** The bearer token a Prometheus scraper sends to GET /metrics (Aviary's own metrics). Unset: /metrics answers 404. */
+  AVIARY_METRICS_TOKEN: z
+    .string()
+    .min(16, { error: "AVIARY_METRICS_TOKEN must be at least 16 characters (e.g. `openssl rand -hex 32`)" })
+    .regex(/^[\x21-\x7e]+$/, { error: "AVIARY_METRICS_TOKEN must be printable ASCII without spaces" })
+    .optional(),
   /** The demo's sandbox mesh admin API (set by the demo stack): lets the demo page break a canary on purpose. */
   AVIARY_SANDBOX_MESH_ADMIN_URL: z.url({ protocol: /^http$/, error: "AVIARY_SANDBOX_MESH_ADMIN_URL must be an http:// URL" }).optional(),
   /** The analysis loop (one leader among the replicas): "off" stops it in this process. */

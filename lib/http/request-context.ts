@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { requestIdOf } from "./request-id";
 import { AppError } from "../app-error";
 import type { RequestContext } from "../domain/actor";
 import { identify } from "../auth/identify";
@@ -7,6 +7,8 @@ import { checkSameOrigin } from "../auth/same-origin";
 import { getDeps } from "../server/deps";
 import { recordRefusal } from "../server/record-refusal";
 import { clientAddress as clientAddressOf, peerAddress } from "./client-address";
+
+export { requestIdOf };
 
 export type ContextOptions = {
   /** The least role the route requires. Required on purpose: every route states it. */
@@ -21,12 +23,6 @@ export type ContextOptions = {
  * records each 403 in the audit log (floods folded, 429 past the per-actor limit). Throws AppError
  * UNAUTHENTICATED (401), FORBIDDEN (403) or RATE_LIMITED (429).
  */
-/** The caller's X-Request-Id when it is a plain token (it lands in the audit log), else a new one. */
-export function requestIdOf(headers: Headers): string {
-  const given = headers.get("x-request-id");
-  return given && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
-}
-
 export async function requestContext(request: Request, { need, input }: ContextOptions): Promise<RequestContext> {
   const requestId = requestIdOf(request.headers);
   const config = getDeps().auth();

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { AppError, isAppError } from "../app-error";
+import { log } from "../log";
+import { requestIdOf } from "./request-id";
 
 export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 
@@ -35,23 +37,32 @@ export function pollableJson(
   return new Response(text, { status: 200, headers: { ...headers, "content-type": "application/json" } });
 }
 
-export function errorResponse(error: unknown): Response {
-  const appError = toAppError(error);
+/** `requestId` (the caller's X-Request-Id, or the one proxy.ts gave the request) ties the answer to the log line. */
+export function errorResponse(error: unknown, requestId?: string): Response {
+  const appError = toAppError(error, requestId);
   const body: ErrorBody = {
     error: { code: appError.code, message: appError.message, ...(appError.fields ? { fields: appError.fields } : {}) },
   };
-  const retryAfter: Record<string, string> = appError.retryAfterSeconds === undefined ? {} : { "retry-after": String(appError.retryAfterSeconds) };
-  return json(body, { status: appError.status, headers: retryAfter });
+  const headers: Record<string, string> = {
+    ...(appError.retryAfterSeconds === undefined ? {} : { "retry-after": String(appError.retryAfterSeconds) }),
+    ...(requestId ? { "x-request-id": requestId } : {}),
+  };
+  return json(body, { status: appError.status, headers });
 }
 
-/** Known failure shapes become typed errors; anything else is logged and answered generically. */
-export function toAppError(error: unknown): AppError {
+/**
+ * Known failure shapes become typed errors; anything else is logged (one JSON line with the
+ * request id, secrets masked: lib/log.ts) and answered generically, naming the request id.
+ */
+export function toAppError(error: unknown, requestId?: string): AppError {
   if (isAppError(error)) return error;
   if (isDatabaseDown(error)) {
+    log.warn("database unreachable", { requestId, error });
     return new AppError("DB_UNAVAILABLE", "the database is unreachable; try again shortly", { cause: error });
   }
-  console.error("unexpected error", error);
-  return new AppError("INTERNAL", "something went wrong on the server; the details are in the server log");
+  log.error("unexpected error", { requestId, error });
+  const which = requestId ? ` under request id ${requestId}` : "";
+  return new AppError("INTERNAL", `something went wrong on the server; the details are in the server log${which}`);
 }
 
 function isDatabaseDown(error: unknown): boolean {
@@ -65,7 +76,8 @@ export function route<Args extends unknown[]>(handler: (...args: Args) => Promis
     try {
       return await handler(...args);
     } catch (error) {
-      return errorResponse(error);
+      const request = args[0];
+      return errorResponse(error, request instanceof Request ? requestIdOf(request.headers) : undefined);
     }
   };
 }

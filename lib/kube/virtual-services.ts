@@ -45,9 +45,12 @@ const GROUP = "networking.istio.io";
 const VERSION = "v1";
 const PLURAL = "virtualservices";
 
-type AdapterOptions = { configs?: ClusterConfigs; timeoutMs?: number; watchCache?: Partial<WatchCacheOptions> };
+/** One finished call to an API server, for Aviary's own metrics: Kubernetes verb, and "ok" or the failure's kind. */
+export type KubeCallObserver = (call: { cluster: string; verb: "get" | "list" | "patch"; outcome: "ok" | KubeFailure["kind"]; seconds: number }) => void;
 
-export function createKubeAdapter({ configs = parseClusterConfigs(), timeoutMs = 5_000, watchCache = {} }: AdapterOptions = {}): KubeAdapter {
+type AdapterOptions = { configs?: ClusterConfigs; timeoutMs?: number; watchCache?: Partial<WatchCacheOptions>; observe?: KubeCallObserver };
+
+export function createKubeAdapter({ configs = parseClusterConfigs(), timeoutMs = 5_000, watchCache = {}, observe }: AdapterOptions = {}): KubeAdapter {
   const clusters = new Map<string, { kc: KubeConfig; client: CustomObjectsApi }>();
   const connect = (cluster: string) => {
     let found = clusters.get(cluster);
@@ -60,11 +63,20 @@ export function createKubeAdapter({ configs = parseClusterConfigs(), timeoutMs =
   };
   const api = (cluster: string) => connect(cluster).client;
 
-  async function call<T>(ref: { cluster: string; namespace: string; name: string }, verb: string, fn: () => Promise<T>): Promise<T> {
+  // Metrics label clusters by their configured names only (a bounded set).
+  const observed = (cluster: string, verb: "get" | "list" | "patch", startedAt: number, outcome: "ok" | KubeFailure["kind"]) =>
+    observe?.({ cluster: Object.hasOwn(configs, cluster) ? cluster : "unconfigured", verb, outcome, seconds: (performance.now() - startedAt) / 1000 });
+
+  async function call<T>(ref: { cluster: string; namespace: string; name: string }, verb: "read" | "list" | "patch", fn: () => Promise<T>): Promise<T> {
+    const startedAt = performance.now();
     try {
-      return await withTimeout(fn(), timeoutMs);
+      const result = await withTimeout(fn(), timeoutMs);
+      observed(ref.cluster, verb === "read" ? "get" : verb, startedAt, "ok");
+      return result;
     } catch (error) {
-      throw new KubeError(classifyKubeError(error, { ...ref, verb }));
+      const failure = classifyKubeError(error, { ...ref, verb });
+      observed(ref.cluster, verb === "read" ? "get" : verb, startedAt, failure.kind);
+      throw new KubeError(failure);
     }
   }
 
@@ -93,10 +105,17 @@ export function createKubeAdapter({ configs = parseClusterConfigs(), timeoutMs =
       return undefined; // the direct read reports why
     }
     const path = `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/${PLURAL}`;
-    const list = () =>
-      withTimeout(api(cluster).listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL }), timeoutMs) as Promise<
-        KubernetesListObject<KubernetesObject>
-      >;
+    const list = async () => {
+      const startedAt = performance.now();
+      try {
+        const result = await withTimeout(api(cluster).listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL }), timeoutMs);
+        observed(cluster, "list", startedAt, "ok");
+        return result as KubernetesListObject<KubernetesObject>;
+      } catch (error) {
+        observed(cluster, "list", startedAt, classifyKubeError(error, { cluster, namespace, name: "*", verb: "list" }).kind);
+        throw error;
+      }
+    };
     cache = new NamespaceWatchCache(kc, { cluster, namespace, path }, list, cacheOptions);
     caches.set(key, cache);
     cache.start();

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { AppError } from "../app-error";
-import { PrometheusError, networkErrorCode, TIMEOUT_CODES } from "./prometheus-error";
+import { PrometheusError, networkErrorCode, TIMEOUT_CODES, type PrometheusErrorKind } from "./prometheus-error";
 import { assertPointCount } from "./range";
 import { errorBodySchema, instantResponseSchema, rangeResponseSchema, type InstantData, type RangeData } from "./schemas";
 
@@ -20,13 +20,25 @@ export type PrometheusClientOptions = {
   auth?: PrometheusAuth;
   headers?: Record<string, string>;
   fetchImpl?: typeof fetch;
+  /** Told of every call when it ends, for Aviary's own metrics. */
+  observe?: PrometheusCallObserver;
 };
+
+/** One finished call: the API endpoint, and "ok" or the failure's kind (PrometheusError.kind). */
+export type PrometheusCallObserver = (call: { endpoint: "query" | "query_range"; outcome: "ok" | PrometheusErrorKind; seconds: number }) => void;
 
 /**
  * Prometheus HTTP API client. Queries go as POST form bodies, so selectors listing hundreds of
  * workloads never hit URL length limits. Every failure becomes a PrometheusError.
  */
-export function createPrometheusClient({ baseUrl, timeoutMs = 5000, auth, headers = {}, fetchImpl = fetch }: PrometheusClientOptions): PrometheusClient {
+export function createPrometheusClient({
+  baseUrl,
+  timeoutMs = 5000,
+  auth,
+  headers = {},
+  fetchImpl = fetch,
+  observe,
+}: PrometheusClientOptions): PrometheusClient {
   const base = parseBaseUrl(baseUrl);
   const credentials = auth ?? base.auth;
   const url = base.display;
@@ -67,18 +79,35 @@ export function createPrometheusClient({ baseUrl, timeoutMs = 5000, auth, header
     return interpret({ url, status, statusText, contentType, text, schema });
   }
 
+  /** Runs one call and tells `observe` how it ended. */
+  async function timed<T>(endpoint: "query" | "query_range", call: () => Promise<T>): Promise<T> {
+    const startedAt = performance.now();
+    const done = (outcome: "ok" | PrometheusErrorKind) => observe?.({ endpoint, outcome, seconds: (performance.now() - startedAt) / 1000 });
+    try {
+      const result = await call();
+      done("ok");
+      return result;
+    } catch (error) {
+      done(error instanceof PrometheusError ? error.kind : "bad_response");
+      throw error;
+    }
+  }
+
   return {
     url,
-    query: async (promql, { time } = {}) => {
-      const form: Record<string, string> = { query: promql, ...(time ? { time: unixSeconds(time) } : {}) };
-      const body = await post("/api/v1/query", form, instantResponseSchema);
-      return body.status === "success" ? body.data : queryFailed(url, body);
-    },
+    query: (promql, { time } = {}) =>
+      timed("query", async () => {
+        const form: Record<string, string> = { query: promql, ...(time ? { time: unixSeconds(time) } : {}) };
+        const body = await post("/api/v1/query", form, instantResponseSchema);
+        return body.status === "success" ? body.data : queryFailed(url, body);
+      }),
     queryRange: async (promql, { start, end, stepSeconds }) => {
       assertPointCount({ start, end, stepSeconds });
-      const form = { query: promql, start: unixSeconds(start), end: unixSeconds(end), step: String(stepSeconds) };
-      const body = await post("/api/v1/query_range", form, rangeResponseSchema);
-      return body.status === "success" ? body.data : queryFailed(url, body);
+      return timed("query_range", async () => {
+        const form = { query: promql, start: unixSeconds(start), end: unixSeconds(end), step: String(stepSeconds) };
+        const body = await post("/api/v1/query_range", form, rangeResponseSchema);
+        return body.status === "success" ? body.data : queryFailed(url, body);
+      });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createPrometheusClient, type PrometheusClient } from "./client";
+import { createPrometheusClient, type PrometheusCallObserver, type PrometheusClient } from "./client";
 import { processEnv, type Env } from "../env";
 
 /**
@@ -21,7 +21,7 @@ const prometheusEnvSchema = z
     path: ["AVIARY_PROMETHEUS_BEARER_TOKEN"],
   });
 
-export function prometheusFromEnv(env: Env = processEnv()): PrometheusClient {
+export function prometheusFromEnv(env: Env = processEnv(), { observe }: { observe?: PrometheusCallObserver } = {}): PrometheusClient {
   const result = prometheusEnvSchema.safeParse(env);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -36,5 +36,6 @@ export function prometheusFromEnv(env: Env = processEnv()): PrometheusClient {
       : config.AVIARY_PROMETHEUS_USERNAME
         ? { type: "basic", username: config.AVIARY_PROMETHEUS_USERNAME, password: config.AVIARY_PROMETHEUS_PASSWORD ?? "" }
         : undefined,
+    observe,
   });
 }

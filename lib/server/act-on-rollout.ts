@@ -8,7 +8,9 @@ import { safeText } from "../domain/safe-text";
 import { validationError } from "../domain/validation-errors";
 import { locateRoute, type LocatedRoute, type VirtualServiceView } from "../domain/virtual-service-route";
 import type { RequestContext } from "../domain/actor";
-import { recordAction } from "./action-audit";
+import type { AuditOutcome } from "../db/audit/events";
+import { log } from "../log";
+import { actionErrorCode, actionOutcome, recordAction } from "./action-audit";
 import type { Deps } from "./deps";
 import { reconcileRollout } from "./reconcile-rollout";
 import { assertRolloutId, notFound } from "./rollout-id";
@@ -45,7 +47,7 @@ export async function actOnRollout(deps: Deps, { id, input, bodyError, context }
   try {
     const validId = assertRolloutId(id);
     rolloutId = validId;
-    return await deps.locks.withLock(validId, async () => {
+    const updated = await deps.locks.withLock(validId, async () => {
       const { postponed } = await reconcileRollout(deps, validId);
       const rollout = await findRollout(deps.db, validId);
       if (!rollout) {
@@ -66,19 +68,65 @@ export async function actOnRollout(deps: Deps, { id, input, bodyError, context }
       audited = true;
       return result;
     });
+    ended(deps, { action, rolloutId, context, startedAt, outcome: "success" });
+    return updated;
   } catch (error) {
-    if (!audited && !(error instanceof AuditedError)) {
-      await recordAction(deps.db, { rolloutId, action, reason, context, startedAt, error });
+    const inner = error instanceof AuditedError ? error.inner : error;
+    try {
+      if (!audited && !(error instanceof AuditedError)) {
+        await recordAction(deps.db, { rolloutId, action, reason, context, startedAt, error });
+      }
+    } finally {
+      ended(deps, {
+        action,
+        rolloutId,
+        context,
+        startedAt,
+        outcome: actionOutcome(inner, error instanceof AuditedError ? error.outcome : undefined),
+        error: inner,
+      });
     }
-    throw error instanceof AuditedError ? error.inner : error;
+    throw inner;
   }
 }
 
 /** Thrown once the failure has already been written to the audit log with full detail. */
 class AuditedError extends Error {
-  constructor(readonly inner: unknown) {
+  constructor(
+    readonly inner: unknown,
+    /** The outcome the audit event recorded, when it is not the one the error implies. */
+    readonly outcome?: AuditOutcome,
+  ) {
     super((inner as Error)?.message);
   }
+}
+
+/** Every attempt, once it ends: counted and timed in Aviary's own metrics, and one log line. */
+function ended(
+  deps: Deps,
+  {
+    action,
+    rolloutId,
+    context,
+    startedAt,
+    outcome,
+    error,
+  }: { action: string; rolloutId: string | null; context: RequestContext; startedAt: number; outcome: AuditOutcome; error?: unknown },
+) {
+  const seconds = (performance.now() - startedAt) / 1000;
+  const code = actionErrorCode(error);
+  deps.metrics.action({ action, outcome: outcome === "success" ? "ok" : outcome, code, seconds });
+  const fields = {
+    requestId: context.requestId,
+    actor: context.actor.id,
+    rolloutId,
+    action,
+    outcome,
+    durationMs: Math.round(seconds * 1000),
+    ...(code ? { code, error: (error as Error)?.message } : {}),
+  };
+  if (outcome === "failed") log.warn("action failed", fields);
+  else log.info(outcome === "success" ? "action done" : "action refused", fields);
 }
 
 type PerformOptions = Omit<z.infer<typeof actionInputSchema>, "reason"> & {
@@ -167,13 +215,13 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
       await finishOperation(tx, op.id, { status: "failed", error: (error as Error).message, at: deps.now() });
       await recordAction(tx, { rolloutId: rollout.id, action, reason, context, before, resourceVersionBefore: vs!.resourceVersion, startedAt, error, outcome });
     });
-    throw new AuditedError(error);
+    throw new AuditedError(error, outcome);
   }
   try {
     deps.afterPatch?.();
   } catch (crash) {
     // A simulated crash: like a dead process, it records nothing; the intent stays pending.
-    throw new AuditedError(crash);
+    throw new AuditedError(crash, "failed");
   }
   return deps.db.$transaction(async (tx) => {
     await finishOperation(tx, op.id, { status: "applied", resourceVersionAfter: written.vs.resourceVersion, at: deps.now() });

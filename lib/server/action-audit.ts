@@ -38,15 +38,26 @@ export function weights(state: TargetState | null | undefined) {
   return state ? { ...state, stableWeight: 100 - state.canaryWeight } : null;
 }
 
+/** The error code an action attempt ended with (null: it succeeded), as the audit log and the metrics record it. */
+export function actionErrorCode(error: unknown): string | null {
+  return error === undefined ? null : isAppError(error) ? error.code : "INTERNAL";
+}
+
+/** How an attempt ended, from its error (undefined: success) unless `override` says otherwise. */
+export function actionOutcome(error: unknown, override?: AuditOutcome): AuditOutcome {
+  const code = actionErrorCode(error);
+  return override ?? (code === null ? "success" : REFUSALS.has(code) ? "refused" : "failed");
+}
+
 export async function recordAction(tx: Prisma.TransactionClient | DbTx, record: ActionRecord) {
   const error = record.error;
-  const code = error === undefined ? null : isAppError(error) ? error.code : "INTERNAL";
+  const code = actionErrorCode(error);
   return appendAuditEvent(tx as Prisma.TransactionClient, {
     rolloutId: record.rolloutId,
     actor: record.context.actor,
     action: record.action,
     reason: record.reason,
-    outcome: record.outcome ?? (code === null ? "success" : REFUSALS.has(code) ? "refused" : "failed"),
+    outcome: actionOutcome(error, record.outcome),
     error: code === null ? null : { code, message: error instanceof Error ? error.message : String(error) },
     before: record.before ? { ...record.before, stableWeight: 100 - record.before.canaryWeight } : null,
     after: weights(record.after),

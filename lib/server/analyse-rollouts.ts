@@ -64,6 +64,7 @@ export async function analyseRollouts(
     const evaluations = gates.map((gate, g) => {
       const found = evidence[index]![g]!;
       const evaluation = evaluateGate(gate as never, found.observation as never);
+      deps.metrics.evaluation({ kind: gate.kind, verdict: evaluation.verdict });
       rows.push({
         rolloutId: rollout.id,
         at: now,
@@ -100,13 +101,20 @@ export async function analyseRollouts(
 
 async function carryOut(deps: Deps, rollout: Rollout, decision: Decision): Promise<Pick<RolloutOutcome, "acted" | "error">> {
   if (!decision.enforce || decision.action === "none") return { acted: null };
+  const action = decision.action;
+  const result = await attempt(deps, rollout, action, decision.reason);
+  deps.metrics.analysisAction({ action, result: result.acted === action ? "done" : result.acted === "superseded" ? "superseded" : "failed" });
+  return result;
+}
+
+async function attempt(deps: Deps, rollout: Rollout, action: "rollback" | "promote", reason: string): Promise<Pick<RolloutOutcome, "acted" | "error">> {
   try {
     await actOnRollout(deps, {
       id: rollout.id,
-      input: { action: decision.action, reason: decision.reason.slice(0, 1000), expectedRevision: rollout.revision },
+      input: { action, reason: reason.slice(0, 1000), expectedRevision: rollout.revision },
       context: { actor: ANALYSIS_ACTOR, requestId: `analysis-${randomUUID()}`, clientAddress: null },
     });
-    return { acted: decision.action };
+    return { acted: action };
   } catch (error) {
     // A person (or another decision) changed the rollout since it was evaluated: theirs stands.
     if (isAppError(error) && (error.code === "CONFLICT" || error.code === "INVALID_STATE")) return { acted: "superseded", error: error.message };

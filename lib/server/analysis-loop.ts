@@ -1,5 +1,6 @@
 import { pruneEvaluations } from "../db/evaluations";
 import type { LeaderLock } from "../db/leader-lock";
+import { log as serverLog } from "../log";
 import { isEvaluationDue, mayBeDue, type LastEvaluation } from "../domain/analysis/schedule";
 import { type Rollout, workloadsOf } from "../domain/rollout";
 import { fetchNewestCanarySamples } from "../prometheus/fetch-newest-samples";
@@ -20,7 +21,11 @@ export type AnalysisLoopOptions = {
 const PRUNE_EVERY_MS = 10 * 60_000;
 const RECONCILE_EVERY_MS = 30_000;
 
-const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify({ at: new Date().toISOString(), ...entry }));
+/** Entries are `{ level, msg, ...fields }`; the server log (lib/log.ts) writes them as JSON lines. */
+const jsonLog = ({ level, msg, ...fields }: Record<string, unknown>) => {
+  const write = level === "warn" || level === "error" ? serverLog.warn : serverLog.info;
+  write(String(msg), fields);
+};
 
 /**
  * The evaluation loop. Every replica runs it; only the holder of the leader lock works, so there
@@ -61,14 +66,20 @@ export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays 
   const tick = async () => {
     if (running || stopped) return;
     running = true;
+    let startedAt: number | undefined;
     try {
-      const isLeader = await leader.check();
+      const isLeader = await leader.check().catch((error: unknown) => {
+        deps.metrics.setLeader(false); // unknown is not leading: the gauge must not show two leaders
+        throw error;
+      });
+      deps.metrics.setLeader(isLeader);
       if (isLeader !== wasLeader) {
         wasLeader = isLeader;
         last.clear();
         log({ level: "info", msg: isLeader ? "analysis leadership taken" : "analysis leadership lost" });
       }
       if (!isLeader) return;
+      startedAt = performance.now();
       const now = deps.now().getTime();
       if (now - lastReconcile >= RECONCILE_EVERY_MS) {
         lastReconcile = now;
@@ -82,7 +93,9 @@ export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays 
         const pruned = await pruneEvaluations(deps.db, new Date(now - retentionDays * 86_400_000));
         if (pruned > 0) log({ level: "info", msg: "old gate evaluations pruned", pruned });
       }
+      deps.metrics.analysisIteration({ outcome: "ok", seconds: (performance.now() - startedAt) / 1000 });
     } catch (error) {
+      if (startedAt !== undefined) deps.metrics.analysisIteration({ outcome: "failed", seconds: (performance.now() - startedAt) / 1000 });
       log({ level: "warn", msg: "analysis iteration failed", error: (error as Error).message });
     } finally {
       running = false;
@@ -97,6 +110,7 @@ export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays 
     clearInterval(timer);
     while (running) await new Promise((resolve) => setTimeout(resolve, 20));
     await leader.release();
+    deps.metrics.setLeader(false);
   };
 }
 

@@ -7,6 +7,8 @@ import { createSandboxMesh, type SandboxMesh } from "../mesh/sandbox-mesh";
 import { createKubeAdapter, type KubeAdapter, type KubePort } from "../kube/virtual-services";
 import type { PrometheusClient } from "../prometheus/client";
 import { prometheusFromEnv } from "../prometheus/config";
+import { readChainHead } from "../db/audit/chain-reader";
+import { createOwnMetrics, type OwnMetrics } from "./own-metrics";
 
 /**
  * The composition root: the one place where real adapters are chosen and built. Routes, pages and
@@ -28,6 +30,8 @@ export type Deps = {
   auth: () => AuthConfig;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
+  /** Aviary's own metrics (served on /metrics): one registry per process, kept across resetDeps(). */
+  metrics: OwnMetrics;
   /** Test seam: runs between a successful patch and recording it, to simulate a crash there. */
   afterPatch?: () => void;
 };
@@ -44,6 +48,7 @@ type Container = {
   kube?: KubeAdapter;
   prometheus?: PrometheusClient;
   sandboxMesh?: SandboxMesh | null;
+  metrics?: OwnMetrics;
   overrides: DepsOverrides;
 };
 
@@ -76,16 +81,22 @@ function closeDatabaseAdapters(c: Container): Promise<unknown> {
 export function getDeps(): Deps {
   const c = container();
   const { db, audit, locks } = databaseAdapters(c);
+  const metrics = (c.metrics ??= createOwnMetrics({
+    defaultMetrics: true,
+    // At scrape time, from whichever database the container points at then (one indexed row).
+    auditHead: async () => (await readChainHead(databaseAdapters(c).audit))?.id ?? null,
+  }));
   return {
     db,
     audit,
     locks: c.overrides.locks ?? locks,
-    kube: c.overrides.kube ?? (c.kube ??= createKubeAdapter()),
-    prometheus: c.overrides.prometheus ?? (c.prometheus ??= prometheusFromEnv()),
+    kube: c.overrides.kube ?? (c.kube ??= createKubeAdapter({ observe: (call) => metrics.kubeCall(call) })),
+    prometheus: c.overrides.prometheus ?? (c.prometheus ??= prometheusFromEnv(undefined, { observe: (call) => metrics.prometheusCall(call) })),
     sandboxMesh: c.sandboxMesh === undefined ? (c.sandboxMesh = sandboxMeshFromEnv()) : c.sandboxMesh,
     auth: () => authConfig(),
     now: () => new Date(),
     sleep,
+    metrics,
   };
 }
 

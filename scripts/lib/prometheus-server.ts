@@ -15,6 +15,8 @@ export type ScrapeConfig = {
   scrapeIntervalSeconds: number;
   metricsPath?: string;
   scheme?: "http" | "https";
+  /** Sent as "Authorization: Bearer <token>" (Aviary's own /metrics). */
+  bearerToken?: string;
 };
 
 export type RunningPrometheus = { url: string; port: number; dataDir: string; pid: number | null; stop: () => Promise<void> };
@@ -154,12 +156,13 @@ function prometheusConfig(scrapeConfigs: ScrapeConfig[]): string {
   return JSON.stringify(
     {
       global: { scrape_interval: "15s", evaluation_interval: "15s" },
-      scrape_configs: scrapeConfigs.map(({ jobName, targets, scrapeIntervalSeconds, metricsPath = "/metrics", scheme = "http" }) => ({
+      scrape_configs: scrapeConfigs.map(({ jobName, targets, scrapeIntervalSeconds, metricsPath = "/metrics", scheme = "http", bearerToken }) => ({
         job_name: jobName,
         scrape_interval: `${scrapeIntervalSeconds}s`,
         scrape_timeout: `${Math.min(scrapeIntervalSeconds, 10)}s`,
         metrics_path: metricsPath,
         scheme,
+        ...(bearerToken ? { authorization: { type: "Bearer", credentials: bearerToken } } : {}),
         static_configs: [{ targets }],
       })),
     },
