@@ -1,4 +1,5 @@
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from "@kubernetes/client-node";
+import { log } from "../log";
 
 /**
  * How current a served VirtualService is. `watch`: from the informer's cache, current as of
@@ -99,7 +100,7 @@ export class NamespaceWatchCache {
       connected: () => {
         this.connected = true;
         this.failures = 0;
-        if (this.brokenSince !== undefined) console.info(`[kube] watch on ${this.label} is back`);
+        if (this.brokenSince !== undefined) log.info("kube watch is back", { watch: this.label });
         this.brokenSince = undefined;
       },
       ended: (err) => {
@@ -184,7 +185,7 @@ export class NamespaceWatchCache {
     this.connected = false;
     this.brokenSince ??= this.options.now();
     this.lastError = describe(err);
-    if (this.failures === 0) console.warn(`[kube] watch on ${this.label} failed, retrying: ${this.lastError}`);
+    if (this.failures === 0) log.warn("kube watch failed, retrying", { watch: this.label, error: this.lastError });
     const { first, max } = this.options.retryMs;
     const delay = Math.min(max, first * 2 ** this.failures) * (0.5 + Math.random() / 2);
     this.failures += 1;

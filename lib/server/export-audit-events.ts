@@ -6,6 +6,7 @@ import { validationError } from "../domain/audit/filter-fields";
 import { parseAuditLogQuery } from "../domain/audit/log-filter";
 import { auditLogEntryJson } from "../contracts/audit-event";
 import type { AuditReader } from "../db/audit/reader";
+import { log } from "../log";
 
 export const EXPORT_FORMATS = ["csv", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -57,7 +58,7 @@ export function exportAuditEvents({ audit }: { audit: AuditReader }, { query, no
           await pullBatch(controller);
         } catch (error) {
           // The status line is sent already: the client sees a cut-off download, the log says why.
-          console.error("audit export stopped", error);
+          log.error("audit export stopped", { error });
           controller.error(error);
         }
       },

@@ -3,6 +3,7 @@ import { trafficTargetSchema } from "../domain/rollout-definition";
 import { parse } from "../domain/validation-errors";
 import { locateRoute } from "../domain/virtual-service-route";
 import type { VirtualServiceInspection } from "../contracts/inspection";
+import { log } from "../log";
 import type { Deps } from "./deps";
 import { unwrap } from "./write-weights";
 
@@ -40,6 +41,6 @@ export async function inspectVirtualService(deps: Deps, { input }: { input: unkn
 
 function describe(error: unknown): { code: string; message: string } {
   if (isAppError(error)) return { code: error.code, message: error.message };
-  console.error("unexpected error while inspecting a VirtualService", error);
+  log.error("unexpected error while inspecting a VirtualService", { error });
   return { code: "INTERNAL", message: "reading the cluster failed unexpectedly; see the server log" };
 }

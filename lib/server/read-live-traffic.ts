@@ -3,6 +3,7 @@ import { liveTrafficError, liveTrafficOf, type LiveTraffic } from "../domain/liv
 import type { Rollout } from "../domain/rollout";
 import type { VirtualServiceView } from "../domain/virtual-service-route";
 import type { Freshness } from "../kube/virtual-services";
+import { log } from "../log";
 import type { Deps } from "./deps";
 import { getRollout } from "./get-rollout";
 import { listRollouts } from "./list-rollouts";
@@ -79,6 +80,6 @@ export async function readAllLiveTraffic(deps: Deps): Promise<Record<string, Ser
 function asLiveError(error: unknown, at: Date): LiveTraffic {
   const inner = unwrap(error);
   if (isAppError(inner)) return liveTrafficError(inner, at);
-  console.error("unexpected error while reading live traffic", inner);
+  log.error("unexpected error while reading live traffic", { error: inner });
   return liveTrafficError({ code: "INTERNAL", message: "reading the cluster failed unexpectedly; see the server log" }, at);
 }

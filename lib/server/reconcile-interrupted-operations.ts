@@ -1,4 +1,5 @@
 import { listRolloutsWithPendingOperations } from "../db/operations";
+import { log } from "../log";
 import type { Deps } from "./deps";
 import { reconcileRollout } from "./reconcile-rollout";
 
@@ -33,7 +34,7 @@ export async function reconcileInterruptedOperations(deps: Deps): Promise<SweepR
       result.postponed += outcome.postponed.length;
     } catch (error) {
       result.errors++;
-      console.error(`reconciling the interrupted operations of rollout ${rolloutId} failed`, error);
+      log.error("reconciling interrupted operations failed", { rolloutId, error });
     }
   }
   return result;

@@ -2,6 +2,7 @@ import { isAppError } from "../app-error";
 import { findPendingOperations, finishOperation, type PendingOperation } from "../db/operations";
 import { applyRolloutState, findRollout } from "../db/rollouts";
 import { locateRoute } from "../domain/virtual-service-route";
+import { log } from "../log";
 import { recordAction } from "./action-audit";
 import type { Deps } from "./deps";
 import { unwrap } from "./write-weights";
@@ -40,7 +41,7 @@ async function reconcileOne(deps: Deps, op: PendingOperation): Promise<boolean> 
     const failure = unwrap(error);
     if (!isAppError(failure) || failure.code !== "TARGET_INVALID") {
       // The cluster cannot tell us now; the operation stays pending for the next action or sweep.
-      console.warn(`reconcile of operation ${op.id} postponed: ${(failure as Error).message}`);
+      log.warn("reconcile postponed: the cluster cannot be read", { operationId: op.id, rolloutId: op.rolloutId, error: (failure as Error).message });
       return false;
     }
     // The VirtualService or its route is gone or reshaped: the intended weights are not in place.

@@ -2,6 +2,7 @@ import { appendAuditEvent } from "../db/audit/events";
 import { findRollout } from "../db/rollouts";
 import { admitRefusal, newFoldingState, takeClosedWindows, type FoldedRefusals, type FoldingPolicy, type FoldingState } from "../domain/audit/refusal-folding";
 import { parseServerEnv } from "../env";
+import { log } from "../log";
 import { getDeps } from "./deps";
 
 /**
@@ -82,7 +83,7 @@ async function writeSafely(refusal: Refusal, folded: FoldedRefusals<Refusal> | n
     await writeRefusal(refusal, folded);
   } catch (error) {
     // The refusal stands either way; a database outage must not turn a 403 into a 500.
-    console.error("could not write the audit event of a refused request", error);
+    log.error("could not write the audit event of a refused request", { requestId: refusal.requestId, error });
   }
 }
 
