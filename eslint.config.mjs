@@ -7,7 +7,7 @@ import nextTs from "eslint-config-next/typescript";
  */
 const layer = (...folders) =>
   folders.flatMap((folder) => [`@/lib/${folder}`, `@/lib/${folder}/**`, `**/lib/${folder}`, `**/lib/${folder}/**`, `../${folder}`, `../${folder}/**`]);
-const ADAPTERS = layer("db", "kube", "prometheus", "mesh");
+const ADAPTERS = layer("db", "kube", "prometheus", "mesh", "webhooks");
 const SERVER_ONLY = [
   ...ADAPTERS,
   ...layer("server", "http", "auth"),
@@ -50,7 +50,7 @@ const config = [
     "lib/contracts holds types and schemas shared with the browser: nothing server-only.",
   ),
   restrict(
-    ["lib/db/**/*.ts", "lib/kube/**/*.ts", "lib/prometheus/**/*.ts", "lib/mesh/**/*.ts"],
+    ["lib/db/**/*.ts", "lib/kube/**/*.ts", "lib/prometheus/**/*.ts", "lib/mesh/**/*.ts", "lib/webhooks/**/*.ts"],
     [...layer("server", "http", "auth", "client"), "next", "next/*"],
     "Adapters know nothing of use cases, HTTP or sign-in.",
   ),

@@ -35,6 +35,18 @@ const serverEnvSchema = z.object({
   AVIARY_ANALYSIS: z.enum(["on", "off"], { error: 'AVIARY_ANALYSIS must be "on" or "off"' }).default("on"),
   /** How long gate evaluations are kept. */
   AVIARY_ANALYSIS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(14),
+  /** The external origin, for links in notifications (sign-in validates it further). */
+  AVIARY_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "AVIARY_PUBLIC_URL must be an http:// or https:// URL" }).optional(),
+  /** Notifications (lib/server/notifications): "off" keeps this process from dispatching them. */
+  AVIARY_NOTIFICATIONS: z.enum(["on", "off"], { error: 'AVIARY_NOTIFICATIONS must be "on" or "off"' }).default("on"),
+  /** Global destinations: a Slack-compatible incoming webhook and a generic webhook signed with the secret. */
+  AVIARY_NOTIFY_SLACK_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "AVIARY_NOTIFY_SLACK_WEBHOOK_URL must be an http:// or https:// URL" }).optional(),
+  AVIARY_NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "AVIARY_NOTIFY_WEBHOOK_URL must be an http:// or https:// URL" }).optional(),
+  AVIARY_NOTIFY_WEBHOOK_SECRET: z.string().min(16, { error: "AVIARY_NOTIFY_WEBHOOK_SECRET must be at least 16 characters" }).optional(),
+  AVIARY_NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  AVIARY_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** How long a rollout may wait for a person (paused, or a step waiting for promotion) before that is announced. */
+  AVIARY_NOTIFY_WAITING_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

@@ -1,3 +1,4 @@
+import { redactNotifications } from "../domain/notifications/definition";
 import { stableWeightOf, type Rollout } from "../domain/rollout";
 
 /** An action that patched the cluster but whose result Aviary has not recorded yet. */
@@ -21,6 +22,8 @@ export function rolloutJson(rollout: Rollout & { pendingOperation?: { action: st
   const { pendingOperation, ...stored } = rollout;
   return {
     ...stored,
+    // Webhook URLs are write-only: anyone holding one can post as Aviary.
+    ...(stored.notifications ? { notifications: redactNotifications(stored.notifications) } : {}),
     stableWeight: stableWeightOf(rollout.canaryWeight),
     createdAt: rollout.createdAt.toISOString(),
     updatedAt: rollout.updatedAt.toISOString(),

@@ -10,9 +10,14 @@ import pg from "pg";
 export type LeaderLock = { check(): Promise<boolean>; release(): Promise<void> };
 
 const LOCK_SPACE = 0x4156524c; // "AVRL": a key space of its own, apart from the rollout locks ("AVRY")
-const LEADER_KEY = 0x4c454144; // "LEAD"
+const LEADER_KEY = 0x4c454144; // "LEAD": the analysis loop
+/** The notification dispatcher's leadership, apart from analysis so either can be turned off per replica. */
+export const NOTIFY_LEADER_KEY = 0x4e544659; // "NTFY"
 
-export function createLeaderLock(url: string, { onChange }: { onChange?: (leader: boolean) => void } = {}): LeaderLock {
+export function createLeaderLock(
+  url: string,
+  { onChange, key = LEADER_KEY, name = "aviary-analysis-leader" }: { onChange?: (leader: boolean) => void; key?: number; name?: string } = {},
+): LeaderLock {
   let client: pg.Client | null = null;
   let leader = false;
   const set = (value: boolean) => {
@@ -32,7 +37,7 @@ export function createLeaderLock(url: string, { onChange }: { onChange?: (leader
     async check() {
       try {
         if (!client) {
-          const fresh = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000, application_name: "aviary-analysis-leader" });
+          const fresh = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000, application_name: name });
           fresh.on("error", () => {
             if (client === fresh) drop();
           });
@@ -43,7 +48,7 @@ export function createLeaderLock(url: string, { onChange }: { onChange?: (leader
           await client.query("SELECT 1");
           return true;
         }
-        const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS locked", [LOCK_SPACE, LEADER_KEY]);
+        const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS locked", [LOCK_SPACE, key]);
         set(rows[0]?.locked === true);
         return leader;
       } catch {

@@ -1,6 +1,7 @@
 import { Prisma, type Rollout as RolloutRow } from "./generated/client";
 import type { Db } from "./client";
 import type { Analysis } from "../domain/analysis/definition";
+import type { Notifications } from "../domain/notifications/definition";
 import type { Destination, Rollout, RolloutDefinition, RolloutStatus, Step } from "../domain/rollout";
 
 /** Rollout rows <-> domain objects. Everything that reads or writes the rollouts table lives here. */
@@ -22,6 +23,7 @@ export function toRollout(row: RolloutRow): Rollout {
     metrics: { stableWorkload: row.stableWorkload, canaryWorkload: row.canaryWorkload },
     slo: { availability: row.sloAvailability, latencyP95Ms: row.sloLatencyP95Ms },
     ...(row.analysis === null ? {} : { analysis: row.analysis as Analysis }),
+    ...(row.notifications === null ? {} : { notifications: row.notifications as Notifications }),
     status: row.status as RolloutStatus,
     currentStep: row.currentStep,
     canaryWeight: row.canaryWeight,
@@ -48,6 +50,7 @@ function definitionColumns(def: RolloutDefinition) {
     sloAvailability: def.slo.availability,
     sloLatencyP95Ms: def.slo.latencyP95Ms,
     analysis: def.analysis ?? Prisma.DbNull,
+    notifications: def.notifications ?? Prisma.DbNull,
   };
 }
 

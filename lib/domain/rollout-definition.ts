@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { analysisSchema } from "./analysis/definition";
+import { notificationsSchema } from "./notifications/definition";
 import type { RolloutDefinition } from "./rollout";
 
 /**
@@ -113,6 +114,7 @@ const definitionShape = {
     typeError("slo", "an object {availability, latencyP95Ms}"),
   ),
   analysis: analysisSchema.optional(),
+  notifications: notificationsSchema.optional(),
 };
 
 function crossFieldRules(def: Pick<RolloutDefinition, "stable" | "canary" | "metrics">, ctx: z.RefinementCtx) {

@@ -1,4 +1,5 @@
 import type { Analysis } from "./analysis/definition";
+import type { Notifications } from "./notifications/definition";
 
 /** The rollout as the rest of Aviary sees it: definition plus live state. */
 
@@ -24,6 +25,8 @@ export type RolloutDefinition = {
   slo: { availability: number; latencyP95Ms: number };
   /** Automated analysis (lib/domain/analysis); absent means off. */
   analysis?: Analysis;
+  /** Its own notification destinations (lib/domain/notifications); absent means the global ones only. */
+  notifications?: Notifications;
 };
 
 export type RolloutState = {

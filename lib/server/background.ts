@@ -1,8 +1,10 @@
-import { createLeaderLock } from "../db/leader-lock";
+import { createLeaderLock, NOTIFY_LEADER_KEY } from "../db/leader-lock";
 import { databaseUrl, parseServerEnv } from "../env";
 import { startAnalysisLoop } from "./analysis-loop";
 import { getDeps, type Deps } from "./deps";
 import { startAuditHeadLog } from "./log-audit-head";
+import { notifyConfigFromEnv } from "./notifications/config";
+import { startNotificationLoop } from "./notifications/notification-loop";
 import { reconcileInterruptedOperations } from "./reconcile-interrupted-operations";
 
 /**
@@ -21,6 +23,13 @@ export function startBackgroundWork(): void {
   startReconcileSweep({ deps, intervalMs: RECONCILE_INTERVAL_MS });
   if (env.AVIARY_ANALYSIS === "on") {
     startAnalysisLoop({ deps, leader: createLeaderLock(databaseUrl()), retentionDays: env.AVIARY_ANALYSIS_RETENTION_DAYS });
+  }
+  if (env.AVIARY_NOTIFICATIONS === "on") {
+    startNotificationLoop({
+      deps,
+      config: notifyConfigFromEnv(),
+      leader: createLeaderLock(databaseUrl(), { key: NOTIFY_LEADER_KEY, name: "aviary-notify-leader" }),
+    });
   }
 }
 

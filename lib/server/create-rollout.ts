@@ -6,7 +6,7 @@ import type { Rollout, RolloutDefinition } from "../domain/rollout";
 import { parse } from "../domain/validation-errors";
 import type { RequestContext } from "../domain/actor";
 import type { Deps } from "./deps";
-import { definitionOf } from "./definition-of";
+import { auditedDefinitionOf } from "./definition-of";
 
 export type CreateRolloutOptions = { input: unknown; context: RequestContext };
 
@@ -20,7 +20,7 @@ export async function createRollout({ db }: Deps, { input, context }: CreateRoll
         actor: context.actor,
         action: "create",
         outcome: "success",
-        after: definitionOf(rollout),
+        after: auditedDefinitionOf(rollout),
         requestId: context.requestId,
         clientAddress: context.clientAddress,
       });

@@ -1,7 +1,27 @@
+import { redactNotifications } from "../domain/notifications/definition";
 import type { Rollout, RolloutDefinition } from "../domain/rollout";
 
-/** The definition part of a rollout, for edits and for audit before/after snapshots. */
+/** The definition part of a rollout, for edits (webhook URLs in full: edits keep them). */
 export function definitionOf(rollout: Rollout): RolloutDefinition {
-  const { name, namespace, cluster, virtualService, route, stable, canary, steps, metrics, slo, analysis } = rollout;
-  return { name, namespace, cluster, virtualService, ...(route ? { route } : {}), stable, canary, steps, metrics, slo, ...(analysis ? { analysis } : {}) };
+  const { name, namespace, cluster, virtualService, route, stable, canary, steps, metrics, slo, analysis, notifications } = rollout;
+  return {
+    name,
+    namespace,
+    cluster,
+    virtualService,
+    ...(route ? { route } : {}),
+    stable,
+    canary,
+    steps,
+    metrics,
+    slo,
+    ...(analysis ? { analysis } : {}),
+    ...(notifications ? { notifications } : {}),
+  };
+}
+
+/** The definition as the audit log keeps it: webhook URLs are secrets, so only their redacted form. */
+export function auditedDefinitionOf(rollout: Rollout): RolloutDefinition {
+  const definition = definitionOf(rollout);
+  return definition.notifications ? { ...definition, notifications: redactNotifications(definition.notifications) } : definition;
 }

@@ -6,7 +6,7 @@ import { assertEditable } from "../domain/rollout-lifecycle";
 import type { Rollout } from "../domain/rollout";
 import { parse, validationError } from "../domain/validation-errors";
 import type { RequestContext } from "../domain/actor";
-import { definitionOf } from "./definition-of";
+import { auditedDefinitionOf, definitionOf } from "./definition-of";
 import type { Deps } from "./deps";
 import { assertRolloutId, notFound } from "./rollout-id";
 
@@ -19,9 +19,9 @@ export async function updateRollout({ db }: Deps, { id, input, context }: Update
   return db.$transaction(async (tx) => {
     const current = await lockRollout(tx, rolloutId);
     if (!current) throw notFound(id);
-    // The analysis block may change while a rollout progresses (turn analysis on, to observe, off);
-    // the rest of a definition only while it is a draft.
-    const onlyAnalysis = Object.keys(patch).every((key) => key === "analysis" || key === "expectedRevision");
+    // The analysis and notifications blocks may change while a rollout progresses (turn analysis on,
+    // to observe, off; add a Slack channel); the rest of a definition only while it is a draft.
+    const onlyAnalysis = Object.keys(patch).every((key) => key === "analysis" || key === "notifications" || key === "expectedRevision");
     if (onlyAnalysis && current.status !== "archived") {
       // allowed in every live or finished state
     } else assertEditable(current);
@@ -37,8 +37,8 @@ export async function updateRollout({ db }: Deps, { id, input, context }: Update
       actor: context.actor,
       action: "update",
       outcome: "success",
-      before: definitionOf(current),
-      after: definitionOf(updated),
+      before: auditedDefinitionOf(current),
+      after: auditedDefinitionOf(updated),
       requestId: context.requestId,
       clientAddress: context.clientAddress,
     });

@@ -37,6 +37,7 @@ const ROLLOUT_COLUMNS = {
   archivedAt: "archived_at",
   stepStartedAt: "step_started_at",
   analysis: "analysis",
+  notifications: "notifications",
 } as const satisfies Record<keyof RolloutRow, string>;
 
 const SELECT_ROLLOUT = raw(

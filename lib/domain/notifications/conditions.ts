@@ -1,0 +1,54 @@
+import type { Decision } from "../analysis/decide";
+import { attentionOf, formatDuration, type LiveWeights } from "../attention";
+import type { Rollout } from "../rollout";
+import type { NoticeType } from "./definition";
+
+/**
+ * The states worth a notification that no audit event marks: the cluster drifted from Aviary's
+ * record, a rollout has waited for a person longer than its `waitingMinutes`, and analysis in
+ * observe mode would roll back. Each has a key that names its episode (the step, the pause), so
+ * the dispatcher announces it once while it lasts and again only after it cleared and came back.
+ */
+export type Condition = { key: string; type: NoticeType; text: string; since: Date };
+
+export type ConditionInput = {
+  rollout: Pick<Rollout, "status" | "currentStep" | "steps" | "canaryWeight" | "stepStartedAt" | "updatedAt" | "analysis">;
+  /** The cluster's weights when known (watch cache); absent when it could not be read. */
+  live?: LiveWeights | null;
+  /** analysis' decision now, for rollouts in observe mode; null otherwise. */
+  observeDecision?: Decision | null;
+  waitingMinutes: number;
+  now: Date;
+};
+
+export function conditionsOf({ rollout, live, observeDecision, waitingMinutes, now }: ConditionInput): Condition[] {
+  const found: Condition[] = [];
+  const step = rollout.currentStep ?? 0;
+  if (live?.drift && rollout.status !== "draft" && rollout.status !== "archived") {
+    found.push({
+      key: "drift",
+      type: "drift",
+      text: `drift: the cluster shows canary ${live.canaryWeight}%, Aviary set ${rollout.canaryWeight}%; adopt the live weights or roll back`,
+      since: now,
+    });
+  }
+  const attention = attentionOf({ rollout, gates: [], live: null, now });
+  if (attention.urgency === "paused" || attention.urgency === "waiting") {
+    const pause = rollout.steps[step]?.pauseSeconds ?? 0;
+    const since = rollout.status === "paused" ? rollout.updatedAt : new Date((rollout.stepStartedAt ?? rollout.updatedAt).getTime() + pause * 1000);
+    const waited = (now.getTime() - since.getTime()) / 1000;
+    if (waited >= waitingMinutes * 60) {
+      const what = rollout.status === "paused" ? "paused" : (attention.reasons.find((reason) => reason.startsWith("waiting")) ?? "waiting for a person");
+      found.push({
+        key: `waiting:${rollout.status}:${step}`,
+        type: "waiting",
+        text: `${formatDuration(waited)} waiting for a person: ${what}`,
+        since,
+      });
+    }
+  }
+  if (rollout.analysis?.mode === "observe" && observeDecision?.action === "rollback" && !observeDecision.enforce) {
+    found.push({ key: `would-roll-back:${step}`, type: "verdict", text: `analysis (observe mode) would roll back: ${observeDecision.reason}`, since: now });
+  }
+  return found;
+}

@@ -1,0 +1,49 @@
+import { redactUrl, urlDigest, type Notifications, type NoticeType } from "../../domain/notifications/definition";
+import type { NotifyConfig } from "./config";
+
+/**
+ * A destination's id names it without its URL (the outbox stores ids, never URLs):
+ * `global:slack`, `global:webhook`, `rollout:slack:<digest>`, `rollout:webhook:<digest>`.
+ */
+export type Destination = { id: string; kind: "slack" | "webhook"; url: string };
+
+type Block = Notifications | undefined;
+
+/** Where a notice of this type about this rollout (or about none) goes. */
+export function destinationsFor(config: Pick<NotifyConfig, "slackUrl" | "webhookUrl">, block: Block, type: NoticeType): Destination[] {
+  const found: Destination[] = [];
+  if (block?.global !== false) {
+    if (config.slackUrl) found.push({ id: "global:slack", kind: "slack", url: config.slackUrl });
+    if (config.webhookUrl) found.push({ id: "global:webhook", kind: "webhook", url: config.webhookUrl });
+  }
+  if (block && (block.on ?? [type]).includes(type)) {
+    for (const [kind, urls] of [
+      ["slack", block.slack ?? []],
+      ["webhook", block.webhooks ?? []],
+    ] as const) {
+      for (const url of urls) {
+        // The same URL globally and on the rollout gets the message once.
+        if (!found.some((d) => d.url === url)) found.push({ id: `rollout:${kind}:${urlDigest(url)}`, kind, url });
+      }
+    }
+  }
+  return found.filter((d, index) => found.findIndex((other) => other.id === d.id) === index);
+}
+
+/** The URL behind a destination id now, or why there is none (the configuration changed since it was queued). */
+export function resolveDestination(config: Pick<NotifyConfig, "slackUrl" | "webhookUrl">, block: Block, id: string): { url: string } | { missing: string } {
+  if (id === "global:slack") return config.slackUrl ? { url: config.slackUrl } : { missing: "AVIARY_NOTIFY_SLACK_WEBHOOK_URL is no longer set" };
+  if (id === "global:webhook") return config.webhookUrl ? { url: config.webhookUrl } : { missing: "AVIARY_NOTIFY_WEBHOOK_URL is no longer set" };
+  const [, kind, digest] = id.split(":");
+  const urls = kind === "slack" ? block?.slack : block?.webhooks;
+  const url = urls?.find((candidate) => urlDigest(candidate) === digest);
+  return url ? { url } : { missing: "the rollout's notifications no longer list this destination" };
+}
+
+/** How a destination may be shown to anyone who can read the rollout: its kind and a redacted URL. */
+export function describeDestination(config: Pick<NotifyConfig, "slackUrl" | "webhookUrl">, block: Block, id: string): string {
+  const resolved = resolveDestination(config, block, id);
+  const where = "url" in resolved ? redactUrl(resolved.url) : "(no longer configured)";
+  if (id.startsWith("global:")) return `${id === "global:slack" ? "Slack" : "Webhook"} (global) ${where}`;
+  return `${id.startsWith("rollout:slack") ? "Slack" : "Webhook"} (this rollout) ${where}`;
+}
