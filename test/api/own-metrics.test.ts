@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { GET as metricsRoute } from "@/app/metrics/route";
 import { readChainHead } from "@/lib/db/audit/chain-reader";
 import { createLeaderLock } from "@/lib/db/leader-lock";
+import { analyseRollouts } from "@/lib/server/analyse-rollouts";
 import { startAnalysisLoop } from "@/lib/server/analysis-loop";
 import { getDeps, resetDeps } from "@/lib/server/deps";
 import { createOwnMetrics } from "@/lib/server/own-metrics";
@@ -102,9 +103,9 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
   return found[0]?.value ?? 0;
 }
 
-async function startedRollout() {
+async function startedRollout(overrides: Record<string, unknown> = {}) {
   const vs = kube.addVirtualService({ weights: [100, 0] });
-  const created = await api.create(rolloutInput({ virtualService: vs }));
+  const created = await api.create(rolloutInput({ virtualService: vs, ...overrides }));
   expect(created.status).toBe(201);
   const id = created.body.id as string;
   expect((await api.act(id, { action: "start" })).status).toBe(200);
@@ -217,6 +218,24 @@ describe("what the metrics count", () => {
     expect(moved({ endpoint: "query", outcome: "ok" })).toBe(1);
     expect(moved({ endpoint: "query_range", outcome: "ok" })).toBe(1);
     expect(moved({ endpoint: "query", outcome: "query" })).toBe(1);
+  });
+
+  it("an analysis pass counts each gate evaluation by kind and verdict", async () => {
+    const id = await startedRollout({ analysis: { mode: "observe" } });
+    const before = await metrics();
+    const result = await analyseRollouts(getDeps(), { pick: (all) => all.filter((r) => r.id === id) });
+    const evaluations = result.outcomes[0]!.evaluations;
+    expect(evaluations.length).toBeGreaterThan(0);
+    const after = await metrics();
+    const expected = new Map<string, number>();
+    for (const e of evaluations) expected.set(`${e.kind}/${e.verdict}`, (expected.get(`${e.kind}/${e.verdict}`) ?? 0) + 1);
+    for (const [key, count] of expected) {
+      const [kind, verdict] = key.split("/") as [string, string];
+      const labels = { kind, verdict };
+      expect(value(after, "aviary_analysis_evaluations_total", labels) - value(before, "aviary_analysis_evaluations_total", labels), key).toBe(count);
+    }
+    // The mesh is silent here, so the gates are inconclusive: observe mode decides nothing to act on.
+    expect(result.outcomes[0]!.acted).toBeNull();
   });
 
   it("the audit head gauge is the chain's newest event id", async () => {
