@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
+import { NotificationHealth } from "@/components/notifications/notification-health";
 import { AttentionList } from "@/components/overview/attention-list";
 import type { ListedRollout } from "@/components/overview/rollout-table";
 import { ActionDialog } from "@/components/rollouts/action-dialog";
@@ -77,6 +78,7 @@ function Overview({ list }: { list: OverviewListJson }) {
   return (
     <>
       <AttentionList groups={groups} readAt={list.readAt} liveOf={liveOf} onRollBack={setRollingBack} actDenied={actDenied} />
+      <NotificationHealth />
       {rollingBack ? (
         <ActionDialog
           rollout={rollingBack}

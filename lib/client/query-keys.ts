@@ -7,7 +7,11 @@ export const queryKeys = {
     traffic: (id: string) => ["rollouts", "traffic", id] as const,
     events: (id: string) => ["rollouts", "events", id] as const,
     analysis: (id: string) => ["rollouts", "analysis", id] as const,
+    notifications: (id: string) => ["rollouts", "notifications", id] as const,
     allTraffic: ["rollouts", "traffic"] as const,
+  },
+  notifications: {
+    overview: ["notifications", "overview"] as const,
   },
   metrics: {
     all: ["metrics"] as const,

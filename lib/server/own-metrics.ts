@@ -31,6 +31,8 @@ export type OwnMetrics = {
   prometheusCall(entry: { endpoint: string; outcome: string; seconds: number }): void;
   /** An HTTP call to a cluster's API server (lib/kube). */
   kubeCall(entry: { cluster: string; verb: string; outcome: string; seconds: number }): void;
+  /** One notification delivery attempt (lib/server/notifications): delivered, retrying, or failed for good. */
+  notificationDelivery(entry: { kind: string; result: "delivered" | "retrying" | "failed"; seconds: number }): void;
 };
 
 /** ok: done; refused: Aviary declined (validation, state, revision, drift...); failed: it tried and could not. */
@@ -107,6 +109,13 @@ export function createOwnMetrics({ registry = new Registry(), auditHead, default
     buckets: CALL_BUCKETS,
     registers,
   });
+  const notificationDeliveries = new Histogram({
+    name: "aviary_notification_delivery_duration_seconds",
+    help: "Notification delivery attempts by kind (slack, webhook) and result (delivered, retrying, failed: no more attempts); _count counts them.",
+    labelNames: ["kind", "result"] as const,
+    buckets: CALL_BUCKETS,
+    registers,
+  });
   if (auditHead) {
     new Gauge({
       name: "aviary_audit_chain_head_id",
@@ -142,6 +151,9 @@ export function createOwnMetrics({ registry = new Registry(), auditHead, default
     },
     kubeCall({ cluster, verb, outcome, seconds }) {
       kubeCalls.observe({ cluster, verb, outcome }, seconds);
+    },
+    notificationDelivery({ kind, result, seconds }) {
+      notificationDeliveries.observe({ kind: kind === "slack" ? "slack" : "webhook", result }, seconds);
     },
   };
 }

@@ -189,6 +189,12 @@ describe("notifications", () => {
     ]);
     expect(failed.map((d) => d.lastError).sort()).toEqual([`attempt 3: could not connect (ECONNREFUSED)`, `attempt 3: no answer within ${TIMEOUT_MS} ms`]);
 
+    // Counted in Aviary's own metrics, by kind and result.
+    const metrics = await getDeps().metrics.registry.getSingleMetricAsString("aviary_notification_delivery_duration_seconds");
+    expect(metrics).toMatch(/aviary_notification_delivery_duration_seconds_count\{kind="webhook",result="failed"\} [2-9]/);
+    expect(metrics).toMatch(/aviary_notification_delivery_duration_seconds_count\{kind="webhook",result="retrying"\} [4-9]/);
+    expect(metrics).toMatch(/aviary_notification_delivery_duration_seconds_count\{kind="slack",result="delivered"\} [1-9]/);
+
     // Visible through the API (the rollout page and the overview), URLs redacted.
     const mine = await get(rolloutRoute.GET, `/api/rollouts/${id}/notifications`, id);
     expect(mine.status).toBe(200);

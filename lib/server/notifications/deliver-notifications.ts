@@ -8,7 +8,7 @@ import type { Deps } from "../deps";
 import type { NotifyConfig } from "./config";
 import { resolveDestination } from "./destinations";
 
-export type DeliveryOutcome = { id: bigint; destination: string; result: PostResult };
+export type DeliveryOutcome = { id: bigint; destination: string; result: PostResult; state: "delivered" | "retrying" | "failed" };
 
 /**
  * One attempt at one claimed delivery: resolve its destination now (a URL is never stored in the
@@ -17,12 +17,13 @@ export type DeliveryOutcome = { id: bigint; destination: string; result: PostRes
  * the last attempt or on an answer that retrying cannot fix.
  */
 export async function deliverOne(
-  deps: Pick<Deps, "db" | "now">,
+  deps: Pick<Deps, "db" | "now" | "metrics">,
   config: NotifyConfig,
   post: PostWebhook,
   delivery: ClaimedDelivery,
   random: () => number = Math.random,
 ): Promise<DeliveryOutcome> {
+  const started = performance.now();
   const notice = delivery.message as Notice;
   const block = delivery.rolloutId
     ? (((await deps.db.rollout.findUnique({ where: { id: delivery.rolloutId }, select: { notifications: true } }))?.notifications ?? undefined) as
@@ -62,5 +63,7 @@ export async function deliverOne(
           retryInMs: last ? null : retryDelayMs(delivery.attempts, config.retry, random),
         },
   );
-  return { id: delivery.id, destination: delivery.destination, result };
+  const state = result.ok ? "delivered" : last ? "failed" : "retrying";
+  deps.metrics.notificationDelivery({ kind: delivery.kind, result: state, seconds: (performance.now() - started) / 1000 });
+  return { id: delivery.id, destination: delivery.destination, result, state };
 }

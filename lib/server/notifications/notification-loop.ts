@@ -1,5 +1,6 @@
 import type { LeaderLock } from "../../db/leader-lock";
 import { claimDeliveries, pruneDeliveries } from "../../db/notifications";
+import { log as serverLog } from "../../log";
 import { postWebhook, type PostWebhook } from "../../webhooks/post-webhook";
 import type { Deps } from "../deps";
 import type { NotifyConfig } from "./config";
@@ -22,7 +23,8 @@ export type NotificationLoopOptions = {
 };
 
 const PRUNE_EVERY_MS = 10 * 60_000;
-const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify({ at: new Date().toISOString(), ...entry }));
+/** Entries are `{ level, msg, ...fields }`, written by the server log (lib/log.ts): JSON lines, secrets masked. */
+const jsonLog = ({ level, msg, ...fields }: Record<string, unknown>) => (level === "warn" ? serverLog.warn : serverLog.info)(String(msg), fields);
 
 /**
  * The dispatcher. Every replica runs it; the holder of its leader lock (a key apart from

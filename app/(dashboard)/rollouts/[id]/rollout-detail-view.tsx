@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { AnalysisPanel } from "@/components/analysis/analysis-panel";
+import { RolloutNotifications } from "@/components/notifications/rollout-notifications";
 import { ActionDialog } from "@/components/rollouts/action-dialog";
 import { RolloutSlis } from "@/components/slis/rollout-slis";
 import { LocalTime } from "@/components/ui/local-time";
@@ -117,6 +118,8 @@ export function RolloutDetailView({ initial, demoFaults = false }: { initial: Ro
         </div>
         <RecentEvents events={events.data?.events} error={events.isError ? events.error.message : null} />
       </section>
+
+      <RolloutNotifications rolloutId={rollout.id} />
 
       <section className="panel" aria-labelledby="definition-heading">
         <div className="panel-header">
