@@ -12,9 +12,11 @@ import { auditKey } from "../../lib/db/audit/key";
 import { userOf } from "../../lib/db/runtime-grants";
 import { databaseUrl, parseServerEnv } from "../../lib/env";
 import { parseClusterConfigs } from "../../lib/kube/clusters";
+import { checkBearerToken } from "../../lib/http/bearer-token";
 import { prometheusFromEnv } from "../../lib/prometheus/config";
+import { notifyConfigFromEnv } from "../../lib/server/notifications/config";
 import { kubeApiCalls, parsedEnvNames } from "./code-facts";
-import { render, unknownFields, validateSchema, type K8sObject } from "./render";
+import { render, renderWithComponents, unknownFields, validateSchema, type K8sObject } from "./render";
 
 /**
  * deploy/kustomize, rendered by `kubectl kustomize` as `kubectl apply -k` would, checked against
@@ -23,9 +25,14 @@ import { render, unknownFields, validateSchema, type K8sObject } from "./render"
  * rules, and the workloads keep the security and availability promises README.md makes.
  */
 const DIRS = ["base", "migration", "driven-namespace", "overlays/example/app", "overlays/example/migrate", "overlays/example/driven-namespaces"];
-const rendered = new Map(DIRS.map((dir) => [dir, render(dir)]));
+/** The example server with the optional parts its kustomization.yaml offers commented out, switched on. */
+const WITH_OPTIONS = "overlays/example/app + servicemonitor + http-check-egress";
+const OPTIONS = ["../../../components/servicemonitor", "../http-check-egress"];
+const rendered = new Map([...DIRS.map((dir) => [dir, render(dir)] as const), [WITH_OPTIONS, renderWithComponents("overlays/example/app", OPTIONS)] as const]);
+const RENDERS = [...rendered.keys()];
 const all = [...rendered.values()].flat();
 const app = rendered.get("overlays/example/app")!;
+const appWithOptions = rendered.get(WITH_OPTIONS)!;
 const migrate = rendered.get("overlays/example/migrate")!;
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
@@ -78,7 +85,7 @@ const workloads = (objects: K8sObject[]) => [
 const allWorkloads = [...rendered.values()].flatMap(workloads);
 
 describe("deploy/kustomize renders valid Kubernetes objects", () => {
-  it.each(DIRS)("%s: every object passes its API schema and has no field the API does not know", (dir) => {
+  it.each(RENDERS)("%s: every object passes its API schema and has no field the API does not know", (dir) => {
     const objects = rendered.get(dir)!;
     expect(objects.length).toBeGreaterThan(0);
     for (const object of objects) {
@@ -162,7 +169,7 @@ describe("RBAC grants exactly the Kubernetes API calls lib/kube makes", () => {
 describe("configuration", () => {
   const known = parsedEnvNames();
 
-  it.each(DIRS.filter((dir) => rendered.get(dir)!.some((o) => o.kind === "Deployment" || o.kind === "Job")))(
+  it.each(RENDERS.filter((dir) => rendered.get(dir)!.some((o) => o.kind === "Deployment" || o.kind === "Job")))(
     "%s: names only variables Aviary's parsers read",
     (dir) => {
       for (const { name, pod, objects } of workloads(rendered.get(dir)!)) {
@@ -185,6 +192,31 @@ describe("configuration", () => {
     expect(parseClusterConfigs(env)).toEqual({ default: { inCluster: true } });
     expect(auditKey(env).length).toBeGreaterThanOrEqual(32);
     expect(env.AVIARY_MIGRATION_DATABASE_URL, "the server must not hold the owner role").toBeUndefined();
+  });
+
+  it("keeps credentials in the Secret, never in a ConfigMap: metrics token, notification URLs and signing secret", () => {
+    const container = one<IDeployment>(app, "Deployment").spec!.template.spec!.containers[0]!;
+    const fromConfigMaps = (container.envFrom ?? []).flatMap((f) =>
+      f.configMapRef ? Object.keys((app.find((o) => o.kind === "ConfigMap" && o.metadata.name === f.configMapRef!.name)?.data ?? {}) as object) : [],
+    );
+    const secret = app.find((o) => o.kind === "Secret" && o.metadata.name === container.envFrom?.find((f) => f.secretRef)?.secretRef?.name)!;
+    const credential = /(SECRET|TOKEN|PASSWORD|_KEY|WEBHOOK_URL|DATABASE_URL)$/;
+    expect(fromConfigMaps.filter((name) => credential.test(name))).toEqual([]);
+    expect(Object.keys(secret.data as object)).toEqual(
+      expect.arrayContaining(["AVIARY_METRICS_TOKEN", "AVIARY_NOTIFY_SLACK_WEBHOOK_URL", "AVIARY_NOTIFY_WEBHOOK_URL", "AVIARY_NOTIFY_WEBHOOK_SECRET"]),
+    );
+    for (const name of Object.keys(secret.data as object)) expect(credential.test(name), name).toBe(true);
+  });
+
+  it("configures notifications and /metrics so that Aviary accepts them", () => {
+    const env = containerEnv(app, one<IDeployment>(app, "Deployment").spec!.template.spec!.containers[0]!);
+    const notify = notifyConfigFromEnv(env);
+    expect(notify.baseUrl).toBe(new URL(env.AVIARY_PUBLIC_URL!).origin);
+    expect(notify.slackUrl && notify.webhookUrl && notify.webhookSecret).toBeTruthy();
+    const token = parseServerEnv(env).AVIARY_METRICS_TOKEN;
+    expect(token).toBeDefined();
+    const scrape = new Request("http://aviary.aviary.svc/metrics", { headers: { authorization: `Bearer ${token}` } });
+    expect(checkBearerToken(scrape, token, { what: "metrics", variable: "AVIARY_METRICS_TOKEN" })).toBeNull();
   });
 
   it("runs the migration as the owner role from its own Secret, granting the app's role", () => {
@@ -227,7 +259,6 @@ describe("the server is available and reachable", () => {
   });
 
   it("the Service and the Ingress reach the pods' named port", () => {
-    const service = one<IService>(app, "Service");
     expect(matches(service.spec!.selector, podLabels)).toBe(true);
     expect(service.spec!.ports!.every((p) => portNames.has(String(p.targetPort)))).toBe(true);
     const ingress = one<IIngress>(app, "Ingress");
@@ -239,18 +270,79 @@ describe("the server is available and reachable", () => {
     }
   });
 
-  it("the NetworkPolicy selects the pods, admits only the ingress controller, and lets out what the server calls", () => {
-    const policy = ofKind<INetworkPolicy>(app, "NetworkPolicy").find((p) => matches(p.spec?.podSelector?.matchLabels, podLabels))!;
+  const service = one<IService>(app, "Service");
+  const policyOf = (objects: K8sObject[]) =>
+    ofKind<INetworkPolicy>(objects, "NetworkPolicy").find((p) => matches(p.spec?.podSelector?.matchLabels, podLabels))!;
+  /** A container port by name or number, as a number (what a NetworkPolicy port and a Service targetPort resolve to). */
+  const containerPort = (port: string | number | undefined) => container.ports?.find((p) => p.name === port || p.containerPort === port)?.containerPort;
+  const ingressFrom = (objects: K8sObject[], podName: string) =>
+    (policyOf(objects).spec!.ingress ?? []).filter((rule) => rule.from?.some((peer) => peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] === podName));
+
+  it("the NetworkPolicy selects the pods, admits only the ingress controller and Prometheus, and lets out what the server calls", () => {
+    const policy = policyOf(app);
     expect(policy.spec!.policyTypes).toEqual(["Ingress", "Egress"]);
     for (const rule of policy.spec!.ingress ?? []) {
       for (const peer of rule.from ?? []) expect(peer.namespaceSelector?.matchLabels && peer.podSelector?.matchLabels).toBeTruthy();
       expect(rule.ports?.map((p) => String(p.port)).every((p) => portNames.has(p))).toBe(true);
     }
+    expect(policy.spec!.ingress).toHaveLength(2);
+    expect(ingressFrom(app, "ingress-nginx")).toHaveLength(1);
+    expect(ingressFrom(app, "prometheus")).toHaveLength(1);
     const egress = new Set((policy.spec!.egress ?? []).flatMap((r) => (r.ports ?? []).map((p) => `${p.port}/${p.protocol}`)));
     const env = containerEnv(app, container);
-    const prometheus = new URL(env.AVIARY_PROMETHEUS_URL!);
+    const portOf = (url: string) => new URL(url).port || (new URL(url).protocol === "https:" ? "443" : "80");
+    const called = [env.AVIARY_PROMETHEUS_URL!, env.AVIARY_OIDC_ISSUER!, env.AVIARY_NOTIFY_SLACK_WEBHOOK_URL!, env.AVIARY_NOTIFY_WEBHOOK_URL!];
     const databasePort = new URL(env.DATABASE_URL!).port || "5432";
-    for (const needed of ["53/UDP", "53/TCP", `${databasePort}/TCP`, `${prometheus.port || 80}/TCP`, "443/TCP"]) expect([...egress], needed).toContain(needed);
+    for (const needed of ["53/UDP", "53/TCP", `${databasePort}/TCP`, ...called.map((url) => `${portOf(url)}/TCP`)])
+      expect([...egress], needed).toContain(needed);
+  });
+
+  it("admits Prometheus to /metrics on the port the Service sends to, where the server listens", () => {
+    const [rule] = ingressFrom(app, "prometheus");
+    expect(rule?.from?.every((peer) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"])).toBe(true);
+    const servicePorts = new Set(service.spec!.ports!.map((p) => containerPort(p.targetPort)));
+    expect(rule?.ports?.length).toBeGreaterThan(0);
+    for (const p of rule?.ports ?? []) {
+      expect(p.protocol ?? "TCP").toBe("TCP");
+      expect(servicePorts.has(containerPort(p.port)), `port ${p.port}`).toBe(true);
+      expect(containerPort(p.port)).toBe(parseServerEnv(containerEnv(app, container)).PORT);
+    }
+    expect(readFileSync(path.join(ROOT, "app", "metrics", "route.ts"), "utf8")).toMatch(/export const GET\b|export (async )?function GET/);
+  });
+
+  it("opens no egress to any port by default; approvals' HTTP checks get it only by opting in, per namespace", () => {
+    const portless = (objects: K8sObject[]) => (policyOf(objects).spec!.egress ?? []).filter((r) => !r.ports?.length);
+    expect(portless(app)).toEqual([]);
+    const opened = portless(appWithOptions);
+    expect(opened).toHaveLength(1);
+    for (const peer of opened[0]!.to ?? []) {
+      expect(peer.ipBlock, "never to any address").toBeUndefined();
+      expect(peer.namespaceSelector?.matchExpressions ?? Object.keys(peer.namespaceSelector?.matchLabels ?? {})).not.toEqual([]);
+    }
+    expect(opened[0]!.to?.length).toBeGreaterThan(0);
+  });
+
+  it("the optional ServiceMonitor scrapes the Service's pods on /metrics with the token from the server's Secret", () => {
+    type Endpoint = { port: string; path?: string; scheme?: string; authorization?: { type?: string; credentials: { name: string; key: string } } };
+    const monitor = one<K8sObject & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: Endpoint[] } }>(appWithOptions, "ServiceMonitor");
+    expect(ofKind(app, "ServiceMonitor"), "not in the example unless switched on").toEqual([]);
+    const withOptions = one<IService>(appWithOptions, "Service");
+    expect(matches(monitor.spec.selector.matchLabels, withOptions.metadata.labels)).toBe(true);
+    const deployment = one<IDeployment>(appWithOptions, "Deployment");
+    const secretName = deployment.spec!.template.spec!.containers[0]!.envFrom!.find((f) => f.secretRef)!.secretRef!.name;
+    const secret = appWithOptions.find((o) => o.kind === "Secret" && o.metadata.name === secretName)!;
+    expect(monitor.metadata.namespace).toBe(secret.metadata.namespace);
+    for (const endpoint of monitor.spec.endpoints) {
+      const servicePort = withOptions.spec!.ports!.find((p) => p.name === endpoint.port);
+      expect(servicePort, `endpoint port ${endpoint.port}`).toBeDefined();
+      expect(ingressFrom(appWithOptions, "prometheus")[0]?.ports?.map((p) => containerPort(p.port))).toContain(containerPort(servicePort!.targetPort));
+      expect(endpoint.path).toBe("/metrics");
+      expect(endpoint.scheme ?? "http").toBe("http");
+      expect(endpoint.authorization?.type ?? "Bearer").toBe("Bearer");
+      // The generated Secret's hashed name, which only kustomizeconfig.yaml's nameReference puts here.
+      expect(endpoint.authorization?.credentials).toEqual({ name: secretName, key: "AVIARY_METRICS_TOKEN" });
+      expect(Object.keys(secret.data as object)).toContain("AVIARY_METRICS_TOKEN");
+    }
   });
 });
 
