@@ -295,7 +295,7 @@ function props(shift) {
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 async function drawn(host, previous) {
   for (;;) {
-    const paths = host.querySelectorAll("path.recharts-line-curve");
+    const paths = host.querySelectorAll("path.chart-line");
     const d = paths.length === 4 ? Array.from(paths, (p) => p.getAttribute("d") || "").join("|") : "";
     if (d && d !== previous) return d;
     await new Promise((resolve) => requestAnimationFrame(resolve));

@@ -1,9 +1,10 @@
 "use client";
 
-import { memo, useCallback, useMemo } from "react";
-import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import { memo, useCallback, useId, useLayoutEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { CartesianGrid, LineChart, ReferenceLine, usePlotArea, useXAxisScale, useYAxisScale, XAxis, YAxis } from "recharts";
 import { mergeSeries, type Point } from "@/lib/domain/series";
 import { CHART_COLORS } from "./colors";
+import { linePath, nearestRow } from "./line-path";
 import { formatFullTime, formatTick, formatTickTime, formatValue, NO_VALUE, timeTicks, type Unit } from "./format";
 import { useElementWidth } from "./use-element-width";
 import { useStaggered } from "./use-staggered";
@@ -68,9 +69,14 @@ export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesCh
   );
 }, sameChart);
 
+type Geometry = {
+  x: (value: number) => number | undefined;
+  y: (value: number) => number | undefined;
+  area: { x: number; y: number; width: number; height: number };
+};
+
 function Plot({ series, unit, domain, thresholds = NO_THRESHOLDS, markers = NO_MARKERS, height = 200, yMax, width }: TimeSeriesChartProps & { width: number }) {
   const zone = useTimeZone();
-  const rows = useMemo(() => mergeSeries(Object.fromEntries(series.map((s) => [s.key, s.points]))), [series]);
   const [start, end] = domain;
   const xDomain = useMemo(() => [start, end], [start, end]);
   const ticks = useMemo(() => timeTicks([start, end]), [start, end]);
@@ -78,7 +84,9 @@ function Plot({ series, unit, domain, thresholds = NO_THRESHOLDS, markers = NO_M
   const span = end - start;
   const xTickFormatter = useCallback((t: number) => formatTickTime(t, zone, span), [zone, span]);
   const yTickFormatter = useCallback((v: number) => formatTick(unit, v), [unit]);
-  const renderTooltip = useCallback((props: TooltipContentProps) => <ChartTooltip {...props} series={series} unit={unit} zone={zone} />, [series, unit, zone]);
+  // The scales go from the lines to the read-out through a small store, not state: setting state
+  // here would draw the whole chart a second time after every update.
+  const geometry = useMemo(() => createGeometryStore(), []);
   const markerLines = useMemo(() => {
     const labelled = labelledMarkers(markers, span);
     return markers.map((m) => ({
@@ -88,50 +96,193 @@ function Plot({ series, unit, domain, thresholds = NO_THRESHOLDS, markers = NO_M
         : undefined,
     }));
   }, [markers, span]);
+  // Recharts draws the frame (grid, axes, reference lines) and lends its scales; the lines are one
+  // SVG path each (SeriesPaths) and the hover read-out is Aviary's own (ChartReadout). Recharts'
+  // <Line> and <Tooltip> recompute every point through its store on every update: 20-50 ms per
+  // chart per poll, long tasks on a live page; a path per series costs a few ms.
   return (
-    <LineChart data={rows} width={width} height={height} margin={MARGIN}>
-      <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
-      <XAxis dataKey="t" type="number" domain={xDomain} ticks={ticks} allowDataOverflow tickFormatter={xTickFormatter} tick={TICK} />
-      <YAxis width={y.width} domain={y.domain} tickCount={5} allowDataOverflow={yMax !== undefined} tickFormatter={yTickFormatter} tick={TICK} />
-      <Tooltip content={renderTooltip} isAnimationActive={false} />
-      {thresholds.map((t) => (
-        <ReferenceLine
-          key={`y-${t.label}`}
-          y={t.value}
-          stroke={t.color ?? CHART_COLORS.threshold}
-          strokeDasharray="6 4"
-          // Inside the y range already (yAxisFor counts thresholds); "extendDomain" would make
-          // Recharts recompute the domain and every line point once the lines register.
-          ifOverflow="hidden"
-        />
-      ))}
-      {markerLines.map(({ marker: m, label }, i) => (
-        <ReferenceLine
-          key={`x-${m.t}-${i}`}
-          x={m.t}
-          stroke={m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker}
-          strokeDasharray={m.muted ? "2 3" : undefined}
-          ifOverflow="discard"
-          label={label}
-        />
-      ))}
-      {series.map((s) => (
-        <Line
-          key={s.key}
-          dataKey={s.key}
-          name={s.name}
-          type={s.step ? "stepAfter" : "linear"}
-          stroke={s.color}
-          strokeWidth={s.thin ? 1.25 : 2}
-          strokeDasharray={s.dashed ? "5 3" : undefined}
-          dot={false}
-          activeDot={ACTIVE_DOT}
-          connectNulls={false}
-          isAnimationActive={false}
-        />
-      ))}
-    </LineChart>
+    <div className="chart-plot">
+      <LineChart width={width} height={height} margin={MARGIN} accessibilityLayer={false}>
+        <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
+        <XAxis dataKey="t" type="number" domain={xDomain} ticks={ticks} allowDataOverflow tickFormatter={xTickFormatter} tick={TICK} />
+        {/* The domain is computed from the data and thresholds (yAxisFor): with no <Line>, Recharts has no data of its own to widen it with. */}
+        <YAxis width={y.width} domain={y.domain} tickCount={5} allowDataOverflow tickFormatter={yTickFormatter} tick={TICK} />
+        {thresholds.map((t) => (
+          <ReferenceLine
+            key={`y-${t.label}`}
+            y={t.value}
+            stroke={t.color ?? CHART_COLORS.threshold}
+            strokeDasharray="6 4"
+            // Inside the y range already (yAxisFor counts thresholds).
+            ifOverflow="hidden"
+          />
+        ))}
+        {markerLines.map(({ marker: m, label }, i) => (
+          <ReferenceLine
+            key={`x-${m.t}-${i}`}
+            x={m.t}
+            stroke={m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker}
+            strokeDasharray={m.muted ? "2 3" : undefined}
+            ifOverflow="discard"
+            label={label}
+          />
+        ))}
+        <SeriesPaths series={series} onGeometry={geometry.set} />
+      </LineChart>
+      <ChartReadout series={series} unit={unit} zone={zone} store={geometry} domain={domain} />
+    </div>
   );
+}
+
+/** The lines, drawn with the chart's own scales and clipped to its plot area. */
+function SeriesPaths({ series, onGeometry }: { series: readonly ChartSeries[]; onGeometry: (geometry: Geometry) => void }) {
+  const x = useXAxisScale();
+  const y = useYAxisScale();
+  const area = usePlotArea();
+  const clipId = useId();
+  const paths = useMemo(() => (x && y ? series.map((s) => ({ s, d: linePath(s.points, x, y, { step: s.step ?? false }) })) : []), [series, x, y]);
+  const { x: left, y: top, width, height } = area ?? { x: 0, y: 0, width: 0, height: 0 };
+  useLayoutEffect(() => {
+    if (x && y && width > 0) onGeometry({ x, y, area: { x: left, y: top, width, height } });
+  }, [x, y, left, top, width, height, onGeometry]);
+  if (!area) return null;
+  return (
+    <g className="chart-lines">
+      <defs>
+        <clipPath id={clipId}>
+          <rect x={left} y={top} width={width} height={height} />
+        </clipPath>
+      </defs>
+      <g clipPath={`url(#${clipId})`}>
+        {paths.map(({ s, d }) => (
+          <path
+            key={s.key}
+            className="chart-line"
+            data-series={s.key}
+            d={d}
+            fill="none"
+            stroke={s.color}
+            strokeWidth={s.thin ? 1.25 : 2}
+            strokeDasharray={s.dashed ? "5 3" : undefined}
+            strokeLinejoin="round"
+          />
+        ))}
+      </g>
+    </g>
+  );
+}
+
+/**
+ * The values at one moment: under the pointer, or stepped through with the arrow keys once the
+ * chart has focus (Home and End jump to the ends, Escape hides it). Only this layer re-renders
+ * while the pointer moves; the chart underneath does not.
+ */
+function ChartReadout({
+  series,
+  unit,
+  zone,
+  store,
+  domain,
+}: {
+  series: readonly ChartSeries[];
+  unit: Unit;
+  zone: string;
+  store: GeometryStore;
+  domain: readonly [number, number];
+}) {
+  const geometry = useSyncExternalStore(store.subscribe, store.get, store.get);
+  const [active, setActive] = useState<number | null>(null);
+  const rows = useMemo(() => mergeSeries(Object.fromEntries(series.map((s) => [s.key, s.points]))), [series]);
+  if (!geometry) return null;
+  const { area } = geometry;
+  const row = active === null ? undefined : rows[active];
+  const rowAt = (clientX: number, box: DOMRect) => {
+    const fraction = (clientX - box.left - area.x) / area.width;
+    if (fraction < 0 || fraction > 1) return null;
+    const index = nearestRow(rows, domain[0] + fraction * (domain[1] - domain[0]));
+    return index < 0 ? null : index;
+  };
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (rows.length === 0) return;
+    const last = rows.length - 1;
+    const next =
+      event.key === "ArrowLeft"
+        ? Math.max(0, (active ?? last + 1) - 1)
+        : event.key === "ArrowRight"
+          ? Math.min(last, (active ?? -1) + 1)
+          : event.key === "Home"
+            ? 0
+            : event.key === "End"
+              ? last
+              : event.key === "Escape"
+                ? null
+                : undefined;
+    if (next === undefined) return;
+    event.preventDefault();
+    setActive(next);
+  };
+  const cx = row ? geometry.x(row.t) : undefined;
+  return (
+    <div
+      className="chart-readout-area"
+      tabIndex={0}
+      role="group"
+      aria-label="Values over time: left and right arrow keys step through them"
+      onPointerMove={(event) => setActive(rowAt(event.clientX, event.currentTarget.getBoundingClientRect()))}
+      onPointerLeave={() => setActive(null)}
+      onBlur={() => setActive(null)}
+      onKeyDown={onKeyDown}
+    >
+      {row && cx !== undefined ? (
+        <>
+          <svg className="chart-readout-marks" aria-hidden="true">
+            <line x1={cx} x2={cx} y1={area.y} y2={area.y + area.height} stroke={CHART_COLORS.axis} strokeOpacity={0.5} />
+            {series.map((s) => {
+              const v = row[s.key];
+              const cy = v === null || v === undefined ? undefined : geometry.y(v);
+              return cy === undefined ? null : <circle key={s.key} cx={cx} cy={cy} r={ACTIVE_DOT.r} fill={s.color} />;
+            })}
+          </svg>
+          <div className="chart-tooltip chart-readout" style={readoutPosition(cx, area)} role="status">
+            <ChartTooltip row={row} series={series} unit={unit} zone={zone} />
+          </div>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+type GeometryStore = { get: () => Geometry | null; set: (geometry: Geometry) => void; subscribe: (listener: () => void) => () => void };
+
+function createGeometryStore(): GeometryStore {
+  let current: Geometry | null = null;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => current,
+    set: (next) => {
+      const same =
+        current &&
+        current.x === next.x &&
+        current.y === next.y &&
+        current.area.x === next.area.x &&
+        current.area.y === next.area.y &&
+        current.area.width === next.area.width &&
+        current.area.height === next.area.height;
+      if (same) return;
+      current = next;
+      for (const listener of listeners) listener();
+    },
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** Beside the cursor, on the side with more room. */
+function readoutPosition(cx: number, area: Geometry["area"]): React.CSSProperties {
+  const right = cx < area.x + area.width / 2;
+  return right ? { left: cx + 12, top: area.y } : { right: `calc(100% - ${cx - 12}px)`, top: area.y };
 }
 
 /** Equal when they would draw the same: the points by reference, everything else by value. */
@@ -171,7 +322,8 @@ function yAxisFor(unit: Unit, series: readonly ChartSeries[], thresholds: readon
     for (const t of thresholds) top = Math.max(top, t.value);
     top = niceCeil(top * 1.1);
   }
-  const domain: [number, number | "auto"] = [0, top > 0 ? top : "auto"];
+  // Nothing to show yet: an empty 0-1 frame rather than no axis.
+  const domain: [number, number] = [0, top > 0 ? top : 1];
   const widest = formatTick(unit, top > 0 ? top : 1);
   return { domain, width: Math.max(40, Math.round(widest.length * 7 + 22)) };
 }
@@ -219,12 +371,10 @@ function ChartLegend({ series, thresholds, unit }: { series: readonly ChartSerie
   );
 }
 
-function ChartTooltip({ active, payload, series, unit, zone }: TooltipContentProps & { series: readonly ChartSeries[]; unit: Unit; zone: string }) {
-  const row = payload?.[0]?.payload as Record<string, number | null> | undefined;
-  if (!active || !row || typeof row.t !== "number") return null;
+function ChartTooltip({ row, series, unit, zone }: { row: Record<string, number | null>; series: readonly ChartSeries[]; unit: Unit; zone: string }) {
   return (
-    <div className="chart-tooltip">
-      <p className="chart-tooltip-time">{formatFullTime(row.t, zone)}</p>
+    <>
+      <p className="chart-tooltip-time">{formatFullTime(row.t ?? 0, zone)}</p>
       <dl>
         {series.map((s) => (
           <div key={s.key}>
@@ -236,6 +386,6 @@ function ChartTooltip({ active, payload, series, unit, zone }: TooltipContentPro
           </div>
         ))}
       </dl>
-    </div>
+    </>
   );
 }

@@ -36,6 +36,22 @@ test("a bad canary shows above its error-rate objective within a minute, and its
   // Far above the 0.05% objective, not at its edge: at least 1% (the rate settles near 5% as scrapes accumulate).
   await expect(errorPanel).toContainText(/▲ ([1-9]|[1-9]\d)(\.\d+)?\s?% canary vs/, { timeout: 60_000 });
 
+  // The values under the pointer (a time with its zone), and by keyboard: End jumps to the latest moment.
+  const readout = errorPanel.getByRole("group", { name: /Values over time/ }).first();
+  const box = (await readout.boundingBox())!;
+  await readout.hover({ position: { x: box.width * 0.9, y: box.height / 2 } });
+  const values = errorPanel.getByRole("status").filter({ hasText: "Canary" });
+  await expect(values).toContainText(/\d{1,2}:\d{2}:\d{2}.*(UTC|GMT|CET|[A-Z]{3,4})/);
+  await page.mouse.move(0, 0);
+  await expect(values).toBeHidden();
+  await readout.focus();
+  await page.keyboard.press("End");
+  await expect(values).toContainText(/Canary\s*[\d.]+\s?%/);
+  await page.keyboard.press("ArrowLeft");
+  await expect(values).toContainText("Stable");
+  await page.keyboard.press("Escape");
+  await expect(values).toBeHidden();
+
   const split = page.getByRole("region", { name: "Traffic split" });
   // The chart's last point is the last whole step, so on a fresh stack the observed share climbs
   // towards 25% for up to a minute as Prometheus' rate window fills.
