@@ -10,6 +10,10 @@ export const STATUS_BY_CODE = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   DRIFT: 409,
+  /** A promotion during a freeze window (lib/domain/freeze); an admin may override with a reason. */
+  FROZEN: 409,
+  /** A promotion before the rollout's approvals hold (lib/domain/approvals). */
+  APPROVAL_PENDING: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** Too many refused requests from one actor; the answer carries Retry-After. */

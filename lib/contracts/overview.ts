@@ -1,4 +1,4 @@
-import { attentionOf, type Attention, type LiveWeights } from "../domain/attention";
+import { attentionOf, type Attention, type LiveWeights, type PromotionHolds } from "../domain/attention";
 import type { Verdict } from "../domain/analysis/evaluate";
 import type { Rollout } from "../domain/rollout";
 import { rolloutJson, type RolloutJson } from "./rollout";
@@ -12,7 +12,7 @@ export type GateVerdictJson = { gate: string; verdict: Verdict; value: number | 
  * (lib/domain/attention.ts) as of `readAt`. Drift is not in `attention`: it needs the cluster,
  * which GET /api/traffic reads; the overview adds it with `attentionWithLive`.
  */
-export type OverviewRolloutJson = RolloutJson & { gates: GateVerdictJson[]; attention: Attention };
+export type OverviewRolloutJson = RolloutJson & { gates: GateVerdictJson[]; holds: PromotionHolds; attention: Attention };
 export type RolloutListJson = { rollouts: OverviewRolloutJson[]; readAt: string };
 
 /**
@@ -35,7 +35,7 @@ export type OverviewRowJson = Pick<
   | "createdAt"
   | "updatedAt"
   | "stepStartedAt"
-> & { gates: Pick<GateVerdictJson, "gate" | "verdict" | "reason">[]; attention: Attention };
+> & { gates: Pick<GateVerdictJson, "gate" | "verdict" | "reason">[]; holds: PromotionHolds; attention: Attention };
 export type OverviewListJson = { rollouts: OverviewRowJson[]; readAt: string };
 
 export function overviewRow(full: OverviewRolloutJson): OverviewRowJson {
@@ -43,14 +43,15 @@ export function overviewRow(full: OverviewRolloutJson): OverviewRowJson {
   return {
     ...{ id, name, namespace, cluster, virtualService, status, currentStep, canaryWeight, steps, revision, createdAt, updatedAt, stepStartedAt },
     gates: full.gates.map(({ gate, verdict, reason }) => ({ gate, verdict, reason })),
+    holds: full.holds,
     attention: full.attention,
   };
 }
 
-type Item = { rollout: Rollout; gates: readonly (Omit<GateVerdictJson, "at"> & { at: Date })[]; attention: Attention };
+type Item = { rollout: Rollout; gates: readonly (Omit<GateVerdictJson, "at"> & { at: Date })[]; holds: PromotionHolds; attention: Attention };
 
-export function overviewRolloutJson({ rollout, gates, attention }: Item): OverviewRolloutJson {
-  return { ...rolloutJson(rollout), gates: gates.map((g) => ({ ...g, at: g.at.toISOString() })), attention };
+export function overviewRolloutJson({ rollout, gates, holds, attention }: Item): OverviewRolloutJson {
+  return { ...rolloutJson(rollout), gates: gates.map((g) => ({ ...g, at: g.at.toISOString() })), holds, attention };
 }
 
 /** The attention of a listed rollout once the live weights are known (same rule, same clock as the server's). */
@@ -63,6 +64,7 @@ export function attentionWithLive(item: OverviewRowJson, live: LiveWeights | nul
       updatedAt: new Date(item.updatedAt),
     },
     gates: item.gates,
+    holds: item.holds,
     live,
     now: new Date(readAt),
   });

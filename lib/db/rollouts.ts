@@ -1,6 +1,7 @@
 import { Prisma, type Rollout as RolloutRow } from "./generated/client";
 import type { Db } from "./client";
 import type { Analysis } from "../domain/analysis/definition";
+import type { Approvals } from "../domain/approvals/definition";
 import type { Notifications } from "../domain/notifications/definition";
 import type { Destination, Rollout, RolloutDefinition, RolloutStatus, Step } from "../domain/rollout";
 
@@ -24,6 +25,7 @@ export function toRollout(row: RolloutRow): Rollout {
     slo: { availability: row.sloAvailability, latencyP95Ms: row.sloLatencyP95Ms },
     ...(row.analysis === null ? {} : { analysis: row.analysis as Analysis }),
     ...(row.notifications === null ? {} : { notifications: row.notifications as Notifications }),
+    ...(row.approvals === null ? {} : { approvals: row.approvals as Approvals }),
     status: row.status as RolloutStatus,
     currentStep: row.currentStep,
     canaryWeight: row.canaryWeight,
@@ -51,6 +53,7 @@ function definitionColumns(def: RolloutDefinition) {
     sloLatencyP95Ms: def.slo.latencyP95Ms,
     analysis: def.analysis ?? Prisma.DbNull,
     notifications: def.notifications ?? Prisma.DbNull,
+    approvals: def.approvals ?? Prisma.DbNull,
   };
 }
 

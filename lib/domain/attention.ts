@@ -8,8 +8,10 @@ import type { Rollout } from "./rollout";
  * traffic (drift) it polls and calls the same function, so server and page agree.
  *
  * - "needs-you": a gate failing or inconclusive (while analysis is on and the rollout live),
- *   weights drifted in the cluster, paused, or waiting for a manual promotion (a step without a
- *   pause, or a pause that is over while analysis will not promote).
+ *   weights drifted in the cluster, paused, waiting for a manual promotion (a step without a
+ *   pause, or a pause that is over while analysis will not promote), or waiting for an approval
+ *   only a person can give (an unticked checklist item, a failing approval check).
+ * - A freeze window holding the rollout's promotions is said in its reasons, whatever its group.
  * - "progressing": live and moving on its own or still in its pause; drafts, after them.
  * - "finished": promoted, rolled back, archived (unless the cluster drifted from them).
  *
@@ -37,8 +39,12 @@ export type AttentionInput = {
   /** Each gate's latest evaluation; empty when never evaluated. */
   gates: readonly GateVerdict[];
   live?: LiveWeights | null | undefined;
+  /** What holds its promotions: approvals waiting for a person, a freeze window (words, or null). */
+  holds?: PromotionHolds | undefined;
   now: Date;
 };
+
+export type PromotionHolds = { approval: string | null; frozen: string | null };
 
 export type Attention = {
   group: AttentionGroup;
@@ -107,17 +113,20 @@ export function attentionOf(input: AttentionInput): Attention {
   if (rollout.status === "paused") found.push({ urgency: "paused", text: "paused" });
   const promotion = rollout.status === "progressing" ? promotionState(input) : null;
   if (promotion && "waiting" in promotion) found.push({ urgency: "waiting", text: promotion.waiting });
+  const holds = LIVE_STATUSES.includes(rollout.status) ? input.holds : undefined;
+  if (holds?.approval && rollout.status === "progressing") found.push({ urgency: "waiting", text: holds.approval });
+  const frozen = holds?.frozen ? [`promotions held: ${holds.frozen}`] : [];
 
   const since = (rollout.status === "paused" ? rollout.updatedAt : (rollout.stepStartedAt ?? rollout.updatedAt)).getTime();
   if (found.length > 0) {
     found.sort((a, b) => URGENCIES.indexOf(a.urgency) - URGENCIES.indexOf(b.urgency));
     const urgency = found[0]!.urgency;
-    return { group: "needs-you", reasons: found.map((f) => f.text), urgency, sortKey: [0, URGENCIES.indexOf(urgency), since] };
+    return { group: "needs-you", reasons: [...found.map((f) => f.text), ...frozen], urgency, sortKey: [0, URGENCIES.indexOf(urgency), since] };
   }
   if (FINISHED_STATUSES.includes(rollout.status)) return { group: "finished", reasons: [], urgency: null, sortKey: [2, 0, -rollout.updatedAt.getTime()] };
   if (rollout.status === "draft")
     return { group: "progressing", reasons: ["not started (draft)"], urgency: null, sortKey: [1, 1, -rollout.updatedAt.getTime()] };
-  return { group: "progressing", reasons: promotion && "next" in promotion ? [promotion.next] : [], urgency: null, sortKey: [1, 0, since] };
+  return { group: "progressing", reasons: [...(promotion && "next" in promotion ? [promotion.next] : []), ...frozen], urgency: null, sortKey: [1, 0, since] };
 }
 
 export function compareAttention(a: Pick<Attention, "sortKey">, b: Pick<Attention, "sortKey">): number {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { analysisSchema } from "./analysis/definition";
+import { approvalsSchema } from "./approvals/definition";
 import { notificationsSchema } from "./notifications/definition";
 import type { RolloutDefinition } from "./rollout";
 
@@ -115,6 +116,7 @@ const definitionShape = {
   ),
   analysis: analysisSchema.optional(),
   notifications: notificationsSchema.optional(),
+  approvals: approvalsSchema.optional(),
 };
 
 function crossFieldRules(def: Pick<RolloutDefinition, "stable" | "canary" | "metrics">, ctx: z.RefinementCtx) {

@@ -1,4 +1,5 @@
 import type { Analysis } from "./analysis/definition";
+import type { Approvals } from "./approvals/definition";
 import type { Notifications } from "./notifications/definition";
 
 /** The rollout as the rest of Aviary sees it: definition plus live state. */
@@ -27,6 +28,8 @@ export type RolloutDefinition = {
   analysis?: Analysis;
   /** Its own notification destinations (lib/domain/notifications); absent means the global ones only. */
   notifications?: Notifications;
+  /** HTTP checks and checklist items every promotion waits for (lib/domain/approvals); absent means none. */
+  approvals?: Approvals;
 };
 
 export type RolloutState = {

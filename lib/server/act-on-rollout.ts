@@ -14,12 +14,15 @@ import { actionErrorCode, actionOutcome, recordAction } from "./action-audit";
 import type { Deps } from "./deps";
 import { reconcileRollout } from "./reconcile-rollout";
 import { assertRolloutId, notFound } from "./rollout-id";
+import { assertOverrideAllowed, assertPromotionAllowed } from "./promotion-guard";
 import { NORMAL_WRITE, readForWrite, ROLLBACK_WRITE, writeWeights } from "./write-weights";
 
 export const actionInputSchema = z.strictObject({
   action: z.enum(ROLLOUT_ACTIONS, { error: `action must be one of ${ROLLOUT_ACTIONS.join(", ")}` }),
   reason: safeText("reason", { multiline: true }).trim().max(1000, { error: "reason must be at most 1000 characters" }).optional(),
   expectedRevision: z.number({ error: "expectedRevision must be a number" }).int().positive().optional(),
+  /** Promote during a freeze window: admins only, with a reason; recorded in the audit event. */
+  overrideFreeze: z.boolean({ error: "overrideFreeze must be true or false" }).optional(),
 });
 
 export type ActOnRolloutOptions = {
@@ -136,7 +139,8 @@ type PerformOptions = Omit<z.infer<typeof actionInputSchema>, "reason"> & {
   startedAt: number;
 };
 
-async function perform(deps: Deps, { rollout, action, reason, expectedRevision, context, startedAt }: PerformOptions): Promise<Rollout> {
+async function perform(deps: Deps, { rollout, action, reason, expectedRevision, overrideFreeze, context, startedAt }: PerformOptions): Promise<Rollout> {
+  if (overrideFreeze) assertOverrideAllowed({ actor: context.actor, action, reason });
   if (REASON_REQUIRED.includes(action) && !reason) {
     const message = `a reason is required for ${action === "rollback" ? "a rollback" : "a full promotion"}`;
     throw new AppError("VALIDATION", message, { fields: { reason: message } });
@@ -146,6 +150,11 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
   }
   const refusal = refusalReason(action, rollout.status);
   if (refusal) throw new AppError("INVALID_STATE", refusal);
+  // Freeze windows and approvals hold promotions only: going back to stable never waits.
+  const { overridden } =
+    action === "promote" || action === "promote_full"
+      ? await assertPromotionAllowed(deps, { rollout, actor: context.actor, overrideFreeze: overrideFreeze === true })
+      : { overridden: [] };
   const touchesCluster = !["pause", "resume"].includes(action);
   let vs: VirtualServiceView | null = null;
   let located: LocatedRoute | null = null;
@@ -179,7 +188,7 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
       reason,
       context,
       before,
-      after: plan.to,
+      after: overridden.length > 0 ? { ...plan.to, freezeOverride: overridden } : plan.to,
       resourceVersionBefore: vs?.resourceVersion,
       resourceVersionAfter,
       startedAt,

@@ -12,7 +12,7 @@ export type ActionRecord = {
   reason: string | null;
   context: RequestContext;
   before?: (TargetState & { liveCanaryWeight?: number | null }) | null;
-  after?: (TargetState & { reconciled?: boolean }) | null;
+  after?: (TargetState & { reconciled?: boolean; freezeOverride?: string[] }) | null;
   resourceVersionBefore?: string | null;
   resourceVersionAfter?: string | null;
   startedAt: number;
@@ -28,6 +28,8 @@ const REFUSALS = new Set([
   "PAYLOAD_TOO_LARGE",
   "CONFLICT",
   "DRIFT",
+  "FROZEN",
+  "APPROVAL_PENDING",
   "INVALID_STATE",
   "FORBIDDEN",
   "NOT_FOUND",

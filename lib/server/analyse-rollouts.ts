@@ -11,6 +11,7 @@ export { ANALYSIS_ACTOR };
 import { type Rollout, workloadsOf } from "../domain/rollout";
 import { fetchAnalysisEvidence } from "../prometheus/fetch-analysis-evidence";
 import { actOnRollout } from "./act-on-rollout";
+import { heldDecision, holdLoopPromotion } from "./approvals/hold-loop-promotion";
 import type { Deps } from "./deps";
 
 export type RolloutOutcome = {
@@ -93,7 +94,10 @@ export async function analyseRollouts(
 
   const outcomes: RolloutOutcome[] = [];
   for (const { rollout, evaluations } of evaluated) {
-    const decision = decideForRollout(rollout, history.get(rollout.id) ?? [], now);
+    const decided = decideForRollout(rollout, history.get(rollout.id) ?? [], now);
+    // Freeze windows and approvals hold a promotion (never a rollback); the decision then says why.
+    const hold = decided.action === "promote" && decided.enforce ? await holdLoopPromotion(deps, rollout, { run: true }).catch((e: Error) => e.message) : null;
+    const decision = heldDecision(decided, hold);
     outcomes.push({ rolloutId: rollout.id, name: rollout.name, evaluations, decision, ...(await carryOut(deps, rollout, decision)) });
   }
   return { evaluated: rollouts.length, outcomes };

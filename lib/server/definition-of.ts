@@ -3,7 +3,7 @@ import type { Rollout, RolloutDefinition } from "../domain/rollout";
 
 /** The definition part of a rollout, for edits (webhook URLs in full: edits keep them). */
 export function definitionOf(rollout: Rollout): RolloutDefinition {
-  const { name, namespace, cluster, virtualService, route, stable, canary, steps, metrics, slo, analysis, notifications } = rollout;
+  const { name, namespace, cluster, virtualService, route, stable, canary, steps, metrics, slo, analysis, notifications, approvals } = rollout;
   return {
     name,
     namespace,
@@ -17,6 +17,7 @@ export function definitionOf(rollout: Rollout): RolloutDefinition {
     slo,
     ...(analysis ? { analysis } : {}),
     ...(notifications ? { notifications } : {}),
+    ...(approvals ? { approvals } : {}),
   };
 }
 

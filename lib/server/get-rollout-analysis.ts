@@ -4,6 +4,7 @@ import { decideForRollout } from "../domain/analysis/decide";
 import { effectiveGates, gateId } from "../domain/analysis/definition";
 import { ANALYSIS_ACTOR } from "../domain/actor";
 import type { Deps } from "./deps";
+import { heldDecision, holdLoopPromotion } from "./approvals/hold-loop-promotion";
 import { getRollout } from "./get-rollout";
 
 /** How far back the verdict strip reaches by default. */
@@ -44,7 +45,8 @@ export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string;
   const gates = effectiveGates(rollout.analysis, rollout.slo);
   const latest = Object.fromEntries(gates.map((gate) => [gateId(gate), null as EvaluationJson | null]));
   for (const e of evaluations) latest[e.gate] = json(e);
-  const decision = decideForRollout(rollout, evaluations, now);
+  const decided = decideForRollout(rollout, evaluations, now);
+  const decision = heldDecision(decided, decided.action === "promote" && decided.enforce ? await holdLoopPromotion(deps, rollout, { run: false }) : null);
   return {
     mode: rollout.analysis.mode,
     intervalSeconds: rollout.analysis.intervalSeconds,

@@ -19,9 +19,10 @@ export async function updateRollout({ db }: Deps, { id, input, context }: Update
   return db.$transaction(async (tx) => {
     const current = await lockRollout(tx, rolloutId);
     if (!current) throw notFound(id);
-    // The analysis and notifications blocks may change while a rollout progresses (turn analysis on,
-    // to observe, off; add a Slack channel); the rest of a definition only while it is a draft.
-    const onlyAnalysis = Object.keys(patch).every((key) => key === "analysis" || key === "notifications" || key === "expectedRevision");
+    // The analysis, notifications and approvals blocks may change while a rollout progresses (turn
+    // analysis on, to observe, off; add a Slack channel; add a checklist item); the rest of a
+    // definition only while it is a draft.
+    const onlyAnalysis = Object.keys(patch).every((key) => ["analysis", "notifications", "approvals", "expectedRevision"].includes(key));
     if (onlyAnalysis && current.status !== "archived") {
       // allowed in every live or finished state
     } else assertEditable(current);

@@ -38,6 +38,7 @@ const ROLLOUT_COLUMNS = {
   stepStartedAt: "step_started_at",
   analysis: "analysis",
   notifications: "notifications",
+  approvals: "approvals",
 } as const satisfies Record<keyof RolloutRow, string>;
 
 const SELECT_ROLLOUT = raw(

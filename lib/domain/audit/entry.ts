@@ -43,7 +43,23 @@ export type HistoryRow = {
 export const AUDIT_OUTCOMES = ["success", "refused", "failed"] as const;
 
 /** Actions Aviary writes today (definition changes, then traffic actions); the filters offer these. */
-export const KNOWN_AUDIT_ACTIONS = ["create", "update", "archive", "start", "promote", "promote_full", "pause", "resume", "rollback", "adopt"] as const;
+export const KNOWN_AUDIT_ACTIONS = [
+  "create",
+  "update",
+  "archive",
+  "start",
+  "promote",
+  "promote_full",
+  "pause",
+  "resume",
+  "rollback",
+  "adopt",
+  "approval_tick",
+  "approval_untick",
+  "approval_checks",
+  "freeze_create",
+  "freeze_delete",
+] as const;
 
 type StateFields = { status?: unknown; currentStep?: unknown; canaryWeight?: unknown; stableWeight?: unknown };
 
