@@ -52,3 +52,37 @@ export function conditionsOf({ rollout, live, observeDecision, waitingMinutes, n
   }
   return found;
 }
+
+/**
+ * Observe-mode verdicts flap: three failures, one pass, failing again would announce "would roll
+ * back" each time. A verdict condition stays open (not announced again) until it has been absent
+ * for `holdOffMs`. `seen` is the caller's memory of when each `${rolloutId} ${key}` was last
+ * present; this records the present ones and returns the absent ones still held open.
+ */
+export function heldVerdicts({
+  seen,
+  present,
+  now,
+  holdOffMs,
+}: {
+  seen: Map<string, number>;
+  present: readonly { rolloutId: string; condition: string }[];
+  now: Date;
+  holdOffMs: number;
+}): { rolloutId: string; condition: string }[] {
+  const at = now.getTime();
+  const isVerdict = (condition: string) => condition.startsWith("would-roll-back:");
+  const presentKeys = new Set(present.filter((p) => isVerdict(p.condition)).map((p) => `${p.rolloutId} ${p.condition}`));
+  for (const key of presentKeys) seen.set(key, at);
+  const held: { rolloutId: string; condition: string }[] = [];
+  for (const [key, last] of seen) {
+    if (presentKeys.has(key)) continue;
+    if (at - last >= holdOffMs) {
+      seen.delete(key);
+      continue;
+    }
+    const [rolloutId = "", condition = ""] = key.split(" ");
+    held.push({ rolloutId, condition });
+  }
+  return held;
+}

@@ -48,6 +48,7 @@ export function startNotificationLoop({
   onDelivery,
 }: NotificationLoopOptions): () => Promise<void> {
   const driftSeen = new Map<string, number>();
+  const verdictSeen = new Map<string, number>();
   const inFlight = new Set<Promise<void>>();
   let lastConditions = 0;
   let lastPrune = Date.now();
@@ -91,6 +92,7 @@ export function startNotificationLoop({
       if (isLeader !== wasLeader) {
         wasLeader = isLeader;
         driftSeen.clear();
+        verdictSeen.clear();
         log({ level: "info", msg: isLeader ? "notification leadership taken" : "notification leadership lost" });
       }
       if (!isLeader) return;
@@ -98,7 +100,7 @@ export function startNotificationLoop({
       const now = Date.now();
       if (now - lastConditions >= conditionsEveryMs) {
         lastConditions = now;
-        await watchConditions(deps, config, { driftSeen });
+        await watchConditions(deps, config, { driftSeen, verdictSeen });
       }
       await send();
       if (now - lastPrune >= PRUNE_EVERY_MS) {

@@ -1,7 +1,7 @@
 import { evaluationsSince } from "../../db/evaluations";
 import { closeConditionsExcept, openCondition } from "../../db/notifications";
 import { decideForRollout } from "../../domain/analysis/decide";
-import { conditionsOf } from "../../domain/notifications/conditions";
+import { conditionsOf, heldVerdicts } from "../../domain/notifications/conditions";
 import { noticeFromCondition } from "../../domain/notifications/notice";
 import { isLive } from "../../domain/rollout-lifecycle";
 import type { Deps } from "../deps";
@@ -18,12 +18,19 @@ import { destinationsFor } from "./destinations";
  * server request per pass); a rollout whose cluster cannot be read keeps its drift state as it was.
  * Drift must last `driftGraceMs` (seen in `driftSeen`, the caller's memory between passes): an
  * action patches the cluster a moment before its transaction commits, and that moment is not drift.
- * Returns how many conditions were newly announced.
+ * Observe-mode verdicts are held open for `verdictHoldOffMs` after they were last seen
+ * (`verdictSeen`, the caller's memory too), so a flapping verdict is announced once, not at each
+ * flap. Returns how many conditions were newly announced.
  */
 export async function watchConditions(
   deps: Deps,
   config: NotifyConfig,
-  { driftSeen = new Map<string, number>(), driftGraceMs = 15_000 }: { driftSeen?: Map<string, number>; driftGraceMs?: number } = {},
+  {
+    driftSeen = new Map<string, number>(),
+    driftGraceMs = 15_000,
+    verdictSeen = new Map<string, number>(),
+    verdictHoldOffMs = 10 * 60_000,
+  }: { driftSeen?: Map<string, number>; driftGraceMs?: number; verdictSeen?: Map<string, number>; verdictHoldOffMs?: number } = {},
 ): Promise<number> {
   const rollouts = (await listRollouts(deps)).filter((rollout) => rollout.status !== "draft" && rollout.status !== "archived");
   const traffic = await readAllLiveTraffic(deps);
@@ -66,6 +73,7 @@ export async function watchConditions(
     // Unknown live weights: keep an open drift condition open rather than announcing it again later.
     if (!known || (known.drift && !drifting)) active.push({ rolloutId: rollout.id, condition: "drift" });
   }
+  active.push(...heldVerdicts({ seen: verdictSeen, present: active, now, holdOffMs: verdictHoldOffMs }));
   await closeConditionsExcept(deps.db, active);
   return opened;
 }
