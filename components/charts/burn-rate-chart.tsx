@@ -4,6 +4,7 @@ import { memo, useMemo } from "react";
 import { Bar, BarChart, CartesianGrid, LabelList, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import { CHART_COLORS } from "./colors";
 import { formatBurn, formatThreshold, formatTick } from "./format";
+import { useElementWidth } from "./use-element-width";
 import { useStaggered } from "./use-staggered";
 
 export type BurnRateRow = { window: string; service: number | null; canary: number | null };
@@ -30,7 +31,12 @@ export const BurnRateChart = memo(function BurnRateChart({
   height?: number;
   label: string;
 }) {
-  const shown = useStaggered(useMemo(() => ({ rows, thresholds }), [rows, thresholds]));
+  const [plotRef, width] = useElementWidth<HTMLDivElement>();
+  const shown = useStaggered(useMemo(() => (width ? { rows, thresholds, width } : null), [rows, thresholds, width]));
+  const yWidth = useMemo(() => {
+    const top = Math.max(1, ...rows.flatMap((r) => [r.service ?? 0, r.canary ?? 0]), ...thresholds.map((t) => t.value));
+    return Math.max(40, Math.round(formatTick("burn", top * 1.2).length * 7 + 22));
+  }, [rows, thresholds]);
   return (
     <figure className="chart" aria-label={label}>
       <ul className="chart-legend">
@@ -49,12 +55,14 @@ export const BurnRateChart = memo(function BurnRateChart({
           </li>
         ))}
       </ul>
-      <div style={{ height }}>
+      {/* Measured once before the first draw, and a y axis of a known width: Recharts' responsive
+          mode and width="auto" each draw the chart a second time. */}
+      <div ref={plotRef} style={{ height }}>
         {shown ? (
-          <BarChart data={[...shown.rows]} responsive style={{ width: "100%", height }} margin={{ top: 18, right: 44, bottom: 0, left: 0 }} barGap={2}>
+          <BarChart data={[...shown.rows]} width={shown.width} height={height} margin={{ top: 18, right: 44, bottom: 0, left: 0 }} barGap={2}>
             <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
             <XAxis dataKey="window" tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
-            <YAxis width="auto" domain={[0, "auto"]} tickFormatter={(v: number) => formatTick("burn", v)} tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
+            <YAxis width={yWidth} domain={[0, "auto"]} tickFormatter={(v: number) => formatTick("burn", v)} tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
             <Tooltip content={BurnTooltip} isAnimationActive={false} cursor={{ fill: "rgba(27, 34, 48, 0.06)" }} />
             {shown.thresholds.map((t) => (
               <ReferenceLine
