@@ -34,6 +34,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/">Rollouts</Link>
           <Link href="/history">History</Link>
           <Link href="/audit">Audit log</Link>
+          <Link href="/freeze-windows">Freeze windows</Link>
           {can(session.role, "rollouts.define") ? <Link href="/rollouts/new">New rollout</Link> : null}
         </nav>
         <UserMenu session={session} />

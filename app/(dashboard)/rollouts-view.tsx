@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
+import { FreezeBanner } from "@/components/approvals/freeze-banner";
 import { NotificationHealth } from "@/components/notifications/notification-health";
 import { AttentionList } from "@/components/overview/attention-list";
 import type { ListedRollout } from "@/components/overview/rollout-table";
@@ -53,6 +54,7 @@ export function RolloutsView({ initial, includeArchived }: { initial: OverviewLi
           Could not refresh the list: {query.error.message}. Showing what was loaded last.
         </p>
       ) : null}
+      <FreezeBanner />
       {rollouts.length === 0 ? <NoRollouts /> : <Overview list={query.data} />}
     </>
   );

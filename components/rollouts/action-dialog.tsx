@@ -18,12 +18,15 @@ export function ActionDialog({
   rollout,
   action,
   liveCanaryWeight,
+  freezeOverride = null,
   onClose,
 }: {
   /** The full rollout or the overview's row of it: what the confirmation and the action need. */
   rollout: Pick<RolloutJson, "id" | "name" | "revision" | "status" | "currentStep" | "canaryWeight" | "steps">;
   action: RolloutAction | null;
   liveCanaryWeight?: number;
+  /** The freeze windows this promotion would override (admins only), in words; null when none holds it. */
+  freezeOverride?: string | null;
   onClose: () => void;
 }) {
   const queryClient = useQueryClient();
@@ -40,7 +43,7 @@ export function ActionDialog({
     setReasonError(null);
   }
   const mutation = useMutation({
-    mutationFn: (body: { action: RolloutAction; reason?: string; expectedRevision: number }) => api.act(rollout.id, body),
+    mutationFn: (body: { action: RolloutAction; reason?: string; expectedRevision: number; overrideFreeze?: boolean }) => api.act(rollout.id, body),
     onSuccess: async (updated) => {
       queryClient.setQueryData(queryKeys.rollouts.detail(rollout.id), updated);
       close();
@@ -54,7 +57,7 @@ export function ActionDialog({
   if (!action) return null;
 
   const copy = ACTION_COPY[action];
-  const required = REASON_REQUIRED.includes(action);
+  const required = REASON_REQUIRED.includes(action) || freezeOverride !== null;
   const from = liveCanaryWeight !== undefined && action === "rollback" ? liveCanaryWeight : rollout.canaryWeight;
   let to: number | null = null;
   try {
@@ -71,11 +74,11 @@ export function ActionDialog({
   function confirm() {
     const trimmed = reason.trim();
     if (required && !trimmed) {
-      setReasonError(`A reason is required for ${copy.noun}: the audit log keeps it.`);
+      setReasonError(`A reason is required for ${freezeOverride ? "overriding a freeze window" : copy.noun}: the audit log keeps it.`);
       document.getElementById(reasonId)?.focus();
       return;
     }
-    mutation.mutate({ action: action!, reason: trimmed || undefined, expectedRevision: revision });
+    mutation.mutate({ action: action!, reason: trimmed || undefined, expectedRevision: revision, ...(freezeOverride ? { overrideFreeze: true } : {}) });
   }
 
   const error = mutation.error;
@@ -111,6 +114,11 @@ export function ActionDialog({
         </p>
       )}
       <p>{copy.explain}</p>
+      {freezeOverride ? (
+        <p className="banner banner-warn" role="note">
+          <strong>Freeze override:</strong> {freezeOverride}. As an admin you may promote anyway; the audit log records the override and your reason.
+        </p>
+      ) : null}
       <div className={reasonError ? "field field-invalid" : "field"}>
         <label htmlFor={reasonId}>Reason{required ? "" : " (optional)"}</label>
         <textarea

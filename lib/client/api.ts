@@ -4,6 +4,8 @@ import type { AuditEventJson } from "../contracts/audit-event";
 import type { RolloutJson } from "../contracts/rollout";
 import type { RolloutListJson } from "../contracts/overview";
 import type { VirtualServiceInspection } from "../contracts/inspection";
+import type { RolloutApprovalsJson } from "../contracts/approvals";
+import type { FreezeWindowJson, FreezeWindowListJson } from "../contracts/freeze";
 import { noteTrafficReadAt } from "./traffic-read-at";
 
 /** Browser-side calls to Aviary's API. Errors keep the server's code, message and field errors. */
@@ -46,7 +48,7 @@ export const api = {
   updateRollout: (id: string, input: unknown) =>
     request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(input) }),
   archiveRollout: (id: string) => request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}`, { method: "DELETE" }),
-  act: (id: string, body: { action: RolloutAction; reason?: string; expectedRevision?: number }) =>
+  act: (id: string, body: { action: RolloutAction; reason?: string; expectedRevision?: number; overrideFreeze?: boolean }) =>
     request<RolloutJson>(`/api/rollouts/${encodeURIComponent(id)}/actions`, { method: "POST", body: JSON.stringify(body) }),
   /** On a revalidated 304 the body is the cached one (same data, nothing re-renders); the read time comes from a header. */
   liveTraffic: (id: string) =>
@@ -55,6 +57,17 @@ export const api = {
     ),
   allLiveTraffic: () => request<{ traffic: Record<string, LiveTraffic> }>("/api/traffic"),
   events: (id: string) => request<{ events: AuditEventJson[] }>(`/api/rollouts/${encodeURIComponent(id)}/events`),
+  approvals: (id: string) => request<RolloutApprovalsJson>(`/api/rollouts/${encodeURIComponent(id)}/approvals`),
+  runApprovalChecks: (id: string) => request<RolloutApprovalsJson>(`/api/rollouts/${encodeURIComponent(id)}/approvals/checks`, { method: "POST" }),
+  tickChecklistItem: (id: string, itemId: string, ticked: boolean) =>
+    request<RolloutApprovalsJson>(`/api/rollouts/${encodeURIComponent(id)}/approvals/checklist/${encodeURIComponent(itemId)}`, {
+      method: "POST",
+      body: JSON.stringify({ ticked }),
+    }),
+  freezeWindows: () => request<FreezeWindowListJson>("/api/freeze-windows"),
+  createFreezeWindow: (input: unknown) => request<FreezeWindowJson>("/api/freeze-windows", { method: "POST", body: JSON.stringify(input) }),
+  deleteFreezeWindow: (id: string, reason?: string) =>
+    request<null>(`/api/freeze-windows/${encodeURIComponent(id)}`, { method: "DELETE", body: JSON.stringify(reason ? { reason } : {}) }),
   inspectVirtualService: (target: unknown) =>
     request<VirtualServiceInspection>("/api/virtual-services/inspect", { method: "POST", body: JSON.stringify(target) }),
 };

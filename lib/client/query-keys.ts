@@ -8,11 +8,13 @@ export const queryKeys = {
     events: (id: string) => ["rollouts", "events", id] as const,
     analysis: (id: string) => ["rollouts", "analysis", id] as const,
     notifications: (id: string) => ["rollouts", "notifications", id] as const,
+    approvals: (id: string) => ["rollouts", "approvals", id] as const,
     allTraffic: ["rollouts", "traffic"] as const,
   },
   notifications: {
     overview: ["notifications", "overview"] as const,
   },
+  freezeWindows: ["freeze-windows"] as const,
   metrics: {
     all: ["metrics"] as const,
     rollout: (id: string, window: string) => ["metrics", "rollout", id, window] as const,

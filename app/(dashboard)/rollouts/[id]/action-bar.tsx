@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { useApprovals } from "@/components/approvals/approvals-panel";
 import { ActionDialog } from "@/components/rollouts/action-dialog";
 import { ACTION_COPY } from "@/components/rollouts/action-copy";
 import { refusalReason, type RolloutAction } from "@/lib/domain/rollout-actions";
@@ -24,6 +25,9 @@ export function ActionBar({ rollout, live }: { rollout: RolloutJson; live: LiveT
   const session = useSession();
   const drift = unexplainedDrift(rollout, live);
   const nextWeight = rollout.steps[(rollout.currentStep ?? -1) + 1]?.weight;
+  const approvals = useApprovals(rollout.id).data;
+  const frozen = approvals?.freezes.map((f) => f.description).join("; ") || null;
+  const isAdmin = session.session?.role === "admin";
 
   function disabledReason(candidate: RolloutAction): string | null {
     const denied = session.reason("rollouts.act", "start, promote, pause or roll back");
@@ -32,6 +36,12 @@ export function ActionBar({ rollout, live }: { rollout: RolloutJson; live: LiveT
     if (refusal) return capitalize(refusal);
     if (drift && candidate !== "rollback" && candidate !== "pause" && candidate !== "resume") {
       return "The live weights differ from Aviary's record: adopt them or roll back first.";
+    }
+    if (candidate === "promote" || candidate === "promote_full") {
+      // Rollback, pause and resume never wait for approvals or a freeze.
+      const [first, ...more] = approvals?.blockers ?? [];
+      if (first) return `Promotion waits: ${first}${more.length > 0 ? ` (and ${more.length} more, see Approvals)` : ""}.`;
+      if (frozen && !isAdmin) return `Promotions are frozen: ${frozen}. An admin may override with a reason.`;
     }
     return null;
   }
@@ -65,7 +75,13 @@ export function ActionBar({ rollout, live }: { rollout: RolloutJson; live: LiveT
           {reason}
         </p>
       ))}
-      <ActionDialog rollout={rollout} action={action} liveCanaryWeight={live?.state === "ok" ? live.canaryWeight : undefined} onClose={() => setAction(null)} />
+      <ActionDialog
+        rollout={rollout}
+        action={action}
+        liveCanaryWeight={live?.state === "ok" ? live.canaryWeight : undefined}
+        freezeOverride={action === "promote" || action === "promote_full" ? frozen : null}
+        onClose={() => setAction(null)}
+      />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { AnalysisPanel } from "@/components/analysis/analysis-panel";
+import { ApprovalsPanel } from "@/components/approvals/approvals-panel";
 import { RolloutNotifications } from "@/components/notifications/rollout-notifications";
 import { ActionDialog } from "@/components/rollouts/action-dialog";
 import { RolloutSlis } from "@/components/slis/rollout-slis";
@@ -108,6 +109,7 @@ export function RolloutDetailView({ initial, demoFaults = false }: { initial: Ro
         gateCount={rollout.analysis ? (rollout.analysis.gates?.length ?? DERIVED_GATE_COUNT) : null}
         demoFaults={demoFaults}
       />
+      <ApprovalsPanel rollout={rollout} />
 
       <section className="panel" aria-labelledby="activity-heading">
         <div className="panel-header">

@@ -1,0 +1,11 @@
+import type { Metadata } from "next";
+import { getDeps } from "@/lib/server/deps";
+import { listFreezeWindows } from "@/lib/server/freeze/list-freeze-windows";
+import { FreezeWindowsView } from "./freeze-windows-view";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Freeze windows" };
+
+export default async function FreezeWindowsPage() {
+  return <FreezeWindowsView initial={await listFreezeWindows(getDeps())} />;
+}
