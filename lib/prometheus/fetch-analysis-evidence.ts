@@ -19,8 +19,9 @@ export type GateEvidence = { observation: Observation; query: string };
 
 /** Counts and quantiles of both workloads for one window: two queries for every rollout together. */
 const WINDOW_PARTS: GroupedPart[] = [
-  { name: "requests", batch: 0, expr: (grouped) => requestsExpr({ ...grouped, fn: "increase" }) },
-  { name: "errors", batch: 0, expr: (grouped) => errorsExpr({ ...grouped, fn: "increase" }) },
+  // Whole counts for the binomial tests (see `counted` in sli-queries.ts), not increase().
+  { name: "requests", batch: 0, expr: (grouped) => requestsExpr({ ...grouped, fn: "counted" }) },
+  { name: "errors", batch: 0, expr: (grouped) => errorsExpr({ ...grouped, fn: "counted" }) },
   { name: "p95", batch: 1, expr: (grouped) => quantileExpr({ ...grouped, q: 0.95 }) },
   { name: "p99", batch: 1, expr: (grouped) => quantileExpr({ ...grouped, q: 0.99 }) },
 ];
@@ -89,8 +90,8 @@ function describeWindowQuery(kind: Gate["kind"], targets: RolloutTargets, window
     return `histogram_quantile(${q}, sum by (le, ${label}) (rate(istio_request_duration_milliseconds_bucket{${selector}}[${window}])))`;
   }
   if (kind === "errorRate")
-    return `sum ${by} (increase(istio_requests_total{${selector}, response_code=~"5.."}[${window}])) / sum ${by} (increase(istio_requests_total{${selector}}[${window}]))`;
-  return `sum ${by} (increase(istio_requests_total{${selector}}[${window}]))`;
+    return `sum ${by} (istio_requests_total{${selector}, response_code=~"5.."} - istio_requests_total{${selector}, response_code=~"5.."} offset ${window}) / sum ${by} (istio_requests_total{${selector}} - istio_requests_total{${selector}} offset ${window})`;
+  return `sum ${by} (istio_requests_total{${selector}} - istio_requests_total{${selector}} offset ${window})`;
 }
 
 function windowEvidence(gate: Gate, fetched: Fetched<GroupedValues> | undefined, index: number, setWeight: number, query: string): GateEvidence {
@@ -100,8 +101,8 @@ function windowEvidence(gate: Gate, fetched: Fetched<GroupedValues> | undefined,
   const counts = (workload: "canary" | "stable") => {
     const requests = get(workload, "requests");
     if (requests === undefined || requests === null) return undefined;
-    // increase() extrapolates to the window's edges, so counts come back fractional: the tests
-    // count whole requests. Istio creates the 5xx series at the first error: absent means none.
+    // Whole counts already (counted); rounding only guards against float noise. Istio creates the
+    // 5xx series at the first error: absent means none.
     const errors = Math.round(get(workload, "errors") ?? 0);
     return { requests: Math.max(Math.round(requests), errors), errors };
   };

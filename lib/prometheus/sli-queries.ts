@@ -12,14 +12,27 @@ export const DURATION_BUCKET_METRIC = "istio_request_duration_milliseconds_bucke
 export const PART_LABEL = "aviary_part";
 
 export type GroupedOptions = { matchers: readonly string[]; by: readonly string[]; window: string };
-type Counting = "rate" | "increase";
+/**
+ * `rate` per second, `increase` in the window (extrapolated to its edges, so fractional), or
+ * `counted`: the counters' exact growth, for tests that need whole counts. increase() scales the
+ * samples' growth up to the window (x1.33 for a 20 s window of 5 s scrapes, whenever an
+ * evaluation follows a scrape), so 2 real errors read as 2.67 and round to 3: enough to fail a
+ * binomial test that 2 would pass. `counted` is the value now minus the value a window ago, per
+ * series: a series too young to have a value then counts whole (Envoy's counters start at 0 with
+ * the series), and a series whose counter reset in the window counts nothing rather than garbage.
+ */
+type Counting = "rate" | "increase" | "counted";
 
 function sumBy(by: readonly string[], inner: string): string {
   return `sum by (${by.map((name) => assertLabelName(name, "by")).join(", ")}) (${inner})`;
 }
 
 function ranged(fn: Counting, metric: string, matchers: readonly string[], window: string): string {
-  return `${fn}(${vectorSelector(metric, matchers)}[${assertDuration(window)}])`;
+  const selector = vectorSelector(metric, matchers);
+  const range = assertDuration(window);
+  if (fn !== "counted") return `${fn}(${selector}[${range}])`;
+  const then = `${selector} offset ${range}`;
+  return `(clamp_min(${selector} - ${then}, 0) or (${selector} unless ${then})) unless resets(${selector}[${range}]) > 0`;
 }
 
 /** Requests per second (rate) or requests in the window (increase). */
