@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { memo, useMemo } from "react";
 import { formatAbsolute, LocalTime } from "@/components/ui/local-time";
 import type { EvaluationJson, RolloutAnalysisJson } from "@/lib/contracts/analysis";
 import { analysisApi } from "@/lib/client/analysis-api";
@@ -41,8 +41,11 @@ export function useRolloutAnalysis(rolloutId: string, { enabled = true }: { enab
 /** Room for the section while its first answer is on the way, so nothing below it jumps. */
 const reservedHeight = (gates: number) => `${170 + 64 * gates}px`;
 
-/** One gate's evaluations as a row of cells, oldest left; each cell says when, what and against what. */
-function VerdictStrip({ gate, evaluations, zone }: { gate: string; evaluations: EvaluationJson[]; zone: string }) {
+/**
+ * One gate's evaluations as a row of cells, oldest left; each cell says when, what and against what.
+ * Memoised: a poll that brings a new evaluation for one gate redraws that strip, not all of them.
+ */
+const VerdictStrip = memo(function VerdictStrip({ gate, evaluations, zone }: { gate: string; evaluations: EvaluationJson[]; zone: string }) {
   const counts = { pass: 0, fail: 0, inconclusive: 0 };
   for (const e of evaluations) counts[e.verdict]++;
   return (
@@ -60,6 +63,21 @@ function VerdictStrip({ gate, evaluations, zone }: { gate: string; evaluations: 
       ))}
     </div>
   );
+}, sameStrip);
+
+function sameStrip(
+  a: { gate: string; evaluations: EvaluationJson[]; zone: string },
+  b: { gate: string; evaluations: EvaluationJson[]; zone: string },
+): boolean {
+  return (
+    a.gate === b.gate &&
+    a.zone === b.zone &&
+    a.evaluations.length === b.evaluations.length &&
+    a.evaluations.every((e, i) => {
+      const f = b.evaluations[i]!;
+      return e.at === f.at && e.verdict === f.verdict && e.value === f.value && e.reason === f.reason;
+    })
+  );
 }
 
 const STRIP_CELLS = 120;
@@ -75,7 +93,11 @@ export function AnalysisPanel({ rolloutId, gateCount, demoFaults = false }: { ro
   const zone = useMemo(() => (typeof Intl === "undefined" ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone), []);
   const byGate = useMemo(() => {
     const map = new Map<string, EvaluationJson[]>();
-    for (const e of analysis?.evaluations ?? []) map.set(e.gate, [...(map.get(e.gate) ?? []), e]);
+    for (const e of analysis?.evaluations ?? []) {
+      const list = map.get(e.gate);
+      if (list) list.push(e);
+      else map.set(e.gate, [e]);
+    }
     for (const [gate, list] of map) map.set(gate, list.slice(-STRIP_CELLS));
     return map;
   }, [analysis?.evaluations]);

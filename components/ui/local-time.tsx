@@ -28,17 +28,26 @@ export function LocalTime({ iso, relative = false }: { iso: string; relative?: b
   );
 }
 
+// One formatter per zone: building an Intl.DateTimeFormat costs far more than formatting with one,
+// and a page formats hundreds of times (every cell of the analysis strips has a time in its title).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function formatAbsolute(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    year: "numeric",
-    month: "short",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    timeZoneName: "short",
-  }).format(date);
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "short",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      timeZoneName: "short",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter.format(date);
 }
 
 export function formatRelative(then: number, now: number): string {

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as events from "@/app/api/rollouts/[id]/events/route";
 import * as item from "@/app/api/rollouts/[id]/route";
+import * as approvals from "@/app/api/rollouts/[id]/approvals/route";
+import { approvalsApi } from "../approvals/client";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
@@ -42,5 +44,28 @@ describe("polled reads", () => {
     const changed = await read(id, etag);
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(etag);
+  });
+
+  it("its approvals: 304 while unchanged although the read time moves, a new ETag after a tick", async () => {
+    const created = await api.create({
+      ...rolloutInput({ virtualService: kube.addVirtualService() }),
+      approvals: { checklist: [{ id: "notes", text: "Release notes published" }] },
+    });
+    const id = created.body.id as string;
+    expect((await api.act(id, { action: "start" })).status).toBe(200);
+    const read = (etag?: string) => approvals.GET(get(`/api/rollouts/${id}/approvals`, etag), params(id));
+
+    const first = await read();
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("etag")!;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const again = await read(etag);
+    expect(again.status).toBe(304);
+    expect(again.headers.get("aviary-read-at")).not.toBe(first.headers.get("aviary-read-at"));
+
+    expect((await approvalsApi.tick(id, "notes")).status).toBe(200);
+    const changed = await read(etag);
+    expect(changed.status).toBe(200);
+    expect(((await changed.json()) as { checklist: { tick: unknown }[] }).checklist[0]!.tick).not.toBeNull();
   });
 });

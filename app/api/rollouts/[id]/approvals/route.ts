@@ -7,9 +7,15 @@ export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 
-/** The rollout's checks (last result each), checklist (who ticked) and the freezes holding it, judged for the caller as promoter. */
+/**
+ * The rollout's checks (last result each), checklist (who ticked) and the freezes holding it,
+ * judged for the caller as promoter. `readAt` changes on every poll, so the ETag leaves it out (it
+ * comes in the `aviary-read-at` header): the page gets 304 until something a person would see changes.
+ */
 export const GET = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
   const context = await requestContext(request, { need: "viewer" });
-  return pollableJson(request, await getRolloutApprovals(getDeps(), { id, viewer: context.actor }));
+  const approvals = await getRolloutApprovals(getDeps(), { id, viewer: context.actor });
+  const { readAt, ...sameAs } = approvals;
+  return pollableJson(request, approvals, { sameAs, headers: { "aviary-read-at": readAt } });
 });
