@@ -5,6 +5,7 @@ import { Bar, BarChart, CartesianGrid, LabelList, ReferenceLine, Tooltip, XAxis,
 import { CHART_COLORS } from "./colors";
 import { formatBurn, formatThreshold, formatTick } from "./format";
 import { useElementWidth } from "./use-element-width";
+import { useSeen } from "./use-seen";
 import { useStaggered } from "./use-staggered";
 
 export type BurnRateRow = { window: string; service: number | null; canary: number | null };
@@ -32,7 +33,8 @@ export const BurnRateChart = memo(function BurnRateChart({
   label: string;
 }) {
   const [plotRef, width] = useElementWidth<HTMLDivElement>();
-  const shown = useStaggered(useMemo(() => (width ? { rows, thresholds, width } : null), [rows, thresholds, width]));
+  const seen = useSeen(plotRef);
+  const shown = useStaggered(useMemo(() => (width && seen ? { rows, thresholds, width } : null), [rows, thresholds, width, seen]));
   const yWidth = useMemo(() => {
     const top = Math.max(1, ...rows.flatMap((r) => [r.service ?? 0, r.canary ?? 0]), ...thresholds.map((t) => t.value));
     return Math.max(40, Math.round(formatTick("burn", top * 1.2).length * 7 + 22));
@@ -61,8 +63,14 @@ export const BurnRateChart = memo(function BurnRateChart({
         {shown ? (
           <BarChart data={[...shown.rows]} width={shown.width} height={height} margin={{ top: 18, right: 44, bottom: 0, left: 0 }} barGap={2}>
             <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
-            <XAxis dataKey="window" tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
-            <YAxis width={yWidth} domain={[0, "auto"]} tickFormatter={(v: number) => formatTick("burn", v)} tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
+            <XAxis dataKey="window" interval={0} tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
+            <YAxis
+              width={yWidth}
+              domain={[0, "auto"]}
+              interval={0}
+              tickFormatter={(v: number) => formatTick("burn", v)}
+              tick={{ fontSize: 11, fill: CHART_COLORS.axis }}
+            />
             <Tooltip content={BurnTooltip} isAnimationActive={false} cursor={{ fill: "rgba(27, 34, 48, 0.06)" }} />
             {shown.thresholds.map((t) => (
               <ReferenceLine

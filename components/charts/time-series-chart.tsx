@@ -7,6 +7,7 @@ import { CHART_COLORS } from "./colors";
 import { linePath, nearestRow } from "./line-path";
 import { formatFullTime, formatTick, formatTickTime, formatValue, NO_VALUE, timeTicks, type Unit } from "./format";
 import { useElementWidth } from "./use-element-width";
+import { useSeen } from "./use-seen";
 import { useStaggered } from "./use-staggered";
 import { useTimeZone } from "./use-time-zone";
 
@@ -52,12 +53,14 @@ const ACTIVE_DOT = { r: 3 };
  *
  * Memoised on what it draws (series compared by their points arrays, which TanStack Query keeps
  * when a poll brings the same ones), so a parent that re-renders with equal props costs nothing;
- * the plot itself takes new data in a task of its own (useStaggered), one chart at a time.
+ * the plot itself takes new data in a task of its own (useStaggered), one chart at a time, and is
+ * first drawn when it comes near the viewport (useSeen).
  */
 export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesChartProps) {
   const { label, series, unit, thresholds = NO_THRESHOLDS, height = 200 } = props;
   const [plotRef, width] = useElementWidth<HTMLDivElement>();
-  const plot = useMemo(() => (width ? { ...props, width } : null), [props, width]);
+  const seen = useSeen(plotRef);
+  const plot = useMemo(() => (width && seen ? { ...props, width } : null), [props, width, seen]);
   const shown = useStaggered(plot);
   return (
     <figure className="chart" aria-label={label}>
@@ -104,9 +107,11 @@ function Plot({ series, unit, domain, thresholds = NO_THRESHOLDS, markers = NO_M
     <div className="chart-plot">
       <LineChart width={width} height={height} margin={MARGIN} accessibilityLayer={false}>
         <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
-        <XAxis dataKey="t" type="number" domain={xDomain} ticks={ticks} allowDataOverflow tickFormatter={xTickFormatter} tick={TICK} />
+        {/* interval={0}: draw the ticks we chose (timeTicks, 5 on y) instead of letting Recharts measure
+            every label in the DOM to thin them out, a forced layout of the page per label. */}
+        <XAxis dataKey="t" type="number" domain={xDomain} ticks={ticks} interval={0} allowDataOverflow tickFormatter={xTickFormatter} tick={TICK} />
         {/* The domain is computed from the data and thresholds (yAxisFor): with no <Line>, Recharts has no data of its own to widen it with. */}
-        <YAxis width={y.width} domain={y.domain} tickCount={5} allowDataOverflow tickFormatter={yTickFormatter} tick={TICK} />
+        <YAxis width={y.width} domain={y.domain} tickCount={5} interval={0} allowDataOverflow tickFormatter={yTickFormatter} tick={TICK} />
         {thresholds.map((t) => (
           <ReferenceLine
             key={`y-${t.label}`}

@@ -41,6 +41,8 @@ test("the overview and a rollout's page hydrate and draw their charts with no CS
   await page.goto(`/rollouts/${rollout.id}?window=15m`);
   const requestRate = page.getByRole("region", { name: "Request rate" });
   await expect(requestRate).toContainText(/req\/s/, { timeout: 30_000 });
+  // Charts below the fold are drawn as they come near the viewport.
+  await requestRate.scrollIntoViewIfNeeded();
   await expect(requestRate.locator("svg.recharts-surface").first()).toBeVisible();
   await page.getByRole("button", { name: /^Account: / }).click();
   await expect(page.getByRole("group", { name: "Account" })).toBeVisible();

@@ -37,6 +37,7 @@ test("a bad canary shows above its error-rate objective within a minute, and its
   await expect(errorPanel).toContainText(/▲ ([1-9]|[1-9]\d)(\.\d+)?\s?% canary vs/, { timeout: 60_000 });
 
   // The values under the pointer (a time with its zone), and by keyboard: End jumps to the latest moment.
+  await errorPanel.scrollIntoViewIfNeeded();
   const readout = errorPanel.getByRole("group", { name: /Values over time/ }).first();
   const box = (await readout.boundingBox())!;
   await readout.hover({ position: { x: box.width * 0.9, y: box.height / 2 } });
