@@ -434,7 +434,7 @@ function whereTimeGoes(trials: Trial[]): string {
   return [
     `Where the time goes (medians): the first burst error reaches Prometheus ${seconds(scraped)} after the break (the mesh makes 0.5 errors/s, then up to ${SCRAPE_SECONDS} s until the next scrape); the first failing evaluation comes ${seconds(failed)} after the break; from that evaluation's start to weight 0 takes ${seconds(acted)}.`,
     `The gate needs enough errors to be improbable under 0.1%: ${errorsNeeded(200)} errors among 200 requests (20 s at 10 req/s), ${errorsNeeded(20)} among 20 (1 req/s); a 5% burst at 10 req/s makes its ${errorsNeeded(200)}th error after ${errorsNeeded(200) * 2} s on average.`,
-    `The failing evaluations counted a median of ${rank(errors, 50)} errors (range ${Math.min(...errors)}-${Math.max(...errors)}): \`increase()\` extrapolates the ${Math.floor(20 / SCRAPE_SECONDS)} scrapes inside a 20 s window to its full length, and an evaluation only sees errors up to the last scrape, so once ${errorsNeeded(200)} errors exist the verdict still waits for the next scrape (0-${SCRAPE_SECONDS} s) and then the next evaluation of that rollout (0-5 s, at its own phase).`,
+    `The failing evaluations counted a median of ${rank(errors, 50)} errors (range ${Math.min(...errors)}-${Math.max(...errors)}), whole counts (the counters' growth over the window, not an extrapolated \`increase()\`). An evaluation sees errors up to the last scrape, so once ${errorsNeeded(200)} errors exist the verdict waits for the next scrape (0-${SCRAPE_SECONDS} s) and the evaluation that follows it: the loop evaluates a rollout at its first tick after an interval of fresh samples (lib/domain/analysis/schedule.ts), within about a second of the scrape.`,
   ].join(" ");
 }
 
@@ -471,7 +471,7 @@ function report(r: Report): string {
   return [
     "## Automated analysis",
     "",
-    `Real parts, started by the module under \`.data/bench/analysis\`: the sandbox Kubernetes API and sandbox mesh (own processes), a real Prometheus scraping the mesh **every ${SCRAPE_SECONDS} s** (\`startStack({ scrapeIntervalSeconds: ${SCRAPE_SECONDS} })\`), embedded PostgreSQL. The loop runs as in the server: \`startAnalysisLoop\` with the leader lock and a 1 s tick; analysis \`{"mode": "rollback"}\` with the gates derived from the SLO (error rate ≤ 0.1% over 20 s, binomial test at 0.9999, failure limit 1; P95 over 1 min, limit 3; multiwindow burn rate), evaluated every 5 s. Load average (1/5/15 min) at the start ${load(r.loadAtStart)}, at the end ${load(r.loadAtEnd)}, on ${os.availableParallelism()} cores.`,
+    `Real parts, started by the module under \`.data/bench/analysis\`: the sandbox Kubernetes API and sandbox mesh (own processes), a real Prometheus scraping the mesh **every ${SCRAPE_SECONDS} s** (\`startStack({ scrapeIntervalSeconds: ${SCRAPE_SECONDS} })\`), embedded PostgreSQL. The loop runs as in the server: \`startAnalysisLoop\` with the leader lock and a 1 s tick; analysis \`{"mode": "rollback"}\` with the gates derived from the SLO (error rate ≤ 0.1% over 20 s, binomial test at 0.9999, failure limit 1; P95 over 1 min, limit 3; multiwindow burn rate), evaluated once an interval (5 s) of fresh samples has arrived, at the loop's next tick. Load average (1/5/15 min) at the start ${load(r.loadAtStart)}, at the end ${load(r.loadAtEnd)}, on ${os.availableParallelism()} cores.`,
     "",
     "### Breach: error burst to canary weight 0",
     "",
@@ -493,7 +493,7 @@ function report(r: Report): string {
     `| Rollback in the audit log | ${col((t) => t.rollbackRecorded)} |`,
     `| Canary weight 0 in the VirtualService | ${col((t) => t.weight0)} |`,
     "",
-    `With ${r.trials.length} trials the median is not pinned down: its 95% interval is ${medianInterval(times)}. The design's own simulation (lib/domain/analysis/definition.ts) puts it at 12.3 s when evaluations fall at random moments between scrapes.`,
+    `With ${r.trials.length} trials the median is not pinned down: its 95% interval is ${medianInterval(times)}. The design's own simulation (lib/domain/analysis/simulation.test.ts, 2,000 seeds, whole counts) puts it at 12.5 s when evaluations fall at random moments between scrapes and 10.4 s when they follow each scrape by 0.7 s, as the loop now places them. Under 10 s would take acting on 3 errors among 200 requests (p ≈ 1e-3, confidence 0.999): simulated median 9.7 s, but a canary running exactly at its 0.1% objective at 10 req/s would then be rolled back in 6.6% of 30-minute soaks instead of 1.6%; not done.`,
     "",
     whereTimeGoes(r.trials),
     "",
