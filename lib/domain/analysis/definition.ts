@@ -27,6 +27,9 @@ import { ARGUMENT_NAME, BUILT_IN_ARGUMENTS, durationSeconds, malformedPlaceholde
  * 10.1 s median when they follow each scrape by 0.5 s. Three errors are the least evidence that
  * keeps the 1 request/s soak clean, and a 5% burst takes a median 5.4 s to produce them, so no
  * threshold test can do much better once scrape and evaluation phases are added.
+ * The loop now evaluates just after each scrape (schedule.ts) on whole counts (`counted` in
+ * lib/prometheus/sli-queries.ts; increase() would scale 2 errors up to 3): the bench measured
+ * 11.3 s median and 15.0 s worst over 12 bursts, and 0 false rollbacks in the 30-minute soak.
  */
 
 export const ANALYSIS_MODES = ["off", "observe", "rollback", "auto"] as const;
