@@ -22,7 +22,7 @@ test("tick the checklist, run the checks, then promote", async ({ page, request,
 
   const panel = page.getByRole("region", { name: "Approvals" });
   await panel.getByRole("checkbox", { name: "Release notes published" }).check();
-  await expect(panel).toContainText("ticked by demo-dana");
+  await expect(panel).toContainText("ticked by dana@demo.aviary.invalid");
   await expect(panel.getByRole("listitem").filter({ hasText: "healthz" })).toContainText("not run");
 
   await panel.getByRole("button", { name: "Run checks" }).click();

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { z } from "zod";
 
 /**
@@ -72,9 +71,4 @@ export function redactNotifications(block: Notifications): Notifications {
     ...(block.slack ? { slack: block.slack.map(redactUrl) } : {}),
     ...(block.webhooks ? { webhooks: block.webhooks.map(redactUrl) } : {}),
   };
-}
-
-/** A stable name for a URL that does not reveal it (the outbox stores this, never the URL). */
-export function urlDigest(url: string): string {
-  return createHash("sha256").update(url).digest("hex").slice(0, 16);
 }

@@ -1,4 +1,5 @@
-import { redactUrl, urlDigest, type Notifications, type NoticeType } from "../../domain/notifications/definition";
+import { redactUrl, type Notifications, type NoticeType } from "../../domain/notifications/definition";
+import { urlDigest } from "./url-digest";
 import type { NotifyConfig } from "./config";
 
 /**
