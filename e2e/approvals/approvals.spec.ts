@@ -23,10 +23,10 @@ test("tick the checklist, run the checks, then promote", async ({ page, request,
   const panel = page.getByRole("region", { name: "Approvals" });
   await panel.getByRole("checkbox", { name: "Release notes published" }).check();
   await expect(panel).toContainText("ticked by dana@demo.aviary.invalid");
-  await expect(panel.getByRole("listitem").filter({ hasText: "healthz" })).toContainText("not run");
+  await expect(panel.getByRole("listitem").filter({ hasText: "expects 200" })).toContainText("not run");
 
   await panel.getByRole("button", { name: "Run checks" }).click();
-  await expect(panel.getByRole("listitem").filter({ hasText: "healthz" })).toContainText("passing");
+  await expect(panel.getByRole("listitem").filter({ hasText: "expects 200" })).toContainText("passing");
   await expect(panel).toContainText("Every approval holds");
 
   await expect(promote).toBeEnabled();
