@@ -248,7 +248,9 @@ describe("notifications", () => {
     expect(hooks).toHaveLength(actions.length);
     expect(new Set(hooks.map((h) => h.json.id)).size).toBe(actions.length);
     expect(bodies(slack, id)).toHaveLength(actions.length);
-    expect(hooks.map((h) => h.json.action)).toEqual(actions); // in order, one at a time here
+    // Every action once; not necessarily in order: two dispatchers with deliveries in flight race
+    // (receivers order by the event's time and dedupe on its id).
+    expect(hooks.map((h) => h.json.action).sort()).toEqual([...actions].sort());
   }, 30_000);
 
   it("announce drift and a rollout waiting for a person once while it lasts, and again when it comes back", async () => {
