@@ -29,3 +29,20 @@ export function safeText(what: string, options: { multiline?: boolean } = {}) {
     if (problem) context.addIssue({ code: "custom", message: `${what} ${problem}` });
   });
 }
+
+/** zod's message for a missing field or one of the wrong type, naming the field. */
+export const typed = (what: string, kind: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? `${what} is required` : `${what} must be ${kind}`),
+});
+
+/** One line of text that the audit log can store as is: required, trimmed, at most `max` characters. */
+export const shortText = (what: string, max: number) =>
+  z
+    .string(typed(what, "a string"))
+    .trim()
+    .min(1, { error: `${what} is required` })
+    .max(max, { error: `${what} must be at most ${max} characters` })
+    .superRefine((text, ctx) => {
+      const problem = textProblem(text);
+      if (problem) ctx.addIssue({ code: "custom", message: `${what} ${problem}` });
+    });

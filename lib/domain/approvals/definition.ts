@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { textProblem } from "../safe-text";
+import { shortText, typed } from "../safe-text";
 
 /**
  * The optional `approvals` block of a rollout: HTTP checks Aviary runs and checklist items a person
@@ -16,22 +16,6 @@ export const MAX_CHECKLIST_ITEMS = 20;
 export const MAX_CHECK_TIMEOUT_MS = 30_000;
 
 const ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-const typed = (what: string, kind: string) => ({
-  error: (issue: { input?: unknown }) => (issue.input === undefined ? `${what} is required` : `${what} must be ${kind}`),
-});
-
-/** One line of text that the audit log can store as is: required, trimmed, at most `max` characters. */
-const shortText = (what: string, max: number) =>
-  z
-    .string(typed(what, "a string"))
-    .trim()
-    .min(1, { error: `${what} is required` })
-    .max(max, { error: `${what} must be at most ${max} characters` })
-    .superRefine((text, ctx) => {
-      const problem = textProblem(text);
-      if (problem) ctx.addIssue({ code: "custom", message: `${what} ${problem}` });
-    });
 
 const id = (what: string) =>
   z

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isCalendarDate, isTimeZone, wallTimeToInstant } from "../audit/zoned-time";
-import { textProblem } from "../safe-text";
+import { shortText, typed } from "../safe-text";
 
 /**
  * A freeze window: while one is active, promotions are refused (rollbacks, pauses and resumes are
@@ -38,22 +38,6 @@ export function parseLocalTime(text: string): { hour: number; minute: number } |
   const minute = Number(m[2]);
   return hour > 23 || minute > 59 ? null : { hour, minute };
 }
-
-const typed = (what: string, kind: string) => ({
-  error: (issue: { input?: unknown }) => (issue.input === undefined ? `${what} is required` : `${what} must be ${kind}`),
-});
-
-/** One line of text that the audit log can store as is: required, trimmed, at most `max` characters. */
-const shortText = (what: string, max: number) =>
-  z
-    .string(typed(what, "a string"))
-    .trim()
-    .min(1, { error: `${what} is required` })
-    .max(max, { error: `${what} must be at most ${max} characters` })
-    .superRefine((text, ctx) => {
-      const problem = textProblem(text);
-      if (problem) ctx.addIssue({ code: "custom", message: `${what} ${problem}` });
-    });
 
 const localDateTime = (what: string) =>
   z.string(typed(what, 'a local date and time "YYYY-MM-DDTHH:MM"')).refine((text) => parseLocalDateTime(text) !== null, {
