@@ -11,6 +11,7 @@ import { fetchAnalysisEvidence } from "./fetch-analysis-evidence";
  *   shop/api-v2 (canary):  200 grows 10 per scrape; 503 grows by 2 in the last 20 s (1 -> 3).
  *   shop/api-v1 (stable):  200 reset in the window (pod restart): counts nothing.
  *   shop/new-v2 (canary):  no series until 10 s ago, then 7 requests, 1 of them a 503: counts whole.
+ * The error gate also scans its window's last 10 s and 5 s (errorRateScanWindows), from the same query.
  */
 const END = Math.floor(Date.now() / 60_000) * 60 - 120;
 const STEP = 5;
@@ -48,8 +49,14 @@ describe("analysis evidence counts", () => {
       { time: new Date((END + 0.5) * 1000) },
     );
     const [canary, young] = evidence.map((gates) => gates[0]);
-    // 20 s: four scrapes of 10 requests (2 per second x 5 s) and 2 errors, nothing extrapolated.
-    expect(canary!.observation).toEqual({ status: "ok", data: { canary: { requests: 42, errors: 2 } } });
-    expect(young!.observation).toEqual({ status: "ok", data: { canary: { requests: 7, errors: 1 } } });
+    // 20 s: four scrapes of 10 requests (2 per second x 5 s) and 2 errors, nothing extrapolated;
+    // the scanned last 10 s and 5 s: two scrapes and one, the error of 10 s ago in the first.
+    const recent = (ten: [number, number], five: [number, number]) => [
+      { window: "10s", canary: { requests: ten[0], errors: ten[1] } },
+      { window: "5s", canary: { requests: five[0], errors: five[1] } },
+    ];
+    expect(canary!.observation).toEqual({ status: "ok", data: { canary: { requests: 42, errors: 2 }, recent: recent([21, 1], [10, 0]) } });
+    // The young series counts whole over 20 s; over 10 s and 5 s, only its growth since then.
+    expect(young!.observation).toEqual({ status: "ok", data: { canary: { requests: 7, errors: 1 }, recent: recent([4, 0], [2, 0]) } });
   });
 });

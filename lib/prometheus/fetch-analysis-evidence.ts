@@ -1,4 +1,4 @@
-import type { Gate, GateOf } from "../domain/analysis/definition";
+import { errorRateScanWindows, type Gate, type GateOf } from "../domain/analysis/definition";
 import type { Observation } from "../domain/analysis/evaluate";
 import type { Samples } from "../domain/analysis/judge";
 import { durationSeconds, renderTemplate } from "../domain/analysis/promql-template";
@@ -9,7 +9,7 @@ import { PrometheusError } from "./prometheus-error";
 import { vectorOf } from "./results";
 import { toPoints } from "../domain/series";
 import type { RolloutTargets } from "./selector";
-import { errorsExpr, quantileExpr, requestsExpr } from "./sli-queries";
+import { errorsExpr, quantileExpr, requestsExpr, type GroupedOptions } from "./sli-queries";
 
 /** One analysed rollout: where its series are, the gates it runs and the canary weight Aviary set. */
 export type EvidenceRequest = { targets: RolloutTargets; gates: readonly Gate[]; setWeight: number };
@@ -25,6 +25,14 @@ const WINDOW_PARTS: GroupedPart[] = [
   { name: "p95", batch: 1, expr: (grouped) => quantileExpr({ ...grouped, q: 0.95 }) },
   { name: "p99", batch: 1, expr: (grouped) => quantileExpr({ ...grouped, q: 0.99 }) },
 ];
+
+/** The canary's whole counts over an error-rate gate's shorter scan windows, in the same query as the window's own counts. */
+function scanParts(window: string): GroupedPart[] {
+  return errorRateScanWindows(window).flatMap((short) => [
+    { name: `requests@${short}`, batch: 0, expr: (grouped: GroupedOptions) => requestsExpr({ ...grouped, window: short, fn: "counted" }) },
+    { name: `errors@${short}`, batch: 0, expr: (grouped: GroupedOptions) => errorsExpr({ ...grouped, window: short, fn: "counted" }) },
+  ]);
+}
 
 type Fetched<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -53,15 +61,20 @@ export async function fetchAnalysisEvidence(
 ): Promise<GateEvidence[][]> {
   const targets = requests.map((r) => r.targets);
   const windows = new Set<string>();
+  const scanned = new Set<string>();
   let needsBurn = false;
   for (const { gates } of requests) {
     for (const gate of gates) {
       if (gate.kind === "burnRate") needsBurn = true;
       else if (gate.kind !== "promql" && gate.kind !== "judge") windows.add(gate.window);
+      if (gate.kind === "errorRate") scanned.add(gate.window);
     }
   }
+  const partsOf = (window: string) => (scanned.has(window) ? [...WINDOW_PARTS, ...scanParts(window)] : WINDOW_PARTS);
   const [perWindow, burn] = await Promise.all([
-    Promise.all([...windows].map(async (window) => [window, await attempt(() => fetchGroupedParts(client, targets, WINDOW_PARTS, { window, time }))] as const)),
+    Promise.all(
+      [...windows].map(async (window) => [window, await attempt(() => fetchGroupedParts(client, targets, partsOf(window), { window, time }))] as const),
+    ),
     needsBurn ? attempt(() => fetchOverviewBurnRates(client, targets, { time })) : Promise.resolve(null),
   ]);
   const byWindow = new Map<string, Fetched<GroupedValues>>(perWindow);
@@ -98,12 +111,12 @@ function windowEvidence(gate: Gate, fetched: Fetched<GroupedValues> | undefined,
   if (!fetched) return { observation: { status: "no_data" }, query };
   if (!fetched.ok) return { observation: unreachable(fetched.message), query };
   const get = (workload: "canary" | "stable", part: string) => fetched.value.get(index, workload, part);
-  const counts = (workload: "canary" | "stable") => {
-    const requests = get(workload, "requests");
+  const counts = (workload: "canary" | "stable", suffix = "") => {
+    const requests = get(workload, `requests${suffix}`);
     if (requests === undefined || requests === null) return undefined;
     // Whole counts already (counted); rounding only guards against float noise. Istio creates the
     // 5xx series at the first error: absent means none.
-    const errors = Math.round(get(workload, "errors") ?? 0);
+    const errors = Math.round(get(workload, `errors${suffix}`) ?? 0);
     return { requests: Math.max(Math.round(requests), errors), errors };
   };
   const canary = counts("canary");
@@ -116,8 +129,14 @@ function windowEvidence(gate: Gate, fetched: Fetched<GroupedValues> | undefined,
   };
   const withStable = <T>(data: { canary: T; stable?: T | undefined }) => (data.stable === undefined ? { canary: data.canary } : data);
   switch (gate.kind) {
-    case "errorRate":
-      return { observation: canary ? { status: "ok", data: withStable({ canary, stable }) } : { status: "no_data" }, query };
+    case "errorRate": {
+      if (!canary) return { observation: { status: "no_data" }, query };
+      const recent = errorRateScanWindows(gate.window).flatMap((short) => {
+        const shortCounts = counts("canary", `@${short}`);
+        return shortCounts ? [{ window: short, canary: shortCounts }] : [];
+      });
+      return { observation: { status: "ok", data: { ...withStable({ canary, stable }), ...(recent.length > 0 ? { recent } : {}) } }, query };
+    }
     case "latencyP95":
     case "latencyP99": {
       const part = gate.kind === "latencyP95" ? "p95" : "p99";

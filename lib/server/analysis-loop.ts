@@ -1,7 +1,7 @@
 import { pruneEvaluations } from "../db/evaluations";
 import type { LeaderLock } from "../db/leader-lock";
 import { log as serverLog } from "../log";
-import { isEvaluationDue, mayBeDue, type LastEvaluation } from "../domain/analysis/schedule";
+import { isEvaluationDue, mayBeDue, nextTickDelay, type LastEvaluation } from "../domain/analysis/schedule";
 import { type Rollout, workloadsOf } from "../domain/rollout";
 import { fetchNewestCanarySamples } from "../prometheus/fetch-newest-samples";
 import { PrometheusError } from "../prometheus/prometheus-error";
@@ -12,7 +12,10 @@ import { reconcileInterruptedOperations } from "./reconcile-interrupted-operatio
 export type AnalysisLoopOptions = {
   deps: Deps;
   leader: LeaderLock;
-  /** How often the loop wakes: leadership is checked and due rollouts are evaluated. */
+  /**
+   * The longest the loop sleeps: each wake checks leadership and evaluates the due rollouts. It
+   * wakes sooner, just after the next scrape it expects (schedule.ts: nextTickDelay).
+   */
   tickMs?: number;
   retentionDays?: number;
   log?: (entry: Record<string, unknown>) => void;
@@ -31,11 +34,12 @@ const jsonLog = ({ level, msg, ...fields }: Record<string, unknown>) => {
  * The evaluation loop. Every replica runs it; only the holder of the leader lock works, so there
  * is one loop across all of them, and when the leader dies another takes over at its next tick
  * (a second). Each rollout is evaluated when an interval of fresh data has arrived since its last
- * evaluation by this leader (schedule.ts: just after the scrape that brings it). The leader also finishes interrupted operations and prunes old
+ * evaluation by this leader (schedule.ts: just after the scrape that brings it; the leader wakes
+ * when it expects that scrape). The leader also finishes interrupted operations and prunes old
  * evaluations. Returns a function that stops the loop and gives up leadership.
  */
 export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays = 14, log = jsonLog }: AnalysisLoopOptions): () => Promise<void> {
-  const last = new Map<string, LastEvaluation>();
+  const last = new Map<string, LastEvaluation & { intervalMs: number }>();
   let lastPrune = 0;
   let lastReconcile = 0;
   let running = false;
@@ -43,6 +47,7 @@ export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays 
   let wasLeader = false;
 
   const newest = new Map<string, number | undefined>();
+  const intervals = new Map<string, number>();
   const timing = (rollout: Rollout, now: Date) => ({
     now: now.getTime(),
     intervalMs: (rollout.analysis?.intervalSeconds ?? 5) * 1000,
@@ -51,6 +56,11 @@ export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays 
   });
   /** The rollouts that may be due ask Prometheus, in one query, how fresh their canary's data is. */
   const pick = async (analysed: Rollout[], now: Date) => {
+    // Rollouts no longer analysed (finished, mode off) leave the schedule.
+    const ids = new Set(analysed.map((rollout) => rollout.id));
+    for (const id of last.keys()) if (!ids.has(id)) last.delete(id);
+    intervals.clear();
+    for (const rollout of analysed) intervals.set(rollout.id, timing(rollout, now).intervalMs);
     const candidates = analysed.filter((rollout) => mayBeDue(timing(rollout, now)));
     if (candidates.length === 0) return [];
     const samples = await fetchNewestCanarySamples(deps.prometheus, candidates.map(workloadsOf), { time: now }).catch((error: unknown) => {
@@ -61,6 +71,18 @@ export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays 
     newest.clear();
     candidates.forEach((rollout, index) => newest.set(rollout.id, samples[index]));
     return candidates.filter((rollout, index) => isEvaluationDue({ ...timing(rollout, now), newestSampleAt: samples[index] }));
+  };
+
+  /** The next scrape each evaluated rollout is expected to bring: its last evaluation's newest sample plus its interval. */
+  const expectedSamples = () =>
+    [...last.values()].flatMap(({ newestSampleAt, intervalMs }) => (newestSampleAt === undefined ? [] : [newestSampleAt + intervalMs]));
+
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    if (stopped) return;
+    const delay = wasLeader ? nextTickDelay({ now: deps.now().getTime(), tickMs, expectedSamples: expectedSamples() }) : tickMs;
+    timer = setTimeout(() => void tick(), delay);
+    timer.unref();
   };
 
   const tick = async () => {
@@ -86,7 +108,9 @@ export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays 
         await reconcileInterruptedOperations(deps);
       }
       const result = await analyseRollouts(deps, { pick });
-      for (const outcome of result.outcomes) last.set(outcome.rolloutId, { at: now, newestSampleAt: newest.get(outcome.rolloutId) });
+      for (const outcome of result.outcomes) {
+        last.set(outcome.rolloutId, { at: now, newestSampleAt: newest.get(outcome.rolloutId), intervalMs: intervals.get(outcome.rolloutId) ?? tickMs });
+      }
       report(result, log);
       if (now - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = now;
@@ -99,15 +123,14 @@ export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays 
       log({ level: "warn", msg: "analysis iteration failed", error: (error as Error).message });
     } finally {
       running = false;
+      schedule();
     }
   };
 
-  const timer = setInterval(() => void tick(), tickMs);
-  timer.unref();
   void tick();
   return async () => {
     stopped = true;
-    clearInterval(timer);
+    clearTimeout(timer);
     while (running) await new Promise((resolve) => setTimeout(resolve, 20));
     await leader.release();
     deps.metrics.setLeader(false);

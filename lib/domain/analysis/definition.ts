@@ -30,6 +30,17 @@ import { ARGUMENT_NAME, BUILT_IN_ARGUMENTS, durationSeconds, malformedPlaceholde
  * The loop now evaluates just after each scrape (schedule.ts) on whole counts (`counted` in
  * lib/prometheus/sli-queries.ts; increase() would scale 2 errors up to 3): the bench measured
  * 11.3 s median and 15.0 s worst over 12 bursts, and 0 false rollbacks in the 30-minute soak.
+ *
+ * A burst shows first in the newest scrapes, which a 20 s window dilutes with the healthy ones
+ * before: 3 errors among the 50 requests of the last 5 s are as improbable under 0.1% (p = 2e-5)
+ * as 4 among 200. So the error gate scans its window's last half and quarter too
+ * (errorRateScanWindows), each of the three windows at a third of 1 - confidence (Bonferroni: the
+ * evaluation as a whole keeps its confidence), and a short window fails only on at least 3 errors
+ * (at 1 request/s its 8 requests would otherwise fail on 2). Simulated (5 s scrapes, evaluation
+ * 0.25 s after the scrape, 2,000 bursts, 1,000-2,000 soaks): median 10.0 -> 9.1 s; a canary
+ * exactly at its 0.1% limit at 10 requests/s rolled back in 1.0% of half hours instead of 1.2%,
+ * at 1 request/s in 0 of 2,000 instead of 0.25%; p95 18.2 -> 20.0 s, since the whole window now
+ * needs 5 errors among 200 where it needed 4.
  */
 
 export const ANALYSIS_MODES = ["off", "observe", "rollback", "auto"] as const;
@@ -233,6 +244,17 @@ export type GateOf<K extends GateKind> = Extract<Gate, { kind: K }>;
 export type JudgeMetric = z.output<typeof judgeMetricSchema>;
 
 /** A gate's name in verdicts and history: its own, or its kind. Unique within a rollout. */
+/**
+ * The shorter windows an error-rate gate scans besides its own: the last half and quarter of it,
+ * in whole seconds (20s -> 10s, 5s). A short window shorter than the scrape interval still counts
+ * whole scrapes: the counters' growth since the newest sample before its start.
+ */
+export function errorRateScanWindows(window: string): string[] {
+  const seconds = durationSeconds(window) ?? 0;
+  const shorter = [Math.round(seconds / 2), Math.round(seconds / 4)].filter((s) => s >= 1 && s < seconds);
+  return [...new Set(shorter)].map((s) => `${s}s`);
+}
+
 export function gateId(gate: Pick<Gate, "kind" | "name">): string {
   return gate.name ?? gate.kind;
 }

@@ -46,6 +46,34 @@ describe("error-rate gate", () => {
   });
 });
 
+describe("error-rate gate, scanning the window's last half and quarter", () => {
+  const derived = gate({ kind: "errorRate", max: 0.1 });
+  const recent = (ten: [number, number], five: [number, number]) => [
+    { window: "10s", canary: { requests: ten[0], errors: ten[1] } },
+    { window: "5s", canary: { requests: five[0], errors: five[1] } },
+  ];
+
+  it("fails on a burst in the last 5 s that the whole 20 s window still calls chance", () => {
+    const whole = { canary: { requests: 200, errors: 3 } };
+    expect(evaluateGate(derived, { status: "ok", data: whole }).verdict).toBe("pass");
+    const result = evaluateGate(derived, { status: "ok", data: { ...whole, recent: recent([100, 3], [50, 3]) } });
+    expect(result).toMatchObject({ verdict: "fail", value: 6, threshold: 0.1 });
+    expect(result.reason).toBe("canary error rate 6.0% (the last 5 s of the 20 s window) > 0.1%, 3 errors in 50 requests in 5 s (p = 1.9e-5)");
+  });
+
+  it("spends a third of 1 - confidence on each window, and wants 3 errors in a short one", () => {
+    // 4 errors in 200 (p = 5.5e-5) fail the window alone, not as one of three (needs < 3.3e-5).
+    const four = { canary: { requests: 200, errors: 4 } };
+    expect(evaluateGate(derived, { status: "ok", data: four }).verdict).toBe("fail");
+    const scanned = evaluateGate(derived, { status: "ok", data: { ...four, recent: recent([100, 2], [50, 1]) } });
+    expect(scanned.verdict).toBe("pass");
+    expect(scanned.reason).toMatch(/within chance \(p = 5\.5e-5, needs < 3\.3e-5\)$/);
+    // 2 errors in the last 5 s at 1 request/s (p = 2.8e-5 among 8): not enough evidence to act on.
+    const slow = { canary: { requests: 20, errors: 2 }, recent: recent([10, 2], [8, 2]) };
+    expect(evaluateGate(derived, { status: "ok", data: slow }).verdict).toBe("pass");
+  });
+});
+
 describe("value gates", () => {
   it("compares canary latency with its limit and stable", () => {
     const p95 = gate({ kind: "latencyP95", max: 250, maxRatio: 1.5 });

@@ -17,7 +17,11 @@ export type ValueSample = { value: number | null; requests?: number };
 
 /** What each kind of gate needs from Prometheus, for the gate's window. */
 export type EvidenceByKind = {
-  errorRate: { canary: Counts; stable?: Counts };
+  /**
+   * `recent`: the canary's counts over the shorter windows of errorRateScanWindows (the last half
+   * and quarter of the gate's window), when the loop fetched them.
+   */
+  errorRate: { canary: Counts; stable?: Counts; recent?: readonly { window: string; canary: Counts }[] };
   latencyP95: { canary: ValueSample; stable?: ValueSample };
   latencyP99: { canary: ValueSample; stable?: ValueSample };
   /** value in requests per second. */
@@ -77,8 +81,12 @@ export function formatPercent(percent: number): string {
   return percent >= 1 ? `${percent.toFixed(1)}%` : `${Number(percent.toPrecision(2))}%`;
 }
 
+function formatProbability(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
+}
+
 function formatP(p: number): string {
-  return p < 0.001 ? `p = ${p.toExponential(1)}` : `p = ${Number(p.toPrecision(2))}`;
+  return `p = ${formatProbability(p)}`;
 }
 
 function formatWindow(window: string): string {
@@ -131,7 +139,10 @@ function upperLimit(limits: Limits, stable: number | null): number | null {
 
 const needsStable = (limits: Limits) => limits.max === undefined && limits.min === undefined;
 
-function evaluateErrorRate(gate: GateOf<"errorRate">, { canary, stable }: EvidenceByKind["errorRate"]): Result {
+/** A short window fails only on at least this many errors (see errorRateScanWindows). */
+export const SHORT_WINDOW_MIN_ERRORS = 3;
+
+function evaluateErrorRate(gate: GateOf<"errorRate">, { canary, stable, recent = [] }: EvidenceByKind["errorRate"]): Result {
   const few = tooFew(canary.requests, Math.max(1, gate.minRequests), gate.window);
   if (few) return few;
   const stableShare = stable && stable.requests > 0 ? stable.errors / stable.requests : null;
@@ -149,27 +160,49 @@ function evaluateErrorRate(gate: GateOf<"errorRate">, { canary, stable }: Eviden
     ],
   );
   const threshold = Math.min(1, limitShare);
-  const share = canary.errors / canary.requests;
-  const pValue = binomialUpperTail(canary.errors, canary.requests, threshold);
-  const alpha = 1 - gate.confidence;
-  const value = share * 100;
-  const head = `canary error rate ${formatPercent(value)}`;
-  const vsStable = stableShare !== null ? ` (${formatPercent(stableShare * 100)} stable)` : "";
-  const evidence = `${plural(canary.errors, "error")} in ${canary.requests} requests in ${formatWindow(gate.window)}`;
+  // Every window looked at spends an equal share of 1 - confidence (Bonferroni), so the evaluation
+  // as a whole still errs at most that often on a canary at its limit.
+  const alpha = (1 - gate.confidence) / (1 + recent.length);
+  const test = (counts: Counts) => ({ share: counts.errors / counts.requests, pValue: binomialUpperTail(counts.errors, counts.requests, threshold) });
+  const full = test(canary);
   const limit = formatPercent(threshold * 100);
-  if (share > threshold && pValue < alpha) {
-    return { verdict: "fail", value, threshold: threshold * 100, pValue, reason: `${head} > ${limit}${vsStable}, ${evidence} (${formatP(pValue)})` };
+  const vsStable = stableShare !== null ? ` (${formatPercent(stableShare * 100)} stable)` : "";
+  const evidence = (counts: Counts, window: string) => `${plural(counts.errors, "error")} in ${counts.requests} requests in ${formatWindow(window)}`;
+  const breach = [
+    { window: gate.window, counts: canary, ...full },
+    ...recent
+      .filter(({ canary: counts }) => counts.requests >= Math.max(1, gate.minRequests) && counts.errors >= SHORT_WINDOW_MIN_ERRORS)
+      .map(({ window, canary: counts }) => ({ window, counts, ...test(counts) })),
+  ].find(({ share, pValue }) => share > threshold && pValue < alpha);
+  if (breach) {
+    const value = breach.share * 100;
+    const where = breach.window === gate.window ? "" : ` (the last ${formatWindow(breach.window)} of the ${formatWindow(gate.window)} window)`;
+    return {
+      verdict: "fail",
+      value,
+      threshold: threshold * 100,
+      pValue: breach.pValue,
+      reason: `canary error rate ${formatPercent(value)}${where} > ${limit}${vsStable}, ${evidence(breach.counts, breach.window)} (${formatP(breach.pValue)})`,
+    };
   }
-  if (share > threshold) {
+  const value = full.share * 100;
+  const head = `canary error rate ${formatPercent(value)}`;
+  if (full.share > threshold) {
     return {
       verdict: "pass",
       value,
       threshold: threshold * 100,
-      pValue,
-      reason: `${head} is above ${limit}${vsStable} but ${evidence} is within chance (${formatP(pValue)}, needs < ${Number(alpha.toPrecision(2))})`,
+      pValue: full.pValue,
+      reason: `${head} is above ${limit}${vsStable} but ${evidence(canary, gate.window)} is within chance (${formatP(full.pValue)}, needs < ${formatProbability(alpha)})`,
     };
   }
-  return { verdict: "pass", value, threshold: threshold * 100, pValue, reason: `${head} <= ${limit}${vsStable}, ${evidence}` };
+  return {
+    verdict: "pass",
+    value,
+    threshold: threshold * 100,
+    pValue: full.pValue,
+    reason: `${head} <= ${limit}${vsStable}, ${evidence(canary, gate.window)}`,
+  };
 }
 
 const VALUE_LABEL: Partial<Record<GateKind, string>> = { latencyP95: "p95 latency", latencyP99: "p99 latency", requestRate: "request rate" };

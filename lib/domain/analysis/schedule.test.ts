@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isEvaluationDue } from "./schedule";
+import { isEvaluationDue, nextTickDelay } from "./schedule";
 
 const base = { intervalMs: 5_000, tickMs: 1_000 };
 
@@ -45,5 +45,20 @@ describe("isEvaluationDue", () => {
     expect(settled.length).toBeGreaterThanOrEqual(20);
     expect(Math.max(...settled)).toBeLessThanOrEqual(1_400);
     expect(lags.length).toBeLessThanOrEqual(25);
+  });
+});
+
+describe("nextTickDelay", () => {
+  const tickMs = 1_000;
+
+  it("wakes just after the soonest expected scrape, at most a tick away", () => {
+    expect(nextTickDelay({ now: 10_000, tickMs, expectedSamples: [10_400, 12_000] })).toBe(550);
+    expect(nextTickDelay({ now: 10_000, tickMs, expectedSamples: [14_000] })).toBe(1_000);
+    expect(nextTickDelay({ now: 10_000, tickMs, expectedSamples: [] })).toBe(1_000);
+  });
+
+  it("looks again every 250 ms for a late scrape, for one tick, then goes back to ticking", () => {
+    expect(nextTickDelay({ now: 10_000, tickMs, expectedSamples: [9_700] })).toBe(250);
+    expect(nextTickDelay({ now: 10_000, tickMs, expectedSamples: [8_000] })).toBe(1_000);
   });
 });

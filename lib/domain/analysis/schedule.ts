@@ -35,3 +35,25 @@ export function isEvaluationDue({
   if (newestSampleAt - last.newestSampleAt >= intervalMs - slack) return true;
   return elapsed >= 2 * intervalMs - slack;
 }
+
+/** How long after a sample's timestamp Prometheus can be expected to answer with it (the scrape's own duration and its append). */
+export const INGEST_MARGIN_MS = 150;
+/** When an expected scrape is late, the loop looks again this often (for up to one tick) instead of waiting a whole tick. */
+export const LATE_SCRAPE_RETRY_MS = 250;
+
+/**
+ * How long the loop sleeps before its next tick: until just after the soonest scrape it expects
+ * (a rollout's newest sample seen by its last evaluation, plus its interval, plus the ingest
+ * margin), at most a tick. Waking on a fixed 1 s tick put evaluations 0-1 s after the scrape; this
+ * puts them about 0.2 s after it, which comes off every rollback. A scrape that is late is looked
+ * for again every 250 ms for up to a tick, then the plain tick takes over.
+ */
+export function nextTickDelay({ now, tickMs, expectedSamples }: { now: number; tickMs: number; expectedSamples: Iterable<number> }): number {
+  let delay = tickMs;
+  for (const expected of expectedSamples) {
+    const wake = expected + INGEST_MARGIN_MS - now;
+    if (wake > 0) delay = Math.min(delay, wake);
+    else if (wake > -tickMs) delay = Math.min(delay, LATE_SCRAPE_RETRY_MS);
+  }
+  return Math.max(10, Math.round(delay));
+}
