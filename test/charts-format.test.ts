@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBurn, formatFullTime, formatMs, formatPercent, formatRps, formatTick, formatTickTime, timeTicks } from "@/components/charts/format";
+import { formatBurn, formatFullTime, formatMs, formatPercent, formatRps, formatTick, formatTickTime, timeTicks, valueTicks } from "@/components/charts/format";
 
 describe("chart formats", () => {
   it("gives every value its unit, and an en dash for no answer", () => {
@@ -34,5 +34,16 @@ describe("chart formats", () => {
       "13:00",
     ]);
     expect(timeTicks([start, start + 86_400_000]).length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe("valueTicks", () => {
+  it("divides a round top into round steps, at least four", () => {
+    expect(valueTicks(0.5)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(valueTicks(1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(valueTicks(1.5)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25, 1.5]);
+    expect(valueTicks(10)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(valueTicks(300)).toEqual([0, 50, 100, 150, 200, 250, 300]);
+    expect(valueTicks(0)).toEqual([0]);
   });
 });

@@ -19,10 +19,14 @@ const MODE_TEXT: Record<RolloutAnalysisJson["mode"], string> = {
 
 const VERDICT_TEXT: Record<EvaluationJson["verdict"], string> = { pass: "Pass", fail: "Fail", inconclusive: "Inconclusive" };
 
+// One formatter per precision: toLocaleString with options builds a new one on every call, and
+// each cell of the verdict strips formats two numbers for its title (hundreds on a page).
+const NUMBER_FORMATS = [0, 1, 2, 3].map((digits) => new Intl.NumberFormat("en-US", { maximumFractionDigits: digits }));
+
 function formatValue(value: number | null, unit: string): string {
   if (value === null) return "–";
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
-  const number = value.toLocaleString("en-US", { maximumFractionDigits: digits });
+  const number = NUMBER_FORMATS[digits]!.format(value);
   if (unit === "%") return `${number}%`;
   if (unit === "x") return `${number}×`;
   return unit ? `${number} ${unit}` : number;

@@ -1,9 +1,10 @@
 "use client";
 
 import { memo, useMemo } from "react";
-import { Bar, BarChart, CartesianGrid, LabelList, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import { Bar, BarChart, LabelList, Tooltip, usePlotArea, useYAxisScale, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import { CHART_COLORS } from "./colors";
-import { formatBurn, formatThreshold, formatTick } from "./format";
+import { formatBurn, formatThreshold, formatTick, niceCeil, valueTicks } from "./format";
+import { barTopLabel, plainTick } from "./plain-text";
 import { useElementWidth } from "./use-element-width";
 import { useSeen } from "./use-seen";
 import { useStaggered } from "./use-staggered";
@@ -35,9 +36,12 @@ export const BurnRateChart = memo(function BurnRateChart({
   const [plotRef, width] = useElementWidth<HTMLDivElement>();
   const seen = useSeen(plotRef);
   const shown = useStaggered(useMemo(() => (width && seen ? { rows, thresholds, width } : null), [rows, thresholds, width, seen]));
-  const yWidth = useMemo(() => {
-    const top = Math.max(1, ...rows.flatMap((r) => [r.service ?? 0, r.canary ?? 0]), ...thresholds.map((t) => t.value));
-    return Math.max(40, Math.round(formatTick("burn", top * 1.2).length * 7 + 22));
+  // The range holds the bars and every threshold (a round top, round ticks: valueTicks).
+  const y = useMemo(() => {
+    const top = niceCeil(Math.max(1, ...rows.flatMap((r) => [r.service ?? 0, r.canary ?? 0]), ...thresholds.map((t) => t.value)) * 1.1);
+    const ticks = valueTicks(top);
+    const widest = Math.max(...ticks.map((tick) => formatTick("burn", tick).length));
+    return { domain: [0, top] as [number, number], ticks, width: Math.max(40, Math.round(widest * 7 + 22)) };
   }, [rows, thresholds]);
   return (
     <figure className="chart" aria-label={label}>
@@ -62,32 +66,15 @@ export const BurnRateChart = memo(function BurnRateChart({
       <div ref={plotRef} style={{ height }}>
         {shown ? (
           <BarChart data={[...shown.rows]} width={shown.width} height={height} margin={{ top: 18, right: 44, bottom: 0, left: 0 }} barGap={2}>
-            <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
-            <XAxis dataKey="window" interval={0} tick={{ fontSize: 11, fill: CHART_COLORS.axis }} />
-            <YAxis
-              width={yWidth}
-              domain={[0, "auto"]}
-              interval={0}
-              tickFormatter={(v: number) => formatTick("burn", v)}
-              tick={{ fontSize: 11, fill: CHART_COLORS.axis }}
-            />
+            <BurnLayer yTicks={y.ticks} thresholds={shown.thresholds} />
+            <XAxis dataKey="window" interval={0} tick={plainTick} />
+            <YAxis width={y.width} domain={y.domain} ticks={y.ticks} interval={0} allowDataOverflow tickFormatter={burnTick} tick={plainTick} />
             <Tooltip content={BurnTooltip} isAnimationActive={false} cursor={{ fill: "rgba(27, 34, 48, 0.06)" }} />
-            {shown.thresholds.map((t) => (
-              <ReferenceLine
-                key={t.label}
-                y={t.value}
-                stroke={CHART_COLORS.threshold}
-                strokeDasharray="6 4"
-                ifOverflow="extendDomain"
-                // Just the number, outside the plot on the right, where no bar can hide it.
-                label={{ value: formatThreshold(t.value), position: "right", fontSize: 11, fill: CHART_COLORS.threshold }}
-              />
-            ))}
             <Bar dataKey="service" name="Service" fill={SERVICE_COLOR} isAnimationActive={false} maxBarSize={28}>
-              <LabelList dataKey="service" position="top" fontSize={10} formatter={labelOf} />
+              <LabelList dataKey="service" position="top" content={BAR_LABEL} />
             </Bar>
             <Bar dataKey="canary" name="Canary alone" fill={CHART_COLORS.canary} isAnimationActive={false} maxBarSize={28}>
-              <LabelList dataKey="canary" position="top" fontSize={10} formatter={labelOf} />
+              <LabelList dataKey="canary" position="top" content={BAR_LABEL} />
             </Bar>
           </BarChart>
         ) : null}
@@ -96,9 +83,39 @@ export const BurnRateChart = memo(function BurnRateChart({
   );
 });
 
-function labelOf(value: unknown): string {
-  return typeof value === "number" ? formatBurn(value) : "";
+/**
+ * The grid at the y ticks and each threshold as a dashed line with its number outside the plot on
+ * the right, where no bar can hide it; drawn with the chart's scale instead of Recharts'
+ * <CartesianGrid> and <ReferenceLine>, each one more item in its store at every draw.
+ */
+function BurnLayer({ yTicks, thresholds }: { yTicks: readonly number[]; thresholds: readonly BurnThreshold[] }) {
+  const y = useYAxisScale();
+  const area = usePlotArea();
+  if (!y || !area) return null;
+  const right = area.x + area.width;
+  return (
+    <g className="chart-grid">
+      {yTicks.slice(1).map((tick) => {
+        const at = y(tick);
+        return at === undefined ? null : <line key={tick} x1={area.x} x2={right} y1={at} y2={at} stroke={CHART_COLORS.grid} />;
+      })}
+      {thresholds.map((t) => {
+        const at = y(t.value);
+        return at === undefined ? null : (
+          <g key={t.label} className="chart-threshold">
+            <line x1={area.x} x2={right} y1={at} y2={at} stroke={CHART_COLORS.threshold} strokeDasharray="6 4" />
+            <text x={right + 5} y={at} dy="0.355em" fontSize={11} fill={CHART_COLORS.threshold}>
+              {formatThreshold(t.value)}
+            </text>
+          </g>
+        );
+      })}
+    </g>
+  );
 }
+
+const BAR_LABEL = barTopLabel((value) => (typeof value === "number" ? formatBurn(value) : ""));
+const burnTick = (v: number) => formatTick("burn", v);
 
 function BurnTooltip({ active, payload }: TooltipContentProps) {
   const row = payload?.[0]?.payload as BurnRateRow | undefined;

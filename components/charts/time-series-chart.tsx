@@ -1,11 +1,12 @@
 "use client";
 
 import { memo, useCallback, useId, useLayoutEffect, useMemo, useState, useSyncExternalStore } from "react";
-import { CartesianGrid, LineChart, ReferenceLine, usePlotArea, useXAxisScale, useYAxisScale, XAxis, YAxis } from "recharts";
+import { LineChart, usePlotArea, useXAxisScale, useYAxisScale, XAxis, YAxis } from "recharts";
 import { mergeSeries, type Point } from "@/lib/domain/series";
 import { CHART_COLORS } from "./colors";
 import { linePath, nearestRow } from "./line-path";
-import { formatFullTime, formatTick, formatTickTime, formatValue, NO_VALUE, timeTicks, type Unit } from "./format";
+import { plainTick } from "./plain-text";
+import { formatFullTime, formatTick, formatTickTime, formatValue, niceCeil, NO_VALUE, valueTicks, timeTicks, type Unit } from "./format";
 import { useElementWidth } from "./use-element-width";
 import { useSeen } from "./use-seen";
 import { useStaggered } from "./use-staggered";
@@ -43,7 +44,6 @@ export type TimeSeriesChartProps = {
 const NO_THRESHOLDS: readonly ChartThreshold[] = [];
 const NO_MARKERS: readonly ChartMarker[] = [];
 const MARGIN = { top: 16, right: 16, bottom: 0, left: 0 };
-const TICK = { fontSize: 11, fill: CHART_COLORS.axis };
 const ACTIVE_DOT = { r: 3 };
 
 /**
@@ -90,57 +90,50 @@ function Plot({ series, unit, domain, thresholds = NO_THRESHOLDS, markers = NO_M
   // The scales go from the lines to the read-out through a small store, not state: setting state
   // here would draw the whole chart a second time after every update.
   const geometry = useMemo(() => createGeometryStore(), []);
-  const markerLines = useMemo(() => {
-    const labelled = labelledMarkers(markers, span);
-    return markers.map((m) => ({
-      marker: m,
-      label: labelled.has(m)
-        ? { value: m.label, position: "insideTopLeft" as const, fontSize: 10, fill: m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker }
-        : undefined,
-    }));
-  }, [markers, span]);
-  // Recharts draws the frame (grid, axes, reference lines) and lends its scales; the lines are one
-  // SVG path each (SeriesPaths) and the hover read-out is Aviary's own (ChartReadout). Recharts'
-  // <Line> and <Tooltip> recompute every point through its store on every update: 20-50 ms per
-  // chart per poll, long tasks on a live page; a path per series costs a few ms.
+  const labelled = useMemo(() => labelledMarkers(markers, span), [markers, span]);
+  // Recharts draws the axes and lends its scales; the grid, the threshold and action lines and the
+  // series (one SVG path each) are Aviary's own layer (ChartLayer), and so is the hover read-out
+  // (ChartReadout). Recharts' <Line> and <Tooltip> recompute every point through its store on
+  // every update (20-50 ms per chart per poll), and each <CartesianGrid> or <ReferenceLine> is one
+  // more item in its store, selected and re-rendered at every draw: together about a third of a
+  // chart's first draw.
   return (
     <div className="chart-plot">
       <LineChart width={width} height={height} margin={MARGIN} accessibilityLayer={false}>
-        <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
-        {/* interval={0}: draw the ticks we chose (timeTicks, 5 on y) instead of letting Recharts measure
-            every label in the DOM to thin them out, a forced layout of the page per label. */}
-        <XAxis dataKey="t" type="number" domain={xDomain} ticks={ticks} interval={0} allowDataOverflow tickFormatter={xTickFormatter} tick={TICK} />
+        {/* interval={0} and our own ticks (timeTicks, valueTicks): drawn as chosen, instead
+            of Recharts measuring every label in the DOM to thin them out, a forced layout per label. */}
+        <XAxis dataKey="t" type="number" domain={xDomain} ticks={ticks} interval={0} allowDataOverflow tickFormatter={xTickFormatter} tick={plainTick} />
         {/* The domain is computed from the data and thresholds (yAxisFor): with no <Line>, Recharts has no data of its own to widen it with. */}
-        <YAxis width={y.width} domain={y.domain} tickCount={5} interval={0} allowDataOverflow tickFormatter={yTickFormatter} tick={TICK} />
-        {thresholds.map((t) => (
-          <ReferenceLine
-            key={`y-${t.label}`}
-            y={t.value}
-            stroke={t.color ?? CHART_COLORS.threshold}
-            strokeDasharray="6 4"
-            // Inside the y range already (yAxisFor counts thresholds).
-            ifOverflow="hidden"
-          />
-        ))}
-        {markerLines.map(({ marker: m, label }, i) => (
-          <ReferenceLine
-            key={`x-${m.t}-${i}`}
-            x={m.t}
-            stroke={m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker}
-            strokeDasharray={m.muted ? "2 3" : undefined}
-            ifOverflow="discard"
-            label={label}
-          />
-        ))}
-        <SeriesPaths series={series} onGeometry={geometry.set} />
+        <YAxis width={y.width} domain={y.domain} ticks={y.ticks} interval={0} allowDataOverflow tickFormatter={yTickFormatter} tick={plainTick} />
+        <ChartLayer series={series} yTicks={y.ticks} thresholds={thresholds} markers={markers} labelled={labelled} domain={domain} onGeometry={geometry.set} />
       </LineChart>
       <ChartReadout series={series} unit={unit} zone={zone} store={geometry} domain={domain} />
     </div>
   );
 }
 
-/** The lines, drawn with the chart's own scales and clipped to its plot area. */
-function SeriesPaths({ series, onGeometry }: { series: readonly ChartSeries[]; onGeometry: (geometry: Geometry) => void }) {
+/**
+ * Everything inside the plot area, drawn with the chart's own scales: the grid at the y ticks,
+ * thresholds (dashed, horizontal), actions (vertical, with their name when there is room; a
+ * muted dotted one for a refused or failed attempt) and the series, clipped to the plot area.
+ */
+function ChartLayer({
+  series,
+  yTicks,
+  thresholds,
+  markers,
+  labelled,
+  domain,
+  onGeometry,
+}: {
+  series: readonly ChartSeries[];
+  yTicks: readonly number[];
+  thresholds: readonly ChartThreshold[];
+  markers: readonly ChartMarker[];
+  labelled: ReadonlySet<ChartMarker>;
+  domain: readonly [number, number];
+  onGeometry: (geometry: Geometry) => void;
+}) {
   const x = useXAxisScale();
   const y = useYAxisScale();
   const area = usePlotArea();
@@ -150,7 +143,9 @@ function SeriesPaths({ series, onGeometry }: { series: readonly ChartSeries[]; o
   useLayoutEffect(() => {
     if (x && y && width > 0) onGeometry({ x, y, area: { x: left, y: top, width, height } });
   }, [x, y, left, top, width, height, onGeometry]);
-  if (!area) return null;
+  if (!area || !x || !y) return null;
+  const right = left + width;
+  const bottom = top + height;
   return (
     <g className="chart-lines">
       <defs>
@@ -158,6 +153,43 @@ function SeriesPaths({ series, onGeometry }: { series: readonly ChartSeries[]; o
           <rect x={left} y={top} width={width} height={height} />
         </clipPath>
       </defs>
+      <g className="chart-grid">
+        {/* Not at the bottom of the range: the x axis line is there. */}
+        {yTicks.slice(1).map((tick) => {
+          const at = y(tick);
+          return at === undefined ? null : <line key={tick} x1={left} x2={right} y1={at} y2={at} stroke={CHART_COLORS.grid} />;
+        })}
+      </g>
+      {thresholds.map((t) => {
+        const at = y(t.value);
+        return at === undefined ? null : (
+          <line
+            key={`y-${t.label}`}
+            className="chart-threshold"
+            x1={left}
+            x2={right}
+            y1={at}
+            y2={at}
+            stroke={t.color ?? CHART_COLORS.threshold}
+            strokeDasharray="6 4"
+          />
+        );
+      })}
+      {markers.map((m, i) => {
+        const at = m.t >= domain[0] && m.t <= domain[1] ? x(m.t) : undefined;
+        if (at === undefined) return null;
+        const color = m.muted ? CHART_COLORS.markerFailed : CHART_COLORS.marker;
+        return (
+          <g key={`x-${m.t}-${i}`} className="chart-marker">
+            <line x1={at} x2={at} y1={top} y2={bottom} stroke={color} strokeDasharray={m.muted ? "2 3" : undefined} />
+            {labelled.has(m) ? (
+              <text x={at + 5} y={top + 5} dy="0.71em" fontSize={10} fill={color}>
+                {m.label}
+              </text>
+            ) : null}
+          </g>
+        );
+      })}
       <g clipPath={`url(#${clipId})`}>
         {paths.map(({ s, d }) => (
           <path
@@ -329,16 +361,9 @@ function yAxisFor(unit: Unit, series: readonly ChartSeries[], thresholds: readon
   }
   // Nothing to show yet: an empty 0-1 frame rather than no axis.
   const domain: [number, number] = [0, top > 0 ? top : 1];
-  const widest = formatTick(unit, top > 0 ? top : 1);
-  return { domain, width: Math.max(40, Math.round(widest.length * 7 + 22)) };
-}
-
-/** The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 x a power of ten at or above `value`. */
-function niceCeil(value: number): number {
-  if (!(value > 0)) return 0;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  const step = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((m) => m * magnitude >= value * (1 - 1e-9)) ?? 10;
-  return step * magnitude;
+  const ticks = valueTicks(domain[1]);
+  const widest = Math.max(...ticks.map((tick) => formatTick(unit, tick).length));
+  return { domain, ticks, width: Math.max(40, Math.round(widest * 7 + 22)) };
 }
 
 /**
