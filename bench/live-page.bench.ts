@@ -34,6 +34,11 @@ async function main({ log }: BenchContext): Promise<string> {
     await page.addInitScript(RECORD_LONG_TASKS);
     await page.goto(`${base}/rollouts/${checkoutId}`);
     await page.getByRole("heading", { name: "checkout-v2" }).waitFor();
+    // Charts draw when they come near the viewport: scroll through the page so that all six are
+    // drawn and updating, then back to the top.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.waitForTimeout(2_000);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(5_000); // first load and first chart render are not "live updates"
     await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks = []));
     // The raw status from the network layer: the page's fetch sees a revalidated 304 as the cached 200.
@@ -67,7 +72,7 @@ async function main({ log }: BenchContext): Promise<string> {
     return [
       "## A live rollout page",
       "",
-      `The demo's \`checkout-v2\` page, signed in as a viewer, in Debian's Chromium (1400×900, no throttling), after 5 s to settle, watched for ${WATCH_SECONDS} s of live updates.`,
+      `The demo's \`checkout-v2\` page, signed in as a viewer, in Debian's Chromium (1400×900, no throttling), scrolled to the bottom and back so that every chart is drawn, after 5 s to settle, watched for ${WATCH_SECONDS} s of live updates.`,
       "",
       "| Request | In 30 s | Answered 304 (unchanged) |",
       "|---|---:|---:|",
