@@ -38,12 +38,14 @@ describe("chart formats", () => {
 });
 
 describe("valueTicks", () => {
-  it("divides a round top into round steps, at least four", () => {
+  it("divides a round top into round steps, at least three", () => {
     expect(valueTicks(0.5)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
     expect(valueTicks(1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
-    expect(valueTicks(1.5)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25, 1.5]);
+    expect(valueTicks(1.5)).toEqual([0, 0.5, 1, 1.5]);
+    expect(valueTicks(0.15)).toEqual([0, 0.05, 0.1, 0.15]);
+    expect(valueTicks(250)).toEqual([0, 50, 100, 150, 200, 250]);
     expect(valueTicks(10)).toEqual([0, 2, 4, 6, 8, 10]);
-    expect(valueTicks(300)).toEqual([0, 50, 100, 150, 200, 250, 300]);
+    expect(valueTicks(300)).toEqual([0, 100, 200, 300]);
     expect(valueTicks(0)).toEqual([0]);
   });
 });

@@ -103,14 +103,14 @@ export function niceCeil(value: number): number {
 
 /**
  * A value axis' ticks (and grid lines) from 0 to `top`: the widest step of 1, 2, 2.5 or 5 x a power
- * of ten that divides `top` into at least four parts (0.5 -> 0, 0.1 ... 0.5; 300 -> 0, 50 ... 300;
- * 1.5 -> 0, 0.25 ... 1.5), so labels stay short and round.
+ * of ten that divides `top` into at least three parts (0.5 -> 0, 0.1 ... 0.5; 300 -> 0, 100, 200,
+ * 300; 0.15 -> 0, 0.05, 0.1, 0.15), so labels stay short and round.
  */
 export function valueTicks(top: number): number[] {
   if (!(top > 0)) return [0];
   const magnitude = 10 ** Math.floor(Math.log10(top));
   const steps = [5, 2, 2.5, 1, 0.5, 0.2, 0.25, 0.1, 0.05, 0.02, 0.025].map((m) => m * magnitude);
-  const step = steps.find((s) => top / s >= 4 - 1e-9 && Math.abs(top / s - Math.round(top / s)) < 1e-6) ?? top / 4;
+  const step = steps.find((s) => top / s >= 3 - 1e-9 && Math.abs(top / s - Math.round(top / s)) < 1e-6) ?? top / 4;
   const count = Math.round(top / step);
   return Array.from({ length: count + 1 }, (_, i) => Number((i * step).toPrecision(12)));
 }
