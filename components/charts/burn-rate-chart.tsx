@@ -1,7 +1,7 @@
 "use client";
 
 import { memo, useMemo } from "react";
-import { Bar, BarChart, LabelList, Tooltip, usePlotArea, useYAxisScale, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import { Bar, BarChart, DefaultZIndexes, LabelList, Tooltip, usePlotArea, useYAxisScale, XAxis, YAxis, ZIndexLayer, type TooltipContentProps } from "recharts";
 import { CHART_COLORS } from "./colors";
 import { formatBurn, formatThreshold, formatTick, niceCeil, valueTicks } from "./format";
 import { barTopLabel, plainTick } from "./plain-text";
@@ -84,9 +84,10 @@ export const BurnRateChart = memo(function BurnRateChart({
 });
 
 /**
- * The grid at the y ticks and each threshold as a dashed line with its number outside the plot on
- * the right, where no bar can hide it; drawn with the chart's scale instead of Recharts'
- * <CartesianGrid> and <ReferenceLine>, each one more item in its store at every draw.
+ * The grid at the y ticks (under the bars) and each threshold as a dashed line over them, with
+ * its number outside the plot on the right, where no bar can hide it; drawn with the chart's
+ * scale instead of Recharts' <CartesianGrid> and <ReferenceLine>, each one more item in its store
+ * at every draw.
  */
 function BurnLayer({ yTicks, thresholds }: { yTicks: readonly number[]; thresholds: readonly BurnThreshold[] }) {
   const y = useYAxisScale();
@@ -99,17 +100,19 @@ function BurnLayer({ yTicks, thresholds }: { yTicks: readonly number[]; threshol
         const at = y(tick);
         return at === undefined ? null : <line key={tick} x1={area.x} x2={right} y1={at} y2={at} stroke={CHART_COLORS.grid} />;
       })}
-      {thresholds.map((t) => {
-        const at = y(t.value);
-        return at === undefined ? null : (
-          <g key={t.label} className="chart-threshold">
-            <line x1={area.x} x2={right} y1={at} y2={at} stroke={CHART_COLORS.threshold} strokeDasharray="6 4" />
-            <text x={right + 5} y={at} dy="0.355em" fontSize={11} fill={CHART_COLORS.threshold}>
-              {formatThreshold(t.value)}
-            </text>
-          </g>
-        );
-      })}
+      <ZIndexLayer zIndex={DefaultZIndexes.line}>
+        {thresholds.map((t) => {
+          const at = y(t.value);
+          return at === undefined ? null : (
+            <g key={t.label} className="chart-threshold">
+              <line x1={area.x} x2={right} y1={at} y2={at} stroke={CHART_COLORS.threshold} strokeDasharray="6 4" />
+              <text x={right + 5} y={at} dy="0.355em" fontSize={11} fill={CHART_COLORS.threshold}>
+                {formatThreshold(t.value)}
+              </text>
+            </g>
+          );
+        })}
+      </ZIndexLayer>
     </g>
   );
 }

@@ -35,16 +35,23 @@ export function plainTick(props: TickProps): ReactElement {
   );
 }
 
-/** What Recharts hands a custom `LabelList` content: the label's place (for position "top", centred 5 px above the bar), its colour and value. */
-type BarLabelProps = { x?: number | string; y?: number | string; fill?: string; value?: unknown };
+/** What Recharts hands a custom `LabelList` content: the bar's box, its colour and value. */
+type BarLabelProps = { x?: number | string; y?: number | string; width?: number | string; fill?: string; value?: unknown };
 
-/** A bar's label in the bar's colour, formatted by `format`; nothing for an empty one. */
+/** A bar's label centred 5 px above it, in the bar's colour, formatted by `format`; nothing for an empty one. */
 export function barTopLabel(format: (value: unknown) => string, fontSize = 10) {
-  return function BarTopLabel({ x, y, fill, value }: BarLabelProps): ReactElement | null {
+  return function BarTopLabel({ x, y, width, fill, value }: BarLabelProps): ReactElement | null {
     const text = format(value);
     if (!text) return null;
     return (
-      <text x={x} y={y} textAnchor="middle" fill={fill ?? CHART_COLORS.axis} fontSize={fontSize} className="recharts-label">
+      <text
+        x={Number(x) + Number(width ?? 0) / 2}
+        y={Number(y) - 5}
+        textAnchor="middle"
+        fill={fill ?? CHART_COLORS.axis}
+        fontSize={fontSize}
+        className="recharts-label"
+      >
         {text}
       </text>
     );
