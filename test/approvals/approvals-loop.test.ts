@@ -74,7 +74,11 @@ describe("analysis in auto mode with approvals and a freeze window", () => {
         ...service.definition,
         name: "search-approvals",
         steps: [{ weight: 10, pauseSeconds: 4 }, { weight: 50 }, { weight: 100 }],
-        slo: { availability: 99, latencyP95Ms: 500 },
+        // search-v7's canary answers with a P95 of 340 ms on purpose (the demo's latency regression);
+        // against 500 ms, a minute of ~100 requests read above it 3 times in a row now and then
+        // (about 2% of its requests take over 500 ms) and a CI run saw the gate fail. This test is
+        // about approvals, so the objective sits far above it.
+        slo: { availability: 99, latencyP95Ms: 1500 },
         analysis: { mode: "auto" },
         approvals: { checks: [{ name: "smoke", url: services.url("/ok") }], checklist: [{ id: "notes", text: "Release notes published" }] },
       },
