@@ -4,6 +4,7 @@ import { memo, useMemo } from "react";
 import { Bar, BarChart, DefaultZIndexes, LabelList, Tooltip, usePlotArea, useYAxisScale, XAxis, YAxis, ZIndexLayer, type TooltipContentProps } from "recharts";
 import { CHART_COLORS } from "./colors";
 import { formatBurn, formatThreshold, formatTick, niceCeil, valueTicks } from "./format";
+import { GridLines } from "./grid-lines";
 import { barTopLabel, plainTick } from "./plain-text";
 import { useElementWidth } from "./use-element-width";
 import { useSeen } from "./use-seen";
@@ -95,11 +96,8 @@ function BurnLayer({ yTicks, thresholds }: { yTicks: readonly number[]; threshol
   if (!y || !area) return null;
   const right = area.x + area.width;
   return (
-    <g className="chart-grid">
-      {yTicks.slice(1).map((tick) => {
-        const at = y(tick);
-        return at === undefined ? null : <line key={tick} x1={area.x} x2={right} y1={at} y2={at} stroke={CHART_COLORS.grid} />;
-      })}
+    <g>
+      <GridLines ticks={yTicks} y={y} left={area.x} right={right} />
       <ZIndexLayer zIndex={DefaultZIndexes.line}>
         {thresholds.map((t) => {
           const at = y(t.value);

@@ -5,6 +5,7 @@ import { LineChart, usePlotArea, useXAxisScale, useYAxisScale, XAxis, YAxis } fr
 import { mergeSeries, type Point } from "@/lib/domain/series";
 import { CHART_COLORS } from "./colors";
 import { linePath, nearestRow } from "./line-path";
+import { GridLines } from "./grid-lines";
 import { plainTick } from "./plain-text";
 import { formatFullTime, formatTick, formatTickTime, formatValue, niceCeil, NO_VALUE, valueTicks, timeTicks, type Unit } from "./format";
 import { useElementWidth } from "./use-element-width";
@@ -153,13 +154,7 @@ function ChartLayer({
           <rect x={left} y={top} width={width} height={height} />
         </clipPath>
       </defs>
-      <g className="chart-grid">
-        {/* Not at the bottom of the range: the x axis line is there. */}
-        {yTicks.slice(1).map((tick) => {
-          const at = y(tick);
-          return at === undefined ? null : <line key={tick} x1={left} x2={right} y1={at} y2={at} stroke={CHART_COLORS.grid} />;
-        })}
-      </g>
+      <GridLines ticks={yTicks} y={y} left={left} right={right} />
       {thresholds.map((t) => {
         const at = y(t.value);
         return at === undefined ? null : (
