@@ -71,7 +71,7 @@ export async function analyseRollouts(
         at: now,
         evaluation,
         query: found.query,
-        window: gate.window,
+        window: evaluation.window ?? gate.window,
         step: rollout.currentStep,
         canaryWeight: rollout.canaryWeight,
         evidence: found.observation.status === "ok" ? found.observation.data : found.observation,

@@ -62,15 +62,39 @@ describe("error-rate gate, scanning the window's last half and quarter", () => {
   });
 
   it("spends a third of 1 - confidence on each window, and wants 3 errors in a short one", () => {
-    // 4 errors in 200 (p = 5.5e-5) fail the window alone, not as one of three (needs < 3.3e-5).
-    const four = { canary: { requests: 200, errors: 4 } };
-    expect(evaluateGate(derived, { status: "ok", data: four }).verdict).toBe("fail");
-    const scanned = evaluateGate(derived, { status: "ok", data: { ...four, recent: recent([100, 2], [50, 1]) } });
+    // 7 errors in 1,000 (p = 8.2e-5) fail the window alone, not as one of three (needs < 3.3e-5).
+    const seven = { canary: { requests: 1000, errors: 7 } };
+    expect(evaluateGate(derived, { status: "ok", data: seven }).verdict).toBe("fail");
+    const scanned = evaluateGate(derived, { status: "ok", data: { ...seven, recent: recent([500, 3], [250, 2]) } });
     expect(scanned.verdict).toBe("pass");
-    expect(scanned.reason).toMatch(/within chance \(p = 5\.5e-5, needs < 3\.3e-5\)$/);
+    expect(scanned.reason).toMatch(/within chance \(p = 8\.2e-5, needs < 3\.3e-5\)$/);
     // 2 errors in the last 5 s at 1 request/s (p = 2.8e-5 among 8): not enough evidence to act on.
     const slow = { canary: { requests: 20, errors: 2 }, recent: recent([10, 2], [8, 2]) };
     expect(evaluateGate(derived, { status: "ok", data: slow }).verdict).toBe("pass");
+  });
+
+  it("fails on errors far likelier from a 30x burst than from the limit, which significance alone calls chance", () => {
+    // 3 errors in the last 10 s at 10 requests/s: p = 1.5e-4 (needs < 3.3e-5), but 1,550 times
+    // likelier at 3% than at 0.1%.
+    const result = evaluateGate(derived, { status: "ok", data: { canary: { requests: 200, errors: 3 }, recent: recent([100, 3], [50, 2]) } });
+    expect(result).toMatchObject({ verdict: "fail", value: 3, threshold: 0.1, window: "10s" });
+    expect(result.reason).toBe(
+      "canary error rate 3.0% (the last 10 s of the 20 s window) > 0.1%, 3 errors in 100 requests in 10 s: 1,550 times likelier at 3.0% (a 30x burst) than at 0.1%",
+    );
+    // The whole window: 4 errors in 200 requests (p = 5.5e-5) is a burst, 3 (81 times) is not.
+    expect(evaluateGate(derived, { status: "ok", data: { canary: { requests: 200, errors: 4 }, recent: recent([100, 2], [50, 1]) } })).toMatchObject({
+      verdict: "fail",
+    });
+    expect(evaluateGate(derived, { status: "ok", data: { canary: { requests: 200, errors: 3 }, recent: recent([100, 2], [50, 1]) } }).verdict).toBe("pass");
+  });
+
+  it("does not take a canary at its limit at 100 requests/s for a burst", () => {
+    // 5 errors in the 500 requests of one scrape (10 times the expected 0.5): p = 1.7e-4, and only
+    // 11 times likelier at 3%, since 495 good requests speak against a 3% burst.
+    const busy = { canary: { requests: 2000, errors: 6 }, recent: recent([1000, 5], [500, 5]) };
+    expect(evaluateGate(derived, { status: "ok", data: busy }).verdict).toBe("pass");
+    // Never on two errors, however few the requests.
+    expect(evaluateGate(derived, { status: "ok", data: { canary: { requests: 20, errors: 2 }, recent: recent([10, 2], [5, 2]) } }).verdict).toBe("pass");
   });
 });
 

@@ -48,6 +48,8 @@ export type GateEvaluation = {
   reason: string;
   /** The one-sided p-value behind a count-based verdict. */
   pValue?: number;
+  /** The window that decided, when shorter than the gate's (an error gate's scan of its newest scrapes). */
+  window?: string;
   judge?: JudgeResult;
 };
 
@@ -139,8 +141,32 @@ function upperLimit(limits: Limits, stable: number | null): number | null {
 
 const needsStable = (limits: Limits) => limits.max === undefined && limits.min === undefined;
 
-/** A short window fails only on at least this many errors (see errorRateScanWindows). */
+/** A short window fails only on at least this many errors (see errorRateScanWindows), and so does the burst test. */
 export const SHORT_WINDOW_MIN_ERRORS = 3;
+
+/**
+ * The error gate's second test, for bursts: it fails when the window's errors are this many times
+ * likelier from a canary failing at BURST_MULTIPLE times its limit than from one at the limit
+ * (a likelihood ratio, as in Wald's sequential test), on at least SHORT_WINDOW_MIN_ERRORS errors.
+ * At 10 requests/s and a 0.1% limit that is 3 errors in the last 5 s or 10 s, or 4 in 20 s, where
+ * the significance test wants 3, 4 and 5; at 1 request/s still 3; at 100 requests/s it wants more
+ * errors than the significance test does, since 500 requests a scrape with a few errors look like
+ * the limit, not like a burst. See definition.ts for what it buys and costs.
+ */
+export const BURST_MULTIPLE = 30;
+export const BURST_LIKELIHOOD_RATIO = 1000;
+
+/** How much likelier `counts` are at BURST_MULTIPLE x `limit` than at `limit`; null when the test does not apply. */
+export function burstLikelihoodRatio(counts: Counts, limit: number): number | null {
+  const burst = Math.min(0.5, BURST_MULTIPLE * limit);
+  if (!(limit > 0) || burst <= limit || counts.errors < SHORT_WINDOW_MIN_ERRORS || counts.errors > counts.requests) return null;
+  const log = counts.errors * Math.log(burst / limit) + (counts.requests - counts.errors) * Math.log((1 - burst) / (1 - limit));
+  return Math.exp(log);
+}
+
+function formatRatio(ratio: number): string {
+  return ratio >= 1e6 ? ratio.toExponential(1) : Math.round(ratio).toLocaleString("en-US");
+}
 
 function evaluateErrorRate(gate: GateOf<"errorRate">, { canary, stable, recent = [] }: EvidenceByKind["errorRate"]): Result {
   const few = tooFew(canary.requests, Math.max(1, gate.minRequests), gate.window);
@@ -163,26 +189,39 @@ function evaluateErrorRate(gate: GateOf<"errorRate">, { canary, stable, recent =
   // Every window looked at spends an equal share of 1 - confidence (Bonferroni), so the evaluation
   // as a whole still errs at most that often on a canary at its limit.
   const alpha = (1 - gate.confidence) / (1 + recent.length);
-  const test = (counts: Counts) => ({ share: counts.errors / counts.requests, pValue: binomialUpperTail(counts.errors, counts.requests, threshold) });
+  const test = (counts: Counts) => ({
+    share: counts.errors / counts.requests,
+    pValue: binomialUpperTail(counts.errors, counts.requests, threshold),
+    burstRatio: burstLikelihoodRatio(counts, threshold),
+  });
   const full = test(canary);
   const limit = formatPercent(threshold * 100);
   const vsStable = stableShare !== null ? ` (${formatPercent(stableShare * 100)} stable)` : "";
   const evidence = (counts: Counts, window: string) => `${plural(counts.errors, "error")} in ${counts.requests} requests in ${formatWindow(window)}`;
-  const breach = [
-    { window: gate.window, counts: canary, ...full },
+  const windows = [
+    { window: gate.window, counts: canary, short: false, ...full },
     ...recent
-      .filter(({ canary: counts }) => counts.requests >= Math.max(1, gate.minRequests) && counts.errors >= SHORT_WINDOW_MIN_ERRORS)
-      .map(({ window, canary: counts }) => ({ window, counts, ...test(counts) })),
-  ].find(({ share, pValue }) => share > threshold && pValue < alpha);
+      .filter(({ canary: counts }) => counts.requests >= Math.max(1, gate.minRequests))
+      .map(({ window, canary: counts }) => ({ window, counts, short: true, ...test(counts) })),
+  ];
+  const significant = windows.find(
+    ({ share, pValue, counts, short }) => share > threshold && pValue < alpha && (!short || counts.errors >= SHORT_WINDOW_MIN_ERRORS),
+  );
+  const burst = significant ? undefined : windows.find(({ burstRatio }) => burstRatio !== null && burstRatio >= BURST_LIKELIHOOD_RATIO);
+  const breach = significant ?? burst;
   if (breach) {
     const value = breach.share * 100;
     const where = breach.window === gate.window ? "" : ` (the last ${formatWindow(breach.window)} of the ${formatWindow(gate.window)} window)`;
+    const why = significant
+      ? ` (${formatP(breach.pValue)})`
+      : `: ${formatRatio(breach.burstRatio ?? 0)} times likelier at ${formatPercent(Math.min(0.5, BURST_MULTIPLE * threshold) * 100)} (a ${BURST_MULTIPLE}x burst) than at ${limit}`;
     return {
       verdict: "fail",
       value,
       threshold: threshold * 100,
       pValue: breach.pValue,
-      reason: `canary error rate ${formatPercent(value)}${where} > ${limit}${vsStable}, ${evidence(breach.counts, breach.window)} (${formatP(breach.pValue)})`,
+      ...(breach.window === gate.window ? {} : { window: breach.window }),
+      reason: `canary error rate ${formatPercent(value)}${where} > ${limit}${vsStable}, ${evidence(breach.counts, breach.window)}${why}`,
     };
   }
   const value = full.share * 100;

@@ -61,11 +61,12 @@ function firstRollback(scrapes: readonly Scrape[], { errorGate = gate, scan = tr
   return null;
 }
 
-function healthySoak(seed: number, rps: number): Scrape[] {
+function healthySoak(seed: number, rps: number, errorRatio = 0.001): Scrape[] {
   const random = prng(seed);
   return Array.from({ length: (30 * 60) / SCRAPE_S + scrapesPerWindow }, () => {
     const requests = poisson(random, rps * SCRAPE_S);
-    return { requests, errors: binomial(random, requests, 0.001) };
+    // Errors at 100 req/s: Poisson, as good as binomial at 0.1% and 100 times quicker to draw.
+    return { requests, errors: requests > 200 ? poisson(random, requests * errorRatio) : binomial(random, requests, errorRatio) };
   });
 }
 
@@ -117,20 +118,22 @@ describe("error-rate gate defaults, simulated (5 s scrapes and evaluations)", ()
     expect(quantile(seconds, 0.5)).toBeLessThanOrEqual(10);
   });
 
-  it("catches a burst sooner by scanning the window's last 10 s and 5 s, without tripping more often at the limit", () => {
-    const medianSeconds = (scan: boolean) =>
-      quantile(
-        Array.from({ length: 400 }, (_, seed) => burst(seed + 1, { scan })?.seconds)
-          .filter((seconds) => seconds !== undefined)
-          .sort((a, b) => a - b),
-        0.5,
-      );
-    const [scanned, whole] = [medianSeconds(true), medianSeconds(false)];
-    expect(whole - scanned).toBeGreaterThanOrEqual(0.5);
-    // A canary exactly at its 0.1% limit at 10 req/s: 30-minute soaks that end in a rollback.
-    const trips = (scan: boolean) =>
-      Array.from({ length: 200 }, (_, seed) => firstRollback(healthySoak(seed + 1, 10), { scan })).filter((at) => at !== null).length;
-    expect(trips(true)).toBeLessThanOrEqual(trips(false));
+  it("trades a few rollbacks of a canary exactly at its limit at 10 req/s for catching bursts sooner", () => {
+    const bursts = Array.from({ length: 400 }, (_, seed) => burst(seed + 1)).filter((r) => r !== null);
+    const seconds = bursts.map((r) => r.seconds).sort((a, b) => a - b);
+    // 9.1 s median and 20.1 s p95 with the significance test alone (the bench's last run: 10.9 s, 20.7 s worst).
+    expect(quantile(seconds, 0.5)).toBeLessThanOrEqual(8.6);
+    expect(quantile(seconds, 0.95)).toBeLessThanOrEqual(17.5);
+    // 30-minute soaks that end in a rollback, of 200 (of 100 at 100 req/s).
+    const trips = (rps: number, errorRatio: number, seeds = 200) =>
+      Array.from({ length: seeds }, (_, seed) => firstRollback(healthySoak(seed + 1, rps, errorRatio))).filter((at) => at !== null).length;
+    const figures = { atLimit10: trips(10, 0.001), halfLimit10: trips(10, 0.0005), atLimit100: trips(100, 0.001, 100) };
+    // The cost, at 10 req/s: about 5% of half hours for a canary exactly at its limit (1.3% with
+    // significance alone), about 1% at half its limit (0.2%).
+    expect(figures.atLimit10).toBeLessThanOrEqual(16);
+    expect(figures.halfLimit10).toBeLessThanOrEqual(5);
+    // None at 100 req/s, where a few errors among 500 requests a scrape do not look like a burst.
+    expect(figures.atLimit100).toBeLessThanOrEqual(1);
   });
 
   it("keeps a stricter confidence from tripping on two errors close together at 1 req/s", () => {
