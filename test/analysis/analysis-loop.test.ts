@@ -123,9 +123,10 @@ describe("the analysis loop on the real stack", () => {
     const rollback = (await auditOf(rollout.id)).filter((e) => e.action === "rollback");
     expect(rollback).toHaveLength(1);
     expect(rollback[0]).toMatchObject({ actorId: "aviary-analysis", outcome: "success" });
-    // Whichever of the two error gates saw it first: the binomial error-rate gate or the burn rate.
+    // Whichever of the two error gates saw it first: the error-rate gate (over its window or the
+    // newest part of it) or the burn rate.
     expect(rollback[0]!.reason).toMatch(
-      /^gate (errorRate failed 1 evaluation in a row \(limit 1\): canary error rate [\d.]+% > 0\.1%|burnRate failed 1 evaluation in a row \(limit 1\): canary burn rate [\d.]+)/,
+      /^gate (errorRate failed 1 evaluation in a row \(limit 1\): canary error rate [\d.]+%( \(the last \d+ s of the 20 s window\))? > 0\.1%|burnRate failed 1 evaluation in a row \(limit 1\): canary burn rate [\d.]+)/,
     );
     const evaluations = await listEvaluations(deps.db, rollout.id, { from: new Date(0) });
     expect(evaluations.some((e) => e.verdict === "fail" && e.query?.includes("istio_requests_total"))).toBe(true);
