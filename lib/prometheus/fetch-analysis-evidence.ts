@@ -11,8 +11,11 @@ import { toPoints } from "../domain/series";
 import type { RolloutTargets } from "./selector";
 import { errorsExpr, quantileExpr, requestsExpr, type GroupedOptions } from "./sli-queries";
 
-/** One analysed rollout: where its series are, the gates it runs and the canary weight Aviary set. */
-export type EvidenceRequest = { targets: RolloutTargets; gates: readonly Gate[]; setWeight: number };
+/**
+ * One analysed rollout: where its series are, the gates it runs, the canary weight Aviary set and
+ * when the rollout was created (burn windows reaching further back hold other rollouts' traffic).
+ */
+export type EvidenceRequest = { targets: RolloutTargets; gates: readonly Gate[]; setWeight: number; createdAt?: Date };
 
 /** A gate's evidence: what evaluateGate needs, and the query a person can paste into Prometheus. */
 export type GateEvidence = { observation: Observation; query: string };
@@ -83,7 +86,8 @@ export async function fetchAnalysisEvidence(
     requests.map((request, index) =>
       Promise.all(
         request.gates.map(async (gate): Promise<GateEvidence> => {
-          if (gate.kind === "burnRate") return burnEvidence(gate, burn, index);
+          if (gate.kind === "burnRate")
+            return burnEvidence(gate, burn, index, request.createdAt ? (time.getTime() - request.createdAt.getTime()) / 1000 : undefined);
           if (gate.kind === "promql") return promqlEvidence(client, gate, request.targets, time);
           if (gate.kind === "judge") return judgeEvidence(client, gate, request.targets, time);
           const window = gate.window;
@@ -159,7 +163,7 @@ function windowEvidence(gate: Gate, fetched: Fetched<GroupedValues> | undefined,
   }
 }
 
-function burnEvidence(gate: GateOf<"burnRate">, burn: Fetched<OverviewBurnInputs[]> | null, index: number): GateEvidence {
+function burnEvidence(gate: GateOf<"burnRate">, burn: Fetched<OverviewBurnInputs[]> | null, index: number, ageSeconds: number | undefined): GateEvidence {
   const query = "sum by (response_code class) (increase(istio_requests_total{canary}[5m | 30m | 1h | 6h | 3d])): the canary's error ratio per burn window";
   if (!burn) return { observation: { status: "no_data" }, query };
   if (!burn.ok) return { observation: unreachable(burn.message), query };
@@ -168,7 +172,8 @@ function burnEvidence(gate: GateOf<"burnRate">, burn: Fetched<OverviewBurnInputs
   const seconds = durationSeconds(gate.window) ?? 300;
   // The gate's own window decides how many requests count as enough; the 5m window is the nearest measured.
   const canaryRequests = (canary.requests["5m"] ?? 0) * Math.min(1, seconds / 300);
-  return { observation: { status: "ok", data: { canaryErrorRatio: canary.errorRatio, canaryRequests } }, query };
+  const age = ageSeconds === undefined ? {} : { rolloutAgeSeconds: Math.max(0, ageSeconds) };
+  return { observation: { status: "ok", data: { canaryErrorRatio: canary.errorRatio, canaryRequests, ...age } }, query };
 }
 
 function templateArgs(targets: RolloutTargets, window: string, own: Readonly<Record<string, string>>, target: string) {

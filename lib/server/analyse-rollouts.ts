@@ -55,6 +55,7 @@ export async function analyseRollouts(
       targets: workloadsOf(r),
       gates: gatesOf.get(r.id)!,
       setWeight: r.canaryWeight,
+      createdAt: r.createdAt,
     })),
     { time: now },
   );

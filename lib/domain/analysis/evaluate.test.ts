@@ -143,6 +143,37 @@ describe("burn-rate gate", () => {
   });
 });
 
+describe("burn-rate gate on a retried canary", () => {
+  const burn = gate({ kind: "burnRate", availability: 99.9 });
+  // The burst that rolled the previous rollout back, 20 min ago, is in the workload's last 30 min
+  // and longer; this rollout's 10 min are clean.
+  const data = { canaryErrorRatio: { "5m": 0.0008, "30m": 0.01, "1h": 0.02, "6h": 0.012, "3d": 0.002 }, canaryRequests: 3000 };
+
+  it("reads no further back than the rollout", () => {
+    expect(evaluateGate(burn, { status: "ok", data }).reason).toMatch(/^canary burn rate 12 x over 6h and 10 x over 30m > 6x/);
+    const retried = evaluateGate(burn, { status: "ok", data: { ...data, rolloutAgeSeconds: 10 * 60 } });
+    expect(retried).toMatchObject({ verdict: "pass" });
+    expect(retried.reason).toBe(
+      "canary burn rate within every paging condition (0.8 x over 5m, 0.8 x over 5m); windows longer than the rollout (10 min) read its last 5m",
+    );
+    // 40 minutes in, the last 30 min are the rollout's own.
+    const older = evaluateGate(burn, {
+      status: "ok",
+      data: { ...data, canaryErrorRatio: { ...data.canaryErrorRatio, "30m": 0.0009 }, rolloutAgeSeconds: 40 * 60 },
+    });
+    expect(older.reason).toMatch(/\(0\.9 x over 30m, 0\.8 x over 5m\); windows longer than the rollout \(40 min\) read its last 30m$/);
+  });
+
+  it("still fails a retried canary that burns on its own", () => {
+    const burning = { canaryErrorRatio: { "5m": 0.03, "30m": 0.02, "1h": 0.02, "6h": 0.012, "3d": 0.002 }, canaryRequests: 3000, rolloutAgeSeconds: 90 };
+    const result = evaluateGate(burn, { status: "ok", data: burning });
+    expect(result.verdict).toBe("fail");
+    expect(result.reason).toBe(
+      "canary burn rate 30 x over 5m and 30 x over 5m > 14.4x (2% of budget in 1h); windows longer than the rollout (90 s) read its last 5m",
+    );
+  });
+});
+
 describe("split gate", () => {
   const split = gate({ kind: "split" });
 

@@ -1,4 +1,4 @@
-import { burnRates, multiwindowVerdict, type WindowValues } from "../slo";
+import { BURN_WINDOWS, burnRates, multiwindowVerdict, type BurnWindow, type WindowValues } from "../slo";
 import { gateId, type Gate, type GateKind, type GateOf } from "./definition";
 import { judge, type JudgeResult, type Samples } from "./judge";
 import { durationSeconds } from "./promql-template";
@@ -26,8 +26,11 @@ export type EvidenceByKind = {
   latencyP99: { canary: ValueSample; stable?: ValueSample };
   /** value in requests per second. */
   requestRate: { canary: ValueSample; stable?: ValueSample };
-  /** The canary's error ratio per burn window, and its requests over the gate's window. */
-  burnRate: { canaryErrorRatio: WindowValues; canaryRequests: number };
+  /**
+   * The canary's error ratio per burn window, its requests over the gate's window, and how long
+   * ago its rollout was created (seconds; windows longer than that hold other rollouts' traffic).
+   */
+  burnRate: { canaryErrorRatio: WindowValues; canaryRequests: number; rolloutAgeSeconds?: number };
   /** Requests each side served in the window, and the canary weight Aviary set (percent). */
   split: { setWeight: number; canaryRequests: number; stableRequests: number };
   promql: { canary: ValueSample; stable?: ValueSample };
@@ -96,6 +99,12 @@ function formatWindow(window: string): string {
   if (seconds % 3600 === 0) return `${seconds / 3600} h`;
   if (seconds % 60 === 0) return `${seconds / 60} min`;
   return `${seconds} s`;
+}
+
+function formatAge(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${Number((seconds / 3600).toFixed(1))} h`;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -283,10 +292,30 @@ function evaluateValue(gate: GateOf<"latencyP95" | "latencyP99" | "requestRate" 
   return { verdict: "pass", value, threshold, reason: `${head} ${within}${vsStable}${tail}` };
 }
 
+/**
+ * A burn window longer than the rollout holds the canary workload's traffic from before it: a
+ * canary retried on the same workload would be judged on the errors that rolled back the last
+ * one, for up to 3 days. Such windows read the longest window within the rollout's age instead
+ * (5m at least, the shortest measured, so a rollout younger than 5 min still sees up to that
+ * much of what came before). Returns the ratios and the window the longer ones now read.
+ */
+export function burnWithinRollout(ratios: WindowValues, ageSeconds: number | undefined): { ratios: WindowValues; cap: BurnWindow | null } {
+  if (ageSeconds === undefined) return { ratios, cap: null };
+  const seconds = (window: BurnWindow) => durationSeconds(window) ?? 0;
+  const cap = [...BURN_WINDOWS].reverse().find((window) => seconds(window) <= ageSeconds) ?? BURN_WINDOWS[0];
+  if (cap === BURN_WINDOWS.at(-1)) return { ratios, cap: null };
+  const capped = Object.fromEntries(BURN_WINDOWS.map((window) => [window, seconds(window) > seconds(cap) ? ratios[cap] : ratios[window]])) as WindowValues;
+  return { ratios: capped, cap };
+}
+
 function evaluateBurnRate(gate: GateOf<"burnRate">, data: EvidenceByKind["burnRate"]): Result {
   const few = tooFew(data.canaryRequests, gate.minRequests, gate.window);
   if (few) return few;
-  const verdict = multiwindowVerdict(burnRates(data.canaryErrorRatio, gate.availability));
+  const { ratios, cap } = burnWithinRollout(data.canaryErrorRatio, data.rolloutAgeSeconds);
+  const capped = cap ? `; windows longer than the rollout (${formatAge(data.rolloutAgeSeconds ?? 0)}) read its last ${cap}` : "";
+  // The window a condition's figure really covers, in the sentence.
+  const read = (window: BurnWindow) => (cap && (durationSeconds(window) ?? 0) > (durationSeconds(cap) ?? 0) ? cap : window);
+  const verdict = multiwindowVerdict(burnRates(ratios, gate.availability));
   if (verdict.status === "no_data") return { verdict: "inconclusive", value: null, threshold: null, reason: "no canary error ratio in any burn window" };
   const fired = verdict.fired;
   if (fired && (fired.severity === "page" || gate.severity === "ticket")) {
@@ -295,7 +324,7 @@ function evaluateBurnRate(gate: GateOf<"burnRate">, data: EvidenceByKind["burnRa
       verdict: "fail",
       value,
       threshold: fired.threshold,
-      reason: `canary burn rate ${formatValue(fired.long.burnRate ?? 0, "x")} over ${fired.long.window} and ${formatValue(fired.short.burnRate ?? 0, "x")} over ${fired.short.window} > ${fired.threshold}x (${fired.name})`,
+      reason: `canary burn rate ${formatValue(fired.long.burnRate ?? 0, "x")} over ${read(fired.long.window)} and ${formatValue(fired.short.burnRate ?? 0, "x")} over ${read(fired.short.window)} > ${fired.threshold}x (${fired.name})${capped}`,
     };
   }
   const fastest = verdict.conditions[0];
@@ -304,7 +333,7 @@ function evaluateBurnRate(gate: GateOf<"burnRate">, data: EvidenceByKind["burnRa
     verdict: "pass",
     value,
     threshold: fastest?.threshold ?? null,
-    reason: `canary burn rate within every ${gate.severity === "page" ? "paging " : ""}condition (${fastest ? `${formatValue(fastest.long.burnRate ?? 0, "x")} over ${fastest.long.window}, ${formatValue(fastest.short.burnRate ?? 0, "x")} over ${fastest.short.window}` : "no condition"})`,
+    reason: `canary burn rate within every ${gate.severity === "page" ? "paging " : ""}condition (${fastest ? `${formatValue(fastest.long.burnRate ?? 0, "x")} over ${read(fastest.long.window)}, ${formatValue(fastest.short.burnRate ?? 0, "x")} over ${read(fastest.short.window)}` : "no condition"})${capped}`,
   };
 }
 
