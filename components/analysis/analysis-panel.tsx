@@ -140,8 +140,16 @@ export function AnalysisPanel({ rolloutId, gateCount, demoFaults = false }: { ro
       <p>
         Mode <strong>{MODE_TEXT[analysis.mode]}</strong>. Every {analysis.intervalSeconds} s{analysis.derived ? ", with gates derived from the SLO" : ""}.
       </p>
+      {analysis.stale && analysis.lastEvaluatedAt ? (
+        <p className="banner banner-warn" role="alert">
+          No evaluation since <LocalTime iso={analysis.lastEvaluatedAt} />: the analysis loop has not run for this rollout for over{" "}
+          {3 * analysis.intervalSeconds} s. The verdicts below are stale, and nothing advances or rolls back on its own until it runs again. Check that an
+          Aviary server is running and reaches Prometheus and the database.
+        </p>
+      ) : null}
       <p className={acting ? "banner banner-error" : "analysis-decision"} role="status" aria-live="polite">
-        {acting ? (decision.enforce ? `Acting: ${decision.action}. ` : `Would ${decision.action} (observe only). `) : "Now: "}
+        {analysis.stale ? "Once it runs again: " : null}
+        {acting ? (decision.enforce ? `Acting: ${decision.action}. ` : `Would ${decision.action} (observe only). `) : analysis.stale ? null : "Now: "}
         {decision.reason}
       </p>
       <table className="analysis-gates">

@@ -18,6 +18,13 @@ export type RolloutAnalysisJson = {
   from: string;
   /** What the loop would do now, recomputed from the stored evaluations (no side effect). */
   decision: { action: "rollback" | "promote" | "none"; enforce: boolean; reason: string; advanceInSeconds: number | null };
+  /** The newest evaluation of any gate, however old (null before the first). */
+  lastEvaluatedAt: string | null;
+  /**
+   * True when the rollout is live and analysed but its newest evaluation is older than three
+   * intervals (and 10 s): the loop is not running, or not for it. The verdicts shown are stale.
+   */
+  stale: boolean;
   /** Why analysis rolled this rollout back, when it did. */
   automatedRollback: { at: string; reason: string | null } | null;
 };

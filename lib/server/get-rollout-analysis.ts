@@ -34,8 +34,9 @@ export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string;
   if (!rollout.analysis) return null;
   const now = deps.now();
   const start = from ?? new Date(Math.min(now.getTime() - STRIP_MS, rollout.stepStartedAt?.getTime() ?? now.getTime()));
-  const [evaluations, rollback] = await Promise.all([
+  const [evaluations, newest, rollback] = await Promise.all([
     listEvaluations(deps.db, rollout.id, { from: start, limit: 5_000 }),
+    deps.db.analysisEvaluation.findFirst({ where: { rolloutId: rollout.id }, orderBy: { at: "desc" }, select: { at: true } }),
     deps.db.auditEvent.findFirst({
       where: { rolloutId: rollout.id, action: "rollback", outcome: "success", actorId: ANALYSIS_ACTOR.id },
       orderBy: { id: "desc" },
@@ -46,6 +47,8 @@ export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string;
   const latest = Object.fromEntries(gates.map((gate) => [gateId(gate), null as EvaluationJson | null]));
   for (const e of evaluations) latest[e.gate] = json(e);
   const decided = decideForRollout(rollout, evaluations, now);
+  const live = rollout.analysis.mode !== "off" && (rollout.status === "progressing" || rollout.status === "paused");
+  const staleAfterMs = (3 * rollout.analysis.intervalSeconds + 10) * 1000;
   const decision = heldDecision(decided, decided.action === "promote" && decided.enforce ? await holdLoopPromotion(deps, rollout, { run: false }) : null);
   return {
     mode: rollout.analysis.mode,
@@ -55,6 +58,8 @@ export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string;
     latest,
     evaluations: evaluations.map(json),
     from: start.toISOString(),
+    lastEvaluatedAt: newest ? newest.at.toISOString() : null,
+    stale: live && newest !== null && now.getTime() - newest.at.getTime() > staleAfterMs,
     decision: { action: decision.action, enforce: decision.enforce, reason: decision.reason, advanceInSeconds: decision.advanceInSeconds ?? null },
     automatedRollback: rollback && rollout.status === "rolled_back" ? { at: rollback.at.toISOString(), reason: rollback.reason } : null,
   };

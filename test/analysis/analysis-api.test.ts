@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { insertEvaluations } from "@/lib/db/evaluations";
 import { getDeps } from "@/lib/server/deps";
 import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
@@ -67,6 +68,38 @@ describe("analysis in a rollout definition", () => {
     const steps = await api.patch(id, { analysis: { mode: "auto" }, steps: [{ weight: 50 }, { weight: 100 }] });
     expect(steps.status).toBe(422);
     await expectAuditChainIntact();
+  });
+
+  it("says when the verdicts are stale: a live rollout whose newest evaluation is older than three intervals", async () => {
+    const created = await api.create(rolloutInput({ virtualService: kube.addVirtualService(), analysis: { mode: "observe" } }));
+    const { id } = created.body;
+    expect((await api.act(id, { action: "start" })).status).toBe(200);
+    expect((await api.analysis(id)).body.analysis).toMatchObject({ lastEvaluatedAt: null, stale: false });
+    const evaluate = (secondsAgo: number) =>
+      insertEvaluations(getDeps().db, [
+        {
+          rolloutId: id,
+          at: new Date(Date.now() - secondsAgo * 1000),
+          evaluation: { gate: "errorRate", kind: "errorRate", verdict: "pass", value: 0, threshold: 0.1, unit: "%", reason: "canary error rate 0% <= 0.1%" },
+          query: null,
+          window: "20s",
+          step: 0,
+          canaryWeight: 5,
+          evidence: null,
+        },
+      ]);
+    // Interval 5 s: stale after 25 s.
+    const old = new Date(Date.now() - 60_000);
+    await evaluate(60);
+    const stale = (await api.analysis(id)).body.analysis;
+    expect(stale.stale).toBe(true);
+    expect(Date.parse(stale.lastEvaluatedAt)).toBeGreaterThanOrEqual(old.getTime() - 1000);
+    await evaluate(2);
+    expect((await api.analysis(id)).body.analysis.stale).toBe(false);
+    // A finished rollout is not evaluated any more, so nothing is stale about it.
+    expect((await api.act(id, { action: "rollback", reason: "done" })).status).toBe(200);
+    await getDeps().db.analysisEvaluation.updateMany({ where: { rolloutId: id }, data: { at: old } });
+    expect((await api.analysis(id)).body.analysis).toMatchObject({ stale: false, lastEvaluatedAt: old.toISOString() });
   });
 
   it("answers {analysis: null} for a rollout without analysis, 404 for an unknown one", async () => {
