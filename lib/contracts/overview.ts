@@ -1,4 +1,5 @@
 import { attentionOf, type Attention, type LiveWeights, type PromotionHolds } from "../domain/attention";
+import type { AnalysisMode } from "../domain/analysis/definition";
 import type { Verdict } from "../domain/analysis/evaluate";
 import type { Rollout } from "../domain/rollout";
 import { rolloutJson, type RolloutJson } from "./rollout";
@@ -35,14 +36,21 @@ export type OverviewRowJson = Pick<
   | "createdAt"
   | "updatedAt"
   | "stepStartedAt"
-> & { gates: Pick<GateVerdictJson, "gate" | "verdict" | "reason">[]; holds: PromotionHolds; attention: Attention };
+> & {
+  /** The analysis mode and interval, for the attention rule the page reruns once it knows the live weights. */
+  analysis?: { mode: AnalysisMode; intervalSeconds: number };
+  gates: Pick<GateVerdictJson, "gate" | "verdict" | "reason" | "at">[];
+  holds: PromotionHolds;
+  attention: Attention;
+};
 export type OverviewListJson = { rollouts: OverviewRowJson[]; readAt: string };
 
 export function overviewRow(full: OverviewRolloutJson): OverviewRowJson {
   const { id, name, namespace, cluster, virtualService, status, currentStep, canaryWeight, steps, revision, createdAt, updatedAt, stepStartedAt } = full;
   return {
     ...{ id, name, namespace, cluster, virtualService, status, currentStep, canaryWeight, steps, revision, createdAt, updatedAt, stepStartedAt },
-    gates: full.gates.map(({ gate, verdict, reason }) => ({ gate, verdict, reason })),
+    ...(full.analysis ? { analysis: { mode: full.analysis.mode, intervalSeconds: full.analysis.intervalSeconds } } : {}),
+    gates: full.gates.map(({ gate, verdict, reason, at }) => ({ gate, verdict, reason, at })),
     holds: full.holds,
     attention: full.attention,
   };

@@ -32,6 +32,22 @@ describe("attentionOf", () => {
     ]);
   });
 
+  it("says when the verdicts are stale: no evaluation for three intervals and 10 s", () => {
+    // Passing verdicts from 60 s ago, interval 5 s: the loop stopped 35 s past its limit.
+    const old = [{ ...passing, at: at(0) }];
+    const stale = attentionOf(input({ gates: old, now: at(60) }));
+    expect(stale).toMatchObject({ group: "needs-you", urgency: "inconclusive" });
+    expect(stale.reasons[0]).toBe("analysis stale: no evaluation for 1 min, the loop is not running for it; nothing advances or rolls back on its own");
+    // As ISO strings too (the browser's copy), and fresh enough at 25 s.
+    expect(attentionOf(input({ gates: [{ ...passing, at: at(0).toISOString() }], now: at(60) })).urgency).toBe("inconclusive");
+    expect(attentionOf(input({ gates: old, now: at(25) })).group).toBe("progressing");
+    // A 60 s interval allows 190 s; a finished rollout or analysis off is never stale.
+    expect(attentionOf(input({ rollout: rollout({ analysis: { mode: "auto", intervalSeconds: 60 } }), gates: old, now: at(180) })).group).toBe("progressing");
+    expect(attentionOf(input({ rollout: rollout({ analysis: { mode: "auto", intervalSeconds: 60 } }), gates: old, now: at(200) })).group).toBe("needs-you");
+    expect(attentionOf(input({ rollout: rollout({ status: "rolled_back", canaryWeight: 0 }), gates: old, now: at(600) })).group).toBe("finished");
+    expect(attentionOf(input({ rollout: rollout({ analysis: { mode: "off" } }), gates: old, now: at(600) })).reasons[0]).not.toMatch(/stale/);
+  });
+
   it("ignores gate verdicts when analysis is off or the rollout is no longer live", () => {
     expect(
       attentionOf(input({ rollout: rollout({ analysis: { mode: "off" }, currentStep: 0, steps: [{ weight: 25, pauseSeconds: 600 }] }), gates: [failing] }))

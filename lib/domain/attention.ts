@@ -7,7 +7,8 @@ import type { Rollout } from "./rollout";
  * overview's use case supplies each gate's latest verdict and the clock; the browser adds the live
  * traffic (drift) it polls and calls the same function, so server and page agree.
  *
- * - "needs-you": a gate failing or inconclusive (while analysis is on and the rollout live),
+ * - "needs-you": a gate failing or inconclusive (while analysis is on and the rollout live), its
+ *   verdicts stale (no evaluation for three intervals: the loop is not running for it),
  *   weights drifted in the cluster, paused, waiting for a manual promotion (a step without a
  *   pause, or a pause that is over while analysis will not promote), or waiting for an approval
  *   only a person can give (an unticked checklist item, a failing approval check).
@@ -27,14 +28,15 @@ export type AttentionGroup = (typeof ATTENTION_GROUPS)[number];
 export const URGENCIES = ["failing", "drift", "inconclusive", "paused", "waiting"] as const;
 export type Urgency = (typeof URGENCIES)[number];
 
-export type GateVerdict = { gate: string; verdict: Verdict; reason: string };
+/** `at`: when the verdict was reached (a Date, or its ISO string in the browser); absent when unknown. */
+export type GateVerdict = { gate: string; verdict: Verdict; reason: string; at?: Date | string | undefined };
 
 /** What the overview knows of the cluster: absent while unknown (not loaded, cluster unreachable). */
 export type LiveWeights = { canaryWeight: number; drift: boolean };
 
 export type AttentionInput = {
   rollout: Pick<Rollout, "status" | "currentStep" | "steps" | "canaryWeight" | "stepStartedAt" | "updatedAt"> & {
-    analysis?: { mode: AnalysisMode } | undefined;
+    analysis?: { mode: AnalysisMode; intervalSeconds?: number | undefined } | undefined;
   };
   /** Each gate's latest evaluation; empty when never evaluated. */
   gates: readonly GateVerdict[];
@@ -94,9 +96,30 @@ function promotionState({ rollout, now }: AttentionInput): { waiting: string } |
   return { waiting: `waiting for a manual promotion: ${why} and the ${formatDuration(step.pauseSeconds)} pause of ${stepName(rollout)} is over` };
 }
 
-function gateReasons({ rollout, gates }: AttentionInput): Found[] {
+/** Verdicts older than this many intervals (plus STALE_SLACK_SECONDS) mean the loop is not running for the rollout. */
+export const STALE_INTERVALS = 3;
+export const STALE_SLACK_SECONDS = 10;
+
+/** Seconds since the newest verdict when that is too long ago for a live analysed rollout; null otherwise. */
+export function staleForSeconds({ rollout, gates, now }: Pick<AttentionInput, "rollout" | "gates" | "now">): number | null {
+  if (!LIVE_STATUSES.includes(rollout.status) || !rollout.analysis || rollout.analysis.mode === "off") return null;
+  const times = gates.flatMap(({ at }) => (at === undefined ? [] : [new Date(at).getTime()])).filter(Number.isFinite);
+  if (times.length === 0) return null;
+  const age = (now.getTime() - Math.max(...times)) / 1000;
+  const limit = STALE_INTERVALS * (rollout.analysis.intervalSeconds ?? 5) + STALE_SLACK_SECONDS;
+  return age > limit ? age : null;
+}
+
+function gateReasons({ rollout, gates, now }: AttentionInput): Found[] {
   if (!LIVE_STATUSES.includes(rollout.status) || (rollout.analysis?.mode ?? "off") === "off") return [];
   const found: Found[] = [];
+  const stale = staleForSeconds({ rollout, gates, now });
+  if (stale !== null) {
+    found.push({
+      urgency: "inconclusive",
+      text: `analysis stale: no evaluation for ${formatDuration(stale)}, the loop is not running for it; nothing advances or rolls back on its own`,
+    });
+  }
   for (const { gate, verdict, reason } of gates) {
     if (verdict === "fail") found.push({ urgency: "failing", text: `gate ${gate} failing: ${reason}` });
     if (verdict === "inconclusive") found.push({ urgency: "inconclusive", text: `gate ${gate} inconclusive: ${reason}` });

@@ -92,6 +92,16 @@ describe("the attention list", () => {
     expect(order.slice(0, 2)).toEqual([failing.name, paused.name]);
   });
 
+  it("puts a rollout whose verdicts are stale among those needing a person: the loop is not running for it", async () => {
+    const stale = await liveRollout({ mode: "auto", startedSecondsAgo: 900 });
+    const pass = ["pass", "fine"] as [Verdict, string];
+    await evaluate(stale.id, 120, { errorRate: pass, latencyP95: pass, burnRate: pass });
+    const { body } = await api.list();
+    const listed = (body.rollouts as { id: string; attention: { group: string; reasons: string[] } }[]).find((r) => r.id === stale.id);
+    expect(listed?.attention.group).toBe("needs-you");
+    expect(listed?.attention.reasons[0]).toMatch(/^analysis stale: no evaluation for 2 min( \d+ s)?, the loop is not running for it/);
+  });
+
   it("reads the gates of live analysed rollouts only, in one statement for many", async () => {
     const off = await liveRollout({ mode: "off", startedSecondsAgo: 30 });
     await evaluate(off.id, 5, { errorRate: ["fail", "stale verdict from before analysis was turned off"] });
