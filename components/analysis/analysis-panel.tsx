@@ -5,6 +5,7 @@ import { memo, useMemo } from "react";
 import { formatAbsolute, LocalTime } from "@/components/ui/local-time";
 import type { EvaluationJson, RolloutAnalysisJson } from "@/lib/contracts/analysis";
 import { analysisApi } from "@/lib/client/analysis-api";
+import { STALE_INTERVALS } from "@/lib/domain/attention";
 import { queryKeys } from "@/lib/client/query-keys";
 import { DemoFaultControls } from "./demo-fault-controls";
 
@@ -143,8 +144,8 @@ export function AnalysisPanel({ rolloutId, gateCount, demoFaults = false }: { ro
       {analysis.stale && analysis.lastEvaluatedAt ? (
         <p className="banner banner-warn" role="alert">
           No evaluation since <LocalTime iso={analysis.lastEvaluatedAt} />: the analysis loop has not run for this rollout for over{" "}
-          {3 * analysis.intervalSeconds} s. The verdicts below are stale, and nothing advances or rolls back on its own until it runs again. Check that an
-          Aviary server is running and reaches Prometheus and the database.
+          {STALE_INTERVALS * analysis.intervalSeconds} s. The verdicts below are stale, and nothing advances or rolls back on its own until it runs again. Check
+          that an Aviary server is running and reaches Prometheus and the database.
         </p>
       ) : null}
       <p className={acting ? "banner banner-error" : "analysis-decision"} role="status" aria-live="polite">

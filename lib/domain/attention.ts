@@ -100,20 +100,28 @@ function promotionState({ rollout, now }: AttentionInput): { waiting: string } |
 export const STALE_INTERVALS = 3;
 export const STALE_SLACK_SECONDS = 10;
 
-/** Seconds since the newest verdict when that is too long ago for a live analysed rollout; null otherwise. */
-export function staleForSeconds({ rollout, gates, now }: Pick<AttentionInput, "rollout" | "gates" | "now">): number | null {
-  if (!LIVE_STATUSES.includes(rollout.status) || !rollout.analysis || rollout.analysis.mode === "off") return null;
+type StaleInput = { rollout: Pick<AttentionInput["rollout"], "status" | "analysis">; newestAt: Date | null; now: Date };
+
+/**
+ * Seconds since a live analysed rollout's newest verdict, when that is longer than the loop ever
+ * leaves it (three intervals and 10 s): the loop is not running for it. Null otherwise, and when
+ * it has no verdict yet. The rollout page and the overview both say so from this.
+ */
+export function staleVerdictsFor({ rollout, newestAt, now }: StaleInput): number | null {
+  if (!LIVE_STATUSES.includes(rollout.status) || !rollout.analysis || rollout.analysis.mode === "off" || newestAt === null) return null;
+  const age = (now.getTime() - newestAt.getTime()) / 1000;
+  return age > STALE_INTERVALS * (rollout.analysis.intervalSeconds ?? 5) + STALE_SLACK_SECONDS ? age : null;
+}
+
+function newestOf(gates: readonly GateVerdict[]): Date | null {
   const times = gates.flatMap(({ at }) => (at === undefined ? [] : [new Date(at).getTime()])).filter(Number.isFinite);
-  if (times.length === 0) return null;
-  const age = (now.getTime() - Math.max(...times)) / 1000;
-  const limit = STALE_INTERVALS * (rollout.analysis.intervalSeconds ?? 5) + STALE_SLACK_SECONDS;
-  return age > limit ? age : null;
+  return times.length === 0 ? null : new Date(Math.max(...times));
 }
 
 function gateReasons({ rollout, gates, now }: AttentionInput): Found[] {
   if (!LIVE_STATUSES.includes(rollout.status) || (rollout.analysis?.mode ?? "off") === "off") return [];
   const found: Found[] = [];
-  const stale = staleForSeconds({ rollout, gates, now });
+  const stale = staleVerdictsFor({ rollout, newestAt: newestOf(gates), now });
   if (stale !== null) {
     found.push({
       urgency: "inconclusive",

@@ -3,6 +3,7 @@ import type { EvaluationJson, RolloutAnalysisJson } from "../contracts/analysis"
 import { decideForRollout } from "../domain/analysis/decide";
 import { effectiveGates, gateId } from "../domain/analysis/definition";
 import { ANALYSIS_ACTOR } from "../domain/actor";
+import { staleVerdictsFor } from "../domain/attention";
 import type { Deps } from "./deps";
 import { heldDecision, holdLoopPromotion } from "./approvals/hold-loop-promotion";
 import { getRollout } from "./get-rollout";
@@ -47,8 +48,6 @@ export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string;
   const latest = Object.fromEntries(gates.map((gate) => [gateId(gate), null as EvaluationJson | null]));
   for (const e of evaluations) latest[e.gate] = json(e);
   const decided = decideForRollout(rollout, evaluations, now);
-  const live = rollout.analysis.mode !== "off" && (rollout.status === "progressing" || rollout.status === "paused");
-  const staleAfterMs = (3 * rollout.analysis.intervalSeconds + 10) * 1000;
   const decision = heldDecision(decided, decided.action === "promote" && decided.enforce ? await holdLoopPromotion(deps, rollout, { run: false }) : null);
   return {
     mode: rollout.analysis.mode,
@@ -59,7 +58,7 @@ export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string;
     evaluations: evaluations.map(json),
     from: start.toISOString(),
     lastEvaluatedAt: newest ? newest.at.toISOString() : null,
-    stale: live && newest !== null && now.getTime() - newest.at.getTime() > staleAfterMs,
+    stale: staleVerdictsFor({ rollout, newestAt: newest?.at ?? null, now }) !== null,
     decision: { action: decision.action, enforce: decision.enforce, reason: decision.reason, advanceInSeconds: decision.advanceInSeconds ?? null },
     automatedRollback: rollback && rollout.status === "rolled_back" ? { at: rollback.at.toISOString(), reason: rollback.reason } : null,
   };
