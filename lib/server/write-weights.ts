@@ -33,16 +33,39 @@ const REREAD_TRIES = 3;
  * the same bound as the write, so a rollback rides out a blip instead of failing on its first read.
  */
 export async function readForWrite({ kube, sleep }: Pick<Deps, "kube" | "sleep">, ref: VsRef, policy: WritePolicy): Promise<VirtualServiceView> {
+  try {
+    return await readRetrying({ kube, sleep }, ref, policy.maxAttempts, (attempt) => backoff(policy, attempt + 1));
+  } catch (error) {
+    if (!(error instanceof TransientReadFailure)) throw unwrap(error);
+    const { code, message } = error.last.failure.error;
+    throw error.tries === 1 ? error.last.failure.error : new AppError(code, `gave up after ${error.tries} attempts: ${message}`);
+  }
+}
+
+/** A read that failed transiently on every try: the last failure and how many tries it took. */
+class TransientReadFailure extends Error {
+  constructor(
+    readonly last: KubeError,
+    readonly tries: number,
+  ) {
+    super(last.message);
+  }
+}
+
+/** Reads the VirtualService, retrying transient failures up to `tries` times; other failures are thrown at once. */
+async function readRetrying(
+  { kube, sleep }: Pick<Deps, "kube" | "sleep">,
+  ref: VsRef,
+  tries: number,
+  delayMs: (attempt: number) => number,
+): Promise<VirtualServiceView> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await kube.readVirtualService(ref);
     } catch (error) {
-      if (!(error instanceof KubeError) || error.failure.kind !== "transient") throw unwrap(error);
-      if (attempt >= policy.maxAttempts) {
-        const { code, message } = error.failure.error;
-        throw attempt === 1 ? error.failure.error : new AppError(code, `gave up after ${attempt} attempts: ${message}`);
-      }
-      await sleep(backoff(policy, attempt + 1));
+      if (!(error instanceof KubeError) || error.failure.kind !== "transient") throw error;
+      if (attempt >= tries) throw new TransientReadFailure(error, attempt);
+      await sleep(delayMs(attempt));
     }
   }
 }
@@ -64,11 +87,11 @@ export async function writeWeights(
     if (attempt > 1) {
       await sleep(backoff(policy, attempt));
       try {
-        const fresh = await reread({ kube, sleep }, ref, policy);
+        const fresh = await readRetrying({ kube, sleep }, ref, REREAD_TRIES, () => policy.baseDelayMs);
         current = { vs: fresh, located: locateRoute(fresh, rollout) };
       } catch (error) {
-        if (error instanceof KubeError && error.failure.kind === "transient") {
-          lastError = error.failure.error;
+        if (error instanceof TransientReadFailure) {
+          lastError = error.last.failure.error;
           continue;
         }
         throw unwrap(error);
@@ -93,17 +116,6 @@ export async function writeWeights(
     lastError?.code === "CONFLICT" ? "CONFLICT" : "KUBE_UNAVAILABLE",
     `gave up after ${policy.maxAttempts} attempts: ${lastError?.message ?? "unknown error"}. The cluster still has the weights it had before, or the next read will show otherwise.`,
   );
-}
-
-async function reread({ kube, sleep }: Pick<Deps, "kube" | "sleep">, ref: VsRef, policy: WritePolicy): Promise<VirtualServiceView> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await kube.readVirtualService(ref);
-    } catch (error) {
-      if (tries >= REREAD_TRIES || !(error instanceof KubeError) || error.failure.kind !== "transient") throw error;
-      await sleep(policy.baseDelayMs);
-    }
-  }
 }
 
 export function unwrap(error: unknown): unknown {
