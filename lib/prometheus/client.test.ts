@@ -63,7 +63,7 @@ describe("requests", () => {
     expect(request?.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(request?.headers.authorization).toBe(`Basic ${Buffer.from("sre:pä55").toString("base64")}`);
     expect(request?.headers["x-scope-orgid"]).toBe("team-a");
-    expect(Object.fromEntries(new URLSearchParams(request?.body))).toEqual({ query: 'up{job="a b"}', time: "1700000000.500" });
+    expect(Object.fromEntries(new URLSearchParams(request?.body))).toEqual({ query: 'up{job="a b"}', time: "1700000000.500", timeout: "4500ms" });
   });
 
   it("sends range parameters in seconds and a bearer token; keeps user:password out of messages", async () => {

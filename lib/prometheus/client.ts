@@ -2,6 +2,8 @@ import type { z } from "zod";
 import { AppError } from "../app-error";
 import { PrometheusError, networkErrorCode, TIMEOUT_CODES, type PrometheusErrorKind } from "./prometheus-error";
 import { assertPointCount } from "./range";
+import { readCappedBody } from "./read-capped-body";
+import { createSemaphore } from "./semaphore";
 import { errorBodySchema, instantResponseSchema, rangeResponseSchema, type InstantData, type RangeData } from "./schemas";
 
 export type PrometheusAuth = { type: "basic"; username: string; password: string } | { type: "bearer"; token: string };
@@ -11,12 +13,18 @@ export type PrometheusClient = {
   readonly url: string;
   query: (promql: string, options?: { time?: Date }) => Promise<InstantData>;
   queryRange: (promql: string, options: { start: Date; end: Date; stepSeconds: number }) => Promise<RangeData>;
+  /** Calls holding one of the `maxConcurrency` slots, and calls waiting for one (Aviary's /metrics shows both). */
+  load: () => { inFlight: number; queued: number; limit: number };
 };
 
 export type PrometheusClientOptions = {
   /** May carry a path prefix (http://thanos/prometheus) and, if `auth` is absent, user:password@. */
   baseUrl: string;
   timeoutMs?: number;
+  /** At most this many HTTP calls at once, whoever makes them; the rest wait their turn (up to timeoutMs). */
+  maxConcurrency?: number;
+  /** Answers larger than this are refused (kind too_large) without being read whole. */
+  maxResponseBytes?: number;
   auth?: PrometheusAuth;
   headers?: Record<string, string>;
   fetchImpl?: typeof fetch;
@@ -29,11 +37,16 @@ export type PrometheusCallObserver = (call: { endpoint: "query" | "query_range";
 
 /**
  * Prometheus HTTP API client. Queries go as POST form bodies, so selectors listing hundreds of
- * workloads never hit URL length limits. Every failure becomes a PrometheusError.
+ * workloads never hit URL length limits. Every failure becomes a PrometheusError. What one
+ * Aviary may ask of Prometheus is bounded here, for every caller: `maxConcurrency` calls at once,
+ * answers of `maxResponseBytes`, and Prometheus' own `timeout` parameter a little below ours, so
+ * Prometheus abandons a query Aviary has stopped waiting for instead of finishing it for nobody.
  */
 export function createPrometheusClient({
   baseUrl,
   timeoutMs = 5000,
+  maxConcurrency = 8,
+  maxResponseBytes = 8 * 1024 * 1024,
   auth,
   headers = {},
   fetchImpl = fetch,
@@ -49,7 +62,29 @@ export function createPrometheusClient({
     ...(credentials ? { Authorization: authorization(credentials) } : {}),
   };
 
+  const slots = createSemaphore(maxConcurrency);
+  const serverTimeout = `${Math.max(50, Math.floor(timeoutMs * 0.9))}ms`;
+
   async function post<S extends z.ZodType>(endpoint: string, form: Record<string, string>, schema: S): Promise<z.infer<S>> {
+    const release = await slots.acquire({
+      waitMs: timeoutMs,
+      onTimeout: () => {
+        const { inFlight, queued, limit } = slots.load();
+        return new PrometheusError({
+          kind: "busy",
+          url,
+          message: `Prometheus at ${url} is busy: no turn within ${timeoutMs} ms (${inFlight} of ${limit} queries in flight, ${queued} more waiting; AVIARY_PROMETHEUS_MAX_CONCURRENCY)`,
+        });
+      },
+    });
+    try {
+      return await send(endpoint, { ...form, timeout: serverTimeout }, schema);
+    } finally {
+      release();
+    }
+  }
+
+  async function send<S extends z.ZodType>(endpoint: string, form: Record<string, string>, schema: S): Promise<z.infer<S>> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let status: number;
@@ -65,8 +100,10 @@ export function createPrometheusClient({
       });
       ({ status, statusText } = res);
       contentType = res.headers.get("content-type") ?? "no content type";
-      text = await res.text(); // still under the timer: a server that stalls mid-body is a timeout too
+      // Still under the timer: a server that stalls mid-body is a timeout too.
+      text = await readCappedBody(res, { maxBytes: maxResponseBytes, url });
     } catch (error) {
+      if (error instanceof PrometheusError) throw error;
       const code = networkErrorCode(error);
       if (controller.signal.aborted || (code && TIMEOUT_CODES.has(code))) {
         throw new PrometheusError({ kind: "timeout", url, message: `Prometheus at ${url} did not answer within ${timeoutMs} ms`, cause: error });
@@ -95,6 +132,7 @@ export function createPrometheusClient({
 
   return {
     url,
+    load: () => slots.load(),
     query: (promql, { time } = {}) =>
       timed("query", async () => {
         const form: Record<string, string> = { query: promql, ...(time ? { time: unixSeconds(time) } : {}) };

@@ -10,9 +10,11 @@ describe("Prometheus failures as API errors", () => {
   it.each([
     ["unreachable", undefined, "METRICS_UNAVAILABLE", 503, "transient"],
     ["timeout", undefined, "METRICS_UNAVAILABLE", 503, "transient"],
+    ["busy", undefined, "METRICS_UNAVAILABLE", 503, "transient"],
     ["http", 504, "METRICS_UNAVAILABLE", 503, "transient"],
     ["http", 401, "METRICS_ERROR", 502, "final"],
     ["bad_response", 200, "METRICS_ERROR", 502, "final"],
+    ["too_large", 200, "METRICS_ERROR", 502, "final"],
     ["query", 422, "METRICS_ERROR", 502, "final"],
   ] as const)("%s (HTTP %s) answers %s", (kind, httpStatus, code, status, retry) => {
     const error = failure(kind, httpStatus);

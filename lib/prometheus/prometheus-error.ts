@@ -3,14 +3,16 @@ import { AdapterError } from "../app-error";
 /**
  * Why a Prometheus call failed, and what the API answers for it (the UI keeps both apart from
  * "no data yet", which is a success):
- *   METRICS_UNAVAILABLE (503) nobody answered: unreachable, timed out, or a gateway in front of
+ *   METRICS_UNAVAILABLE (503) nobody answered: unreachable, timed out, busy (no turn among
+ *                             Aviary's concurrent queries in time), or a gateway in front of
  *                             Prometheus saying its upstream is down (502/503/504 without a
  *                             Prometheus error body). Retrying later may help ("transient").
- *   METRICS_ERROR (502)       Prometheus answered, but refused the query or sent something
- *                             Aviary cannot read. Retrying the same query will not help ("final").
+ *   METRICS_ERROR (502)       Prometheus answered, but refused the query, sent something Aviary
+ *                             cannot read, or more than Aviary reads (too_large). Retrying the
+ *                             same query will not help ("final").
  * `kind` lets the UI and logs say which. The message names the URL, never its credentials.
  */
-export const PROMETHEUS_ERROR_KINDS = ["unreachable", "timeout", "http", "bad_response", "query"] as const;
+export const PROMETHEUS_ERROR_KINDS = ["unreachable", "timeout", "busy", "http", "bad_response", "too_large", "query"] as const;
 export type PrometheusErrorKind = (typeof PROMETHEUS_ERROR_KINDS)[number];
 
 const GATEWAY_DOWN = new Set([502, 503, 504]);
@@ -39,7 +41,8 @@ export class PrometheusError extends AdapterError {
     errorType?: string;
     cause?: unknown;
   }) {
-    const unavailable = kind === "unreachable" || kind === "timeout" || (kind === "http" && httpStatus !== undefined && GATEWAY_DOWN.has(httpStatus));
+    const unavailable =
+      kind === "unreachable" || kind === "timeout" || kind === "busy" || (kind === "http" && httpStatus !== undefined && GATEWAY_DOWN.has(httpStatus));
     super(unavailable ? "METRICS_UNAVAILABLE" : "METRICS_ERROR", message, { retry: unavailable ? "transient" : "final", cause });
     this.name = "PrometheusError";
     this.kind = kind;
