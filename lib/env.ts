@@ -35,6 +35,13 @@ const serverEnvSchema = z.object({
   AVIARY_ANALYSIS: z.enum(["on", "off"], { error: 'AVIARY_ANALYSIS must be "on" or "off"' }).default("on"),
   /** How long gate evaluations are kept. */
   AVIARY_ANALYSIS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(14),
+  /** Prometheus queries one analysis pass may send (lib/domain/analysis/query-budget.ts); due rollouts that do not fit wait for the next pass. */
+  AVIARY_ANALYSIS_QUERY_BUDGET: z.coerce
+    .number({ error: "AVIARY_ANALYSIS_QUERY_BUDGET must be a number" })
+    .int({ error: "AVIARY_ANALYSIS_QUERY_BUDGET must be a whole number" })
+    .min(10, { error: "AVIARY_ANALYSIS_QUERY_BUDGET must be at least 10" })
+    .max(100_000, { error: "AVIARY_ANALYSIS_QUERY_BUDGET must be at most 100000" })
+    .default(200),
   /** The external origin, for links in notifications (sign-in validates it further). */
   AVIARY_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "AVIARY_PUBLIC_URL must be an http:// or https:// URL" }).optional(),
   /** Notifications (lib/server/notifications): "off" keeps this process from dispatching them. */

@@ -53,6 +53,27 @@ describe("analysis block", () => {
   });
 });
 
+describe("the interval of rollouts with custom gates", () => {
+  const promql = { kind: "promql", max: 10, query: "sum(queue{workload={{canary}}})" };
+  const judge = { kind: "judge", metrics: [{ name: "p95", query: "x{w={{target}}}" }] };
+
+  it("must be at least 10 s with a promql or judge gate, naming the field", () => {
+    const message = "analysis.intervalSeconds must be at least 10s when a promql or judge gate is present (they are queried per rollout)";
+    expect(errorsOf({ mode: "auto", intervalSeconds: 5, gates: [promql] })).toEqual({ intervalSeconds: message });
+    expect(errorsOf({ mode: "auto", intervalSeconds: 9, gates: [{ kind: "errorRate", max: 1 }, judge] })).toEqual({ intervalSeconds: message });
+    expect(errorsOf({ mode: "auto", intervalSeconds: 10, gates: [promql, judge] })).toEqual({});
+  });
+
+  it("defaults to 10 s for them and stays 5 s (and free) for built-in gates", () => {
+    expect(analysisSchema.parse({ mode: "auto", gates: [judge] }).intervalSeconds).toBe(10);
+    expect(analysisSchema.parse({ mode: "auto", gates: [{ kind: "errorRate", max: 1 }] }).intervalSeconds).toBe(5);
+    expect(analysisSchema.parse({ mode: "auto", intervalSeconds: 1, gates: [{ kind: "errorRate", max: 1 }] }).intervalSeconds).toBe(1);
+    // What was parsed parses again unchanged (a stored definition re-checked on edit).
+    const once = analysisSchema.parse({ mode: "auto", gates: [promql] });
+    expect(analysisSchema.parse(once)).toEqual(once);
+  });
+});
+
 describe("gates derived from the SLO", () => {
   it("holds the canary to the budget, the P95 objective and the paging burn rates", () => {
     const gates = deriveGates({ availability: 99.9, latencyP95Ms: 250 });

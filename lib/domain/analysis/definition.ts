@@ -273,10 +273,20 @@ export function gateId(gate: Pick<Gate, "kind" | "name">): string {
   return gate.name ?? gate.kind;
 }
 
+export const DEFAULT_INTERVAL_SECONDS = 5;
+/**
+ * Custom PromQL and judge gates are queried per rollout (a judge twice per metric, as range
+ * queries), unlike the built-in gates' grouped queries: evaluating them every 5 s would let one
+ * rollout ask Prometheus for hundreds of queries a few seconds apart. Their rollouts are
+ * evaluated at most every 10 s, which is also the default interval when they name none.
+ */
+export const MIN_CUSTOM_INTERVAL_SECONDS = 10;
+const hasCustomGate = (gates: readonly { kind: string }[] | undefined) => (gates ?? []).some((gate) => gate.kind === "promql" || gate.kind === "judge");
+
 export const analysisSchema = z
   .strictObject({
     mode: z.enum(ANALYSIS_MODES, { error: `mode must be one of ${ANALYSIS_MODES.join(", ")}` }),
-    intervalSeconds: int("intervalSeconds", 1, 300).default(5),
+    intervalSeconds: int("intervalSeconds", 1, 300).optional(),
     gates: z.array(gateSchema).min(1, { error: "gates, when given, needs at least one gate" }).max(MAX_GATES).optional(),
   })
   .superRefine((analysis, ctx) => {
@@ -286,7 +296,18 @@ export const analysisSchema = z
         ctx.addIssue({ code: "custom", path: ["gates", index, "name"], message: `two gates are called "${id}": give each a distinct name` });
       }
     });
-  });
+    if (analysis.intervalSeconds !== undefined && analysis.intervalSeconds < MIN_CUSTOM_INTERVAL_SECONDS && hasCustomGate(analysis.gates)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["intervalSeconds"],
+        message: `analysis.intervalSeconds must be at least ${MIN_CUSTOM_INTERVAL_SECONDS}s when a promql or judge gate is present (they are queried per rollout)`,
+      });
+    }
+  })
+  .transform(({ intervalSeconds, ...analysis }) => ({
+    ...analysis,
+    intervalSeconds: intervalSeconds ?? (hasCustomGate(analysis.gates) ? MIN_CUSTOM_INTERVAL_SECONDS : DEFAULT_INTERVAL_SECONDS),
+  }));
 
 export type Analysis = z.output<typeof analysisSchema>;
 export type AnalysisInput = z.input<typeof analysisSchema>;
