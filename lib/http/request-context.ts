@@ -33,7 +33,7 @@ export async function requestContext(request: Request, { need, input }: ContextO
     const { pathname } = new URL(request.url);
     const { retryAfterSeconds } = await recordRefusal({ actor, method: request.method, path: pathname, input, message, requestId, clientAddress });
     if (retryAfterSeconds !== null) {
-      throw new AppError("RATE_LIMITED", `too many refused requests from ${actor.id}; try again in ${retryAfterSeconds} s (${message})`, { retryAfterSeconds });
+      throw new AppError("RATE_LIMITED", `too many refused requests; try again in ${retryAfterSeconds} s (${message})`, { retryAfterSeconds });
     }
     throw new AppError("FORBIDDEN", message);
   };

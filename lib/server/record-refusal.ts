@@ -1,17 +1,29 @@
 import { appendAuditEvent } from "../db/audit/events";
 import { findRollout } from "../db/rollouts";
-import { admitRefusal, newFoldingState, takeClosedWindows, type FoldedRefusals, type FoldingPolicy, type FoldingState } from "../domain/audit/refusal-folding";
+import {
+  admitRefusal,
+  DEFAULT_FOLDING,
+  newFoldingState,
+  takeClosedWindows,
+  type FoldedRefusals,
+  type FoldingPolicy,
+  type FoldingState,
+} from "../domain/audit/refusal-folding";
 import { parseServerEnv } from "../env";
 import { log } from "../log";
 import { getDeps } from "./deps";
+import { describeFolded, FLOOD_ACTION, FLOOD_ACTOR } from "../domain/audit/folded-refusal-text";
 
 /**
  * Records a request refused for who made it (403): a viewer trying to roll back is exactly what
  * an auditor wants to see, in the rollout's own trail when there is one. Floods are folded
- * (lib/domain/audit/refusal-folding.ts): the first refusal per window is written at once, the rest as
- * one event with a count when the window closes, and an actor past the limit is told to wait.
+ * (lib/domain/audit/refusal-folding.ts): below the per-actor limit the first refusal of each
+ * action and rollout is written at once, its repeats as one event with a count when the window
+ * closes; past the limit the actor is told to wait and the rest of the window becomes one
+ * overflow event, and actors beyond those tracked one crowd event, so a flood writes a bounded
+ * number of rows whatever keys and names it makes up.
  * Folding is per process (each replica folds its own); a process that dies loses only the
- * counts of its open windows, never the first event of each.
+ * counts of its open windows, never the events written at once.
  */
 export type Refusal = {
   actor: { id: string; email: string | null; role: string | null };
@@ -37,6 +49,13 @@ export function refusedAction({ method, path, input }: Pick<Refusal, "method" | 
   return `${method.toLowerCase()} ${path.slice(0, 200)}`;
 }
 
+/** What was refused, as the folding tells requests apart and an overflow event lists them. */
+function refusalKey(refusal: Refusal): string {
+  const action = refusedAction(refusal);
+  const rollout = ROLLOUT_PATH.exec(refusal.path)?.[1]?.toLowerCase();
+  return rollout && !action.toLowerCase().includes(rollout) ? `${action} on rollout ${rollout}` : action;
+}
+
 type Folder = { state: FoldingState<Refusal>; policy: FoldingPolicy; sweeper: NodeJS.Timeout | null };
 
 // One folder per process: Next.js may load this module in several bundles (proxy and routes).
@@ -49,7 +68,7 @@ function folder(): Folder {
     const env = parseServerEnv();
     current = {
       state: newFoldingState(),
-      policy: { windowMs: env.AVIARY_REFUSAL_WINDOW_SECONDS * 1000, limitPerActor: env.AVIARY_REFUSAL_LIMIT },
+      policy: { ...DEFAULT_FOLDING, windowMs: env.AVIARY_REFUSAL_WINDOW_SECONDS * 1000, limitPerActor: env.AVIARY_REFUSAL_LIMIT },
       sweeper: null,
     };
     holder[FOLDER] = current;
@@ -64,43 +83,40 @@ function folder(): Folder {
 
 export async function recordRefusal(refusal: Refusal, now = Date.now()): Promise<RefusalVerdict> {
   const { state, policy } = folder();
-  const rollout = ROLLOUT_PATH.exec(refusal.path)?.[1]?.toLowerCase() ?? "";
-  const key = [refusal.actor.id, refusedAction(refusal), rollout].join("\u0000");
-  const admission = admitRefusal(state, { actorId: refusal.actor.id, key, sample: refusal, now }, policy);
-  if (admission.closed) await writeSafely(admission.closed.sample, admission.closed);
-  if (admission.record === "write") await writeSafely(refusal, null);
+  const admission = admitRefusal(state, { actorId: refusal.actor.id, key: refusalKey(refusal), sample: refusal, now }, policy);
+  for (const folded of admission.closed) await writeSafely(folded.sample, folded, policy);
+  if (admission.record === "write") await writeSafely(refusal, null, policy);
   return { retryAfterSeconds: admission.retryAfterSeconds };
 }
 
 /** Records the folded refusals of closed windows (all open ones with `all`, e.g. in tests or at shutdown). */
 export async function flushRefusals({ now = Date.now(), all = false }: { now?: number; all?: boolean } = {}): Promise<void> {
   const { state, policy } = folder();
-  for (const folded of takeClosedWindows(state, now, policy, { all })) await writeSafely(folded.sample, folded);
+  for (const folded of takeClosedWindows(state, now, policy, { all })) await writeSafely(folded.sample, folded, policy);
 }
 
-async function writeSafely(refusal: Refusal, folded: FoldedRefusals<Refusal> | null): Promise<void> {
+async function writeSafely(refusal: Refusal, folded: FoldedRefusals<Refusal> | null, policy: FoldingPolicy): Promise<void> {
   try {
-    await writeRefusal(refusal, folded);
+    await writeRefusal(refusal, folded, policy);
   } catch (error) {
     // The refusal stands either way; a database outage must not turn a 403 into a 500.
     log.error("could not write the audit event of a refused request", { requestId: refusal.requestId, error });
   }
 }
 
-async function writeRefusal(refusal: Refusal, folded: FoldedRefusals<Refusal> | null): Promise<void> {
-  const candidate = ROLLOUT_PATH.exec(refusal.path)?.[1]?.toLowerCase() ?? null;
+async function writeRefusal(refusal: Refusal, folded: FoldedRefusals<Refusal> | null, policy: FoldingPolicy): Promise<void> {
+  // An overflow or crowd event spans many requests: it belongs to no one rollout's trail.
+  const candidate = folded && folded.kind !== "repeats" ? null : (ROLLOUT_PATH.exec(refusal.path)?.[1]?.toLowerCase() ?? null);
   const { db } = getDeps();
   // The foreign key wants an existing rollout; a refusal on an unknown id is still recorded.
   const rolloutId = candidate && (await findRollout(db, candidate)) ? candidate : null;
-  const message = folded
-    ? `${refusal.message} (the same request was refused ${folded.count} more time${folded.count === 1 ? "" : "s"} between ${new Date(folded.firstAt).toISOString()} and ${new Date(folded.lastAt).toISOString()})`
-    : refusal.message;
+  const flood = folded !== null && folded.kind !== "repeats";
   await appendAuditEvent(db, {
     rolloutId,
-    actor: refusal.actor,
-    action: refusedAction(refusal),
+    actor: folded?.kind === "crowd" ? FLOOD_ACTOR : refusal.actor,
+    action: flood ? FLOOD_ACTION : refusedAction(refusal),
     outcome: "refused",
-    error: { code: "FORBIDDEN", message },
+    error: { code: flood ? "RATE_LIMITED" : "FORBIDDEN", message: folded ? describeFolded(folded, policy) : refusal.message },
     requestId: refusal.requestId,
     clientAddress: refusal.clientAddress,
     repeatCount: folded?.count ?? 1,

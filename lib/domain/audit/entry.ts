@@ -59,6 +59,7 @@ export const KNOWN_AUDIT_ACTIONS = [
   "approval_checks",
   "freeze_create",
   "freeze_delete",
+  "refusal_flood",
 ] as const;
 
 type StateFields = { status?: unknown; currentStep?: unknown; canaryWeight?: unknown; stableWeight?: unknown };
