@@ -9,6 +9,8 @@ import pg from "pg";
  */
 export const APPEND_ONLY_TABLES = ["audit_events"];
 const BOOKKEEPING_TABLES = ["_prisma_migrations"];
+/** Its stand-in for the bookkeeping: which migrations are applied (migration 20261217090000_migration_status). */
+export const MIGRATION_STATUS_FUNCTION = "aviary_applied_migrations";
 
 export async function grantRuntimeRole({ ownerUrl, runtimeRole }: { ownerUrl: string; runtimeRole: string }): Promise<void> {
   const client = new pg.Client({ connectionString: ownerUrl });
@@ -25,6 +27,8 @@ export async function grantRuntimeRole({ ownerUrl, runtimeRole }: { ownerUrl: st
       [schema, [...APPEND_ONLY_TABLES, ...BOOKKEEPING_TABLES]],
     );
     const present = new Set(existing.rows.map((row) => row.name));
+    const statusFunction = `${ns}.${client.escapeIdentifier(MIGRATION_STATUS_FUNCTION)}()`;
+    const { rows: fn } = await client.query<{ oid: string | null }>("SELECT to_regprocedure($1)::text AS oid", [statusFunction]);
     const table = (name: string) => `${ns}.${client.escapeIdentifier(name)}`;
     await client.query("BEGIN");
     await client.query(`GRANT USAGE ON SCHEMA ${ns} TO ${role}`);
@@ -36,6 +40,7 @@ export async function grantRuntimeRole({ ownerUrl, runtimeRole }: { ownerUrl: st
     for (const name of BOOKKEEPING_TABLES.filter((name) => present.has(name))) {
       await client.query(`REVOKE ALL ON ${table(name)} FROM ${role}`);
     }
+    if (fn[0]?.oid) await client.query(`GRANT EXECUTE ON FUNCTION ${statusFunction} TO ${role}`);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
