@@ -1,15 +1,19 @@
 import path from "node:path";
 import { startEmbeddedPostgres } from "../../lib/db/embedded-postgres";
 import { migrateDatabase } from "../../lib/db/migrate";
+import { readMigrationStatus } from "../../lib/db/migration-status";
+import { decideStartup } from "../../lib/db/startup-check";
 import { userOf } from "../../lib/db/runtime-grants";
 import { parseServerEnv } from "../../lib/env";
 import { log } from "./log";
 
 /**
  * The database the app runs on: DATABASE_URL when given, else an embedded PostgreSQL with its
- * data under AVIARY_DATA_DIR. Either way migrations are applied before the app starts, as the
- * owner role (AVIARY_MIGRATION_DATABASE_URL, or the embedded server's own), which then grants the
- * app's role what it needs.
+ * data under AVIARY_DATA_DIR. Migrations are applied before the app starts, as the owner role
+ * (AVIARY_MIGRATION_DATABASE_URL, or the embedded server's own), which then grants the app's role
+ * what it needs. DATABASE_URL alone is often the app's role, which may not migrate: then the
+ * schema is looked at first, read-only and without the migration lock, and the app starts when
+ * nothing is pending (lib/db/startup-check.ts), so replicas need no owner credentials.
  */
 export async function prepareDatabase({ dataDir, port }: { dataDir?: string; port?: number } = {}) {
   const env = parseServerEnv();
@@ -39,6 +43,15 @@ export async function prepareDatabase({ dataDir, port }: { dataDir?: string; por
   }
   try {
     const runtimeRole = userOf(url);
+    if (env.DATABASE_URL && !env.AVIARY_MIGRATION_DATABASE_URL) {
+      const decision = decideStartup(await readMigrationStatus({ databaseUrl: url }));
+      if (decision.action === "refuse") throw new Error(decision.reason);
+      if (decision.action === "start") {
+        for (const warning of decision.warnings) log("db", `warning: ${warning}`);
+        log("db", `no migrations pending (checked read-only as ${runtimeRole})`);
+        return { url, stop };
+      }
+    }
     const result = await migrateDatabase({ databaseUrl: ownerUrl ?? url, runtimeRole, log: (line) => log("db", line) });
     log("db", `schema up to date (${result.applied.length} applied now, ${result.alreadyApplied.length} before)`);
   } catch (error) {
