@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { analysisSchema } from "./analysis/definition";
 import { approvalsSchema } from "./approvals/definition";
-import { notificationsSchema } from "./notifications/definition";
+import { notificationsEditSchema, notificationsSchema } from "./notifications/definition";
+import { resolveKeptSecrets } from "./notifications/webhook-secrets";
 import type { RolloutDefinition } from "./rollout";
 
 /**
@@ -154,6 +155,8 @@ export const rolloutDefinitionPatchSchema = z
     {
       ...z.object(definitionShape).partial().shape,
       cluster: label("cluster").optional(),
+      // An edit may keep a webhook's stored secret without resending it (updateRollout resolves it).
+      notifications: notificationsEditSchema.optional(),
       expectedRevision: int("expectedRevision", 1, Number.MAX_SAFE_INTEGER).optional(),
     },
     typeError("body", "a JSON object"),
@@ -164,8 +167,15 @@ export const rolloutDefinitionPatchSchema = z
 
 export type RolloutDefinitionPatch = z.infer<typeof rolloutDefinitionPatchSchema>;
 
-/** Applies a patch and re-checks the whole result, so cross-field rules hold after edits too. */
+/**
+ * Applies a patch and re-checks the whole result, so cross-field rules hold after edits too.
+ * Webhook secrets the patch keeps are taken from `current` (throws VALIDATION when none is stored).
+ */
 export function mergeDefinition(current: RolloutDefinition, patch: RolloutDefinitionPatch) {
-  const { expectedRevision: _ignored, ...changes } = patch;
-  return rolloutDefinitionSchema.safeParse({ ...current, ...changes });
+  const { expectedRevision: _ignored, notifications, ...changes } = patch;
+  return rolloutDefinitionSchema.safeParse({
+    ...current,
+    ...changes,
+    ...(notifications ? { notifications: resolveKeptSecrets(notifications, current.notifications) } : {}),
+  });
 }

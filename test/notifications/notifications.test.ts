@@ -3,7 +3,7 @@ import * as overviewRoute from "@/app/api/notifications/route";
 import * as rolloutRoute from "@/app/api/rollouts/[id]/notifications/route";
 import type { LeaderLock } from "@/lib/db/leader-lock";
 import { auditCursor } from "@/lib/db/notifications";
-import { verifyWebhookSignature } from "@/lib/domain/notifications/signature";
+import { deriveWebhookSecret, verifyWebhookSignature } from "@/lib/domain/notifications/signature";
 import { getDeps, type Deps } from "@/lib/server/deps";
 import type { NotifyConfig } from "@/lib/server/notifications/config";
 import { startNotificationLoop } from "@/lib/server/notifications/notification-loop";
@@ -35,7 +35,9 @@ const stops: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
   await useFreshDatabase();
-  [webhook, slack, slow] = await Promise.all([startReceiver({ secret: SECRET }), startReceiver(), startReceiver({ secret: SECRET, delayMs: SLOW_MS })]);
+  // The slow receiver is a rollout's webhook without a secret of its own: it holds the one derived for its URL.
+  const derived = (url: string) => deriveWebhookSecret({ globalSecret: SECRET, url });
+  [webhook, slack, slow] = await Promise.all([startReceiver({ secret: SECRET }), startReceiver(), startReceiver({ secret: derived, delayMs: SLOW_MS })]);
   downUrl = `http://127.0.0.1:${await freePort()}/hooks/nobody-home`;
   config = {
     baseUrl: "https://aviary.example.com",

@@ -3,14 +3,24 @@ import { verifyWebhookSignature } from "@/lib/domain/notifications/signature";
 
 /**
  * A local webhook receiver for the notification tests: records every request (headers, raw body,
- * when it arrived), verifies the HMAC signature when given the secret, and answers after
- * `delayMs` (a slow receiver) with `status`.
+ * when it arrived), verifies the HMAC signature when given the secret (or a function of the
+ * receiver's URL that gives it, for secrets derived per URL), and answers after `delayMs` (a slow
+ * receiver) with `status`.
  */
 export type Received = { at: number; headers: http.IncomingHttpHeaders; body: string; verified: string | true | null };
 
 export type Receiver = { url: string; received: Received[]; close(): Promise<void> };
 
-export async function startReceiver({ secret, delayMs = 0, status = 200 }: { secret?: string; delayMs?: number; status?: number } = {}): Promise<Receiver> {
+function urlOf(server: http.Server): string {
+  const { port } = server.address() as { port: number };
+  return `http://127.0.0.1:${port}/hooks/secret-path-${port}`;
+}
+
+export async function startReceiver({
+  secret: secretOf,
+  delayMs = 0,
+  status = 200,
+}: { secret?: string | ((url: string) => string); delayMs?: number; status?: number } = {}): Promise<Receiver> {
   const received: Received[] = [];
   const pending = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
@@ -19,6 +29,7 @@ export async function startReceiver({ secret, delayMs = 0, status = 200 }: { sec
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
       const header = req.headers["x-aviary-signature"];
+      const secret = typeof secretOf === "function" ? secretOf(urlOf(server)) : secretOf;
       const verification = secret ? verifyWebhookSignature({ secret, header: typeof header === "string" ? header : null, body }) : null;
       received.push({ at: Date.now(), headers: req.headers, body, verified: verification === null ? null : verification.ok ? true : verification.reason });
       const timer = setTimeout(() => {
@@ -29,9 +40,8 @@ export async function startReceiver({ secret, delayMs = 0, status = 200 }: { sec
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${port}/hooks/secret-path-${port}`,
+    url: urlOf(server),
     received,
     close: async () => {
       for (const timer of pending) clearTimeout(timer);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { notificationsSchema, redactNotifications, redactUrl } from "./definition";
+import { notificationsSchema, redactNotifications } from "./definition";
+import { redactUrl } from "../redact-url";
 import { retryDelayMs } from "./backoff";
 import { isNotifiable, noticeFromAuditEvent, slackPayload, webhookBody } from "./notice";
 

@@ -16,6 +16,17 @@ export function signatureOf({ secret, timestamp, body }: { secret: string; times
   return createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
 }
 
+/**
+ * The signing secret of a rollout's webhook that has none of its own: HMAC-SHA-256 under the
+ * global secret over a label and the URL, as hex. The global receiver's signatures are HMACs under
+ * the same key over `<digits>.<body>`, which never equals this input (it starts with a letter),
+ * and an HMAC output does not yield its key, so holding this secret signs nothing the global
+ * receiver accepts. Rotating the global secret changes it (README: Notifications).
+ */
+export function deriveWebhookSecret({ globalSecret, url }: { globalSecret: string; url: string }): string {
+  return createHmac("sha256", globalSecret).update(`aviary-rollout-webhook-secret/v1\n${url}`).digest("hex");
+}
+
 /** The header value for a body sent at `now`. */
 export function signWebhook({ secret, body, now = new Date() }: { secret: string; body: string; now?: Date }): string {
   const timestamp = Math.floor(now.getTime() / 1000);

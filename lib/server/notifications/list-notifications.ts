@@ -1,7 +1,7 @@
 import type { DeliveryJson, DeliveryStatusJson, NotificationsOverviewJson, RolloutNotificationsJson } from "../../contracts/notifications";
 import { listRolloutDeliveries, listTroubledDeliveries, summarizeDestinations } from "../../db/notifications";
 import type { Notifications } from "../../domain/notifications/definition";
-import { redactUrl } from "../../domain/notifications/definition";
+import { redactUrl } from "../../domain/redact-url";
 import type { Notice } from "../../domain/notifications/notice";
 import type { Deps } from "../deps";
 import { getRollout } from "../get-rollout";
