@@ -148,6 +148,12 @@ export function AnalysisPanel({ rolloutId, gateCount, demoFaults = false }: { ro
           that an Aviary server is running and reaches Prometheus and the database.
         </p>
       ) : null}
+      {analysis.waitingForBudget ? (
+        <p className="banner banner-warn" role="status">
+          Analysis is {analysis.waitingForBudget.reason} (waiting since <LocalTime iso={analysis.waitingForBudget.since} />
+          ).
+        </p>
+      ) : null}
       <p className={acting ? "banner banner-error" : "analysis-decision"} role="status" aria-live="polite">
         {analysis.stale ? "Once it runs again: " : null}
         {acting ? (decision.enforce ? `Acting: ${decision.action}. ` : `Would ${decision.action} (observe only). `) : analysis.stale ? null : "Now: "}

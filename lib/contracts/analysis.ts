@@ -25,6 +25,11 @@ export type RolloutAnalysisJson = {
    * intervals (and 10 s): the loop is not running, or not for it. The verdicts shown are stale.
    */
   stale: boolean;
+  /**
+   * Set while the loop leaves this rollout for a later pass for lack of query budget
+   * (AVIARY_ANALYSIS_QUERY_BUDGET): what it wanted, what was left, and the reason in words.
+   */
+  waitingForBudget: { since: string; at: string; wanted: number; left: number; budget: number; reason: string } | null;
   /** Why analysis rolled this rollout back, when it did. */
   automatedRollback: { at: string; reason: string | null } | null;
 };

@@ -5,12 +5,14 @@ import { listRollouts } from "../db/rollouts";
 import { decideForRollout, type Decision } from "../domain/analysis/decide";
 import { effectiveGates, type Gate } from "../domain/analysis/definition";
 import { evaluateGate, type GateEvaluation } from "../domain/analysis/evaluate";
+import { DEFAULT_QUERY_BUDGET, type Deferral } from "../domain/analysis/query-budget";
 import { ANALYSIS_ACTOR } from "../domain/actor";
 
 export { ANALYSIS_ACTOR };
 import { type Rollout, workloadsOf } from "../domain/rollout";
 import { fetchAnalysisEvidence } from "../prometheus/fetch-analysis-evidence";
 import { actOnRollout } from "./act-on-rollout";
+import { admitWithinBudget, type PassBudget } from "./admit-within-budget";
 import { heldDecision, holdLoopPromotion } from "./approvals/hold-loop-promotion";
 import type { Deps } from "./deps";
 
@@ -24,7 +26,13 @@ export type RolloutOutcome = {
   error?: string;
 };
 
-export type IterationResult = { evaluated: number; outcomes: RolloutOutcome[]; prometheusQueries?: number };
+export type IterationResult = {
+  evaluated: number;
+  outcomes: RolloutOutcome[];
+  prometheusQueries?: number;
+  /** Due rollouts left for a later pass for lack of query budget. */
+  deferred?: Deferral[];
+};
 
 /** The rollouts analysis looks at: live ones whose analysis is not off. */
 export function isAnalysed(rollout: Rollout): boolean {
@@ -41,14 +49,21 @@ export function isAnalysed(rollout: Rollout): boolean {
  */
 export async function analyseRollouts(
   deps: Deps,
-  { pick = (all) => all }: { pick?: (analysed: Rollout[], now: Date) => Rollout[] | Promise<Rollout[]> } = {},
+  {
+    pick = (all) => all,
+    budget = { queries: DEFAULT_QUERY_BUDGET, deferredSince: new Map() },
+  }: { pick?: (analysed: Rollout[], now: Date) => Rollout[] | Promise<Rollout[]>; budget?: PassBudget } = {},
 ): Promise<IterationResult> {
   const now = deps.now();
   const analysed = (await listRollouts(deps.db, { statuses: ["progressing", "paused"] })).filter(isAnalysed);
-  const rollouts = analysed.length === 0 ? [] : await pick(analysed, now);
-  if (rollouts.length === 0) return { evaluated: 0, outcomes: [] };
+  const live = new Set(analysed.map((rollout) => rollout.id));
+  for (const id of budget.deferredSince.keys()) if (!live.has(id)) budget.deferredSince.delete(id);
+  const due = analysed.length === 0 ? [] : await pick(analysed, now);
+  if (due.length === 0) return { evaluated: 0, outcomes: [] };
 
-  const gatesOf = new Map<string, Gate[]>(rollouts.map((r) => [r.id, effectiveGates(r.analysis!, r.slo)]));
+  const gatesOf = new Map<string, Gate[]>(due.map((r) => [r.id, effectiveGates(r.analysis!, r.slo)]));
+  const { admitted: rollouts, deferred } = await admitWithinBudget(deps, { due, gatesOf, budget, now });
+  if (rollouts.length === 0) return { evaluated: 0, outcomes: [], deferred };
   const evidence = await fetchAnalysisEvidence(
     deps.prometheus,
     rollouts.map((r) => ({
@@ -101,7 +116,7 @@ export async function analyseRollouts(
     const decision = heldDecision(decided, hold);
     outcomes.push({ rolloutId: rollout.id, name: rollout.name, evaluations, decision, ...(await carryOut(deps, rollout, decision)) });
   }
-  return { evaluated: rollouts.length, outcomes };
+  return { evaluated: rollouts.length, outcomes, deferred };
 }
 
 async function carryOut(deps: Deps, rollout: Rollout, decision: Decision): Promise<Pick<RolloutOutcome, "acted" | "error">> {

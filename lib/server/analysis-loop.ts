@@ -1,6 +1,7 @@
 import { pruneEvaluations } from "../db/evaluations";
 import type { LeaderLock } from "../db/leader-lock";
 import { log as serverLog } from "../log";
+import { DEFAULT_QUERY_BUDGET } from "../domain/analysis/query-budget";
 import { isEvaluationDue, mayBeDue, nextTickDelay, type LastEvaluation } from "../domain/analysis/schedule";
 import { type Rollout, workloadsOf } from "../domain/rollout";
 import { fetchNewestCanarySamples } from "../prometheus/fetch-newest-samples";
@@ -18,6 +19,8 @@ export type AnalysisLoopOptions = {
    */
   tickMs?: number;
   retentionDays?: number;
+  /** Prometheus queries one pass may send (AVIARY_ANALYSIS_QUERY_BUDGET); due rollouts beyond it wait for the next pass. */
+  queryBudget?: number;
   log?: (entry: Record<string, unknown>) => void;
 };
 
@@ -38,8 +41,17 @@ const jsonLog = ({ level, msg, ...fields }: Record<string, unknown>) => {
  * when it expects that scrape). The leader also finishes interrupted operations and prunes old
  * evaluations. Returns a function that stops the loop and gives up leadership.
  */
-export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays = 14, log = jsonLog }: AnalysisLoopOptions): () => Promise<void> {
+export function startAnalysisLoop({
+  deps,
+  leader,
+  tickMs = 1_000,
+  retentionDays = 14,
+  queryBudget = DEFAULT_QUERY_BUDGET,
+  log = jsonLog,
+}: AnalysisLoopOptions): () => Promise<void> {
   const last = new Map<string, LastEvaluation & { intervalMs: number }>();
+  // Rollouts deferred for lack of query budget, first in line next pass (they stay due: not in `last`).
+  const budget = { queries: queryBudget, deferredSince: new Map<string, number>() };
   let lastPrune = 0;
   let lastReconcile = 0;
   let running = false;
@@ -98,6 +110,7 @@ export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays 
       if (isLeader !== wasLeader) {
         wasLeader = isLeader;
         last.clear();
+        budget.deferredSince.clear();
         log({ level: "info", msg: isLeader ? "analysis leadership taken" : "analysis leadership lost" });
       }
       if (!isLeader) return;
@@ -107,7 +120,7 @@ export function startAnalysisLoop({ deps, leader, tickMs = 1_000, retentionDays 
         lastReconcile = now;
         await reconcileInterruptedOperations(deps);
       }
-      const result = await analyseRollouts(deps, { pick });
+      const result = await analyseRollouts(deps, { pick, budget });
       for (const outcome of result.outcomes) {
         last.set(outcome.rolloutId, { at: now, newestSampleAt: newest.get(outcome.rolloutId), intervalMs: intervals.get(outcome.rolloutId) ?? tickMs });
       }

@@ -22,7 +22,12 @@ export function startBackgroundWork(): void {
   startAuditHeadLog({ audit: deps.audit, intervalMs: env.AVIARY_AUDIT_HEAD_LOG_SECONDS * 1000 });
   startReconcileSweep({ deps, intervalMs: RECONCILE_INTERVAL_MS });
   if (env.AVIARY_ANALYSIS === "on") {
-    startAnalysisLoop({ deps, leader: createLeaderLock(databaseUrl()), retentionDays: env.AVIARY_ANALYSIS_RETENTION_DAYS });
+    startAnalysisLoop({
+      deps,
+      leader: createLeaderLock(databaseUrl()),
+      retentionDays: env.AVIARY_ANALYSIS_RETENTION_DAYS,
+      queryBudget: env.AVIARY_ANALYSIS_QUERY_BUDGET,
+    });
   }
   if (env.AVIARY_NOTIFICATIONS === "on") {
     startNotificationLoop({

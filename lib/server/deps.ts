@@ -85,6 +85,7 @@ export function getDeps(): Deps {
     defaultMetrics: true,
     // At scrape time, from whichever database the container points at then (one indexed row).
     auditHead: async () => (await readChainHead(databaseAdapters(c).audit))?.id ?? null,
+    prometheusLoad: () => (c.overrides.prometheus ?? c.prometheus)?.load(),
   }));
   return {
     db,

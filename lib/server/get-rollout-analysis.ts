@@ -1,7 +1,9 @@
+import { deferralOf } from "../db/analysis-deferrals";
 import { listEvaluations, type StoredEvaluation } from "../db/evaluations";
 import type { EvaluationJson, RolloutAnalysisJson } from "../contracts/analysis";
 import { decideForRollout } from "../domain/analysis/decide";
 import { effectiveGates, gateId } from "../domain/analysis/definition";
+import { deferralReason } from "../domain/analysis/query-budget";
 import { ANALYSIS_ACTOR } from "../domain/actor";
 import { staleVerdictsFor } from "../domain/attention";
 import type { Deps } from "./deps";
@@ -21,6 +23,7 @@ const json = (e: StoredEvaluation): EvaluationJson => ({
   unit: e.unit,
   reason: e.reason,
   query: e.query,
+  querySeries: e.querySeries,
   window: e.window,
   canaryWeight: e.canaryWeight,
 });
@@ -35,7 +38,7 @@ export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string;
   if (!rollout.analysis) return null;
   const now = deps.now();
   const start = from ?? new Date(Math.min(now.getTime() - STRIP_MS, rollout.stepStartedAt?.getTime() ?? now.getTime()));
-  const [evaluations, newest, rollback] = await Promise.all([
+  const [evaluations, newest, rollback, deferral] = await Promise.all([
     listEvaluations(deps.db, rollout.id, { from: start, limit: 5_000 }),
     deps.db.analysisEvaluation.findFirst({ where: { rolloutId: rollout.id }, orderBy: { at: "desc" }, select: { at: true } }),
     deps.db.auditEvent.findFirst({
@@ -43,7 +46,11 @@ export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string;
       orderBy: { id: "desc" },
       select: { at: true, reason: true },
     }),
+    deferralOf(deps.db, rollout.id),
   ]);
+  // A row older than the newest evaluation is a wait that ended under another leader; a finished rollout waits for nothing.
+  const live = rollout.status === "progressing" || rollout.status === "paused";
+  const waiting = deferral && live && (!newest || deferral.at > newest.at) ? deferral : null;
   const gates = effectiveGates(rollout.analysis, rollout.slo);
   const latest = Object.fromEntries(gates.map((gate) => [gateId(gate), null as EvaluationJson | null]));
   for (const e of evaluations) latest[e.gate] = json(e);
@@ -60,6 +67,16 @@ export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string;
     lastEvaluatedAt: newest ? newest.at.toISOString() : null,
     stale: staleVerdictsFor({ rollout, newestAt: newest?.at ?? null, now }) !== null,
     decision: { action: decision.action, enforce: decision.enforce, reason: decision.reason, advanceInSeconds: decision.advanceInSeconds ?? null },
+    waitingForBudget: waiting
+      ? {
+          since: waiting.since.toISOString(),
+          at: waiting.at.toISOString(),
+          wanted: waiting.wanted,
+          left: waiting.left,
+          budget: waiting.budget,
+          reason: deferralReason(waiting),
+        }
+      : null,
     automatedRollback: rollback && rollout.status === "rolled_back" ? { at: rollback.at.toISOString(), reason: rollback.reason } : null,
   };
 }

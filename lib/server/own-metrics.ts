@@ -25,6 +25,8 @@ export type OwnMetrics = {
   analysisAction(entry: { action: string; result: "done" | "superseded" | "failed" }): void;
   /** One pass of the analysis loop as leader. */
   analysisIteration(entry: { outcome: "ok" | "failed"; seconds: number }): void;
+  /** One pass's query budget: the budget, the queries its plan spends, the due rollouts it left for later. */
+  analysisBudget(entry: { budget: number; planned: number; deferred: number }): void;
   /** Whether this process holds the analysis loop's leader lock. */
   setLeader(leader: boolean): void;
   /** An HTTP call to Prometheus (lib/prometheus/client.ts). */
@@ -40,6 +42,8 @@ export type ActionOutcome = "ok" | "refused" | "failed";
 
 export type OwnMetricsOptions = {
   registry?: Registry;
+  /** The Prometheus client's calls in flight and waiting for a slot, read when scraped (undefined: no client built yet, all 0). */
+  prometheusLoad?: () => { inFlight: number; queued: number; limit: number } | undefined;
   /** The audit chain's newest event id, read when scraped (null: no events yet). */
   auditHead?: () => Promise<bigint | number | string | null>;
   /** process_* and nodejs_* (CPU, memory, event-loop lag, GC): on in the server, off in tests by default. */
@@ -53,7 +57,7 @@ const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 const KNOWN_ACTIONS = new Set<string>(ROLLOUT_ACTIONS);
 
-export function createOwnMetrics({ registry = new Registry(), auditHead, defaultMetrics = false }: OwnMetricsOptions = {}): OwnMetrics {
+export function createOwnMetrics({ registry = new Registry(), auditHead, prometheusLoad, defaultMetrics = false }: OwnMetricsOptions = {}): OwnMetrics {
   const registers = [registry];
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
 
@@ -95,9 +99,54 @@ export function createOwnMetrics({ registry = new Registry(), auditHead, default
     registers,
   });
   leader.set(0);
+  const budget = new Gauge({
+    name: "aviary_analysis_query_budget",
+    help: "Prometheus queries one analysis pass may send (AVIARY_ANALYSIS_QUERY_BUDGET); set by the leader's passes.",
+    registers,
+  });
+  const planned = new Gauge({
+    name: "aviary_analysis_queries_planned",
+    help: "Queries the latest analysis pass planned within its budget (grouped built-in queries counted once; above the budget only for a rollout that alone needs more).",
+    registers,
+  });
+  const deferred = new Gauge({
+    name: "aviary_analysis_rollouts_deferred",
+    help: "Due rollouts the latest analysis pass left for the next one for lack of query budget.",
+    registers,
+  });
+  const deferrals = new Counter({
+    name: "aviary_analysis_deferrals_total",
+    help: "Rollouts left for a later analysis pass for lack of query budget, counted once per pass.",
+    registers,
+  });
+  if (prometheusLoad) {
+    const read = (key: "inFlight" | "queued" | "limit") =>
+      function (this: Gauge) {
+        // No client built yet: nothing in flight or queued, and no limit in force.
+        this.set(prometheusLoad()?.[key] ?? 0);
+      };
+    new Gauge({
+      name: "aviary_prometheus_requests_in_flight",
+      help: "HTTP calls to Prometheus under way now (every caller: pages, overview, analysis).",
+      registers,
+      collect: read("inFlight"),
+    });
+    new Gauge({
+      name: "aviary_prometheus_requests_queued",
+      help: "HTTP calls to Prometheus waiting for one of the concurrency limit's slots now.",
+      registers,
+      collect: read("queued"),
+    });
+    new Gauge({
+      name: "aviary_prometheus_max_concurrency",
+      help: "Calls to Prometheus allowed at once (AVIARY_PROMETHEUS_MAX_CONCURRENCY).",
+      registers,
+      collect: read("limit"),
+    });
+  }
   const prometheusCalls = new Histogram({
     name: "aviary_prometheus_request_duration_seconds",
-    help: "HTTP calls to Prometheus by endpoint (query, query_range) and outcome (ok, unreachable, timeout, http, bad_response, query); _count counts them.",
+    help: "HTTP calls to Prometheus by endpoint (query, query_range) and outcome (ok, unreachable, timeout, busy, http, bad_response, too_large, query); _count counts them.",
     labelNames: ["endpoint", "outcome"] as const,
     buckets: CALL_BUCKETS,
     registers,
@@ -145,6 +194,12 @@ export function createOwnMetrics({ registry = new Registry(), auditHead, default
     evaluation: ({ kind, verdict }) => evaluations.inc({ kind, verdict }),
     analysisAction: ({ action, result }) => analysisActions.inc({ action, result }),
     analysisIteration: ({ outcome, seconds }) => iterations.observe({ outcome }, seconds),
+    analysisBudget(entry) {
+      budget.set(entry.budget);
+      planned.set(entry.planned);
+      deferred.set(entry.deferred);
+      deferrals.inc(entry.deferred);
+    },
     setLeader: (isLeader) => leader.set(isLeader ? 1 : 0),
     prometheusCall({ endpoint, outcome, seconds }) {
       prometheusCalls.observe({ endpoint, outcome }, seconds);

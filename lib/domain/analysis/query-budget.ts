@@ -17,6 +17,12 @@ import type { Gate } from "./definition";
  * the head of the line (first in the pass), rather than never: the budget bounds the usual pass,
  * the concurrency limit in the Prometheus client still bounds every one.
  */
+/**
+ * AVIARY_ANALYSIS_QUERY_BUDGET's default (lib/env.ts): a tenth of the issue's worst single rollout
+ * (20 judges of 50 metrics, 2,000 queries); the built-in gates of any number of rollouts take a handful of it.
+ */
+export const DEFAULT_QUERY_BUDGET = 200;
+
 export type QueryCost = { custom: number; shared: Readonly<Record<string, number>> };
 
 /** Queries of the shared grouped requests (see the module comment); the integration test counts them against the real client. */
