@@ -7,7 +7,10 @@ export type NotifyConfig = {
   baseUrl: string;
   slackUrl: string | null;
   webhookUrl: string | null;
-  /** Signs every generic webhook, global and per rollout; without it they are not sent. */
+  /**
+   * Signs the global webhook, and is what the secrets of rollouts' webhooks without one of their own
+   * are derived from (never used for them as is); without it, those are not sent.
+   */
   webhookSecret: string | null;
   timeoutMs: number;
   retry: RetryPolicy;
