@@ -1,4 +1,17 @@
 import { z } from "zod";
+import { parseEgressPolicy } from "./domain/egress/policy";
+
+/** A comma-separated list of CIDRs and host patterns, each entry checked (a bad one stops start-up naming it). */
+function egressList(variable: "AVIARY_EGRESS_ALLOW" | "AVIARY_EGRESS_DENY") {
+  return z
+    .string()
+    .max(10_000, { error: `${variable} must be at most 10000 characters` })
+    .optional()
+    .superRefine((text, ctx) => {
+      const { problems } = parseEgressPolicy(variable === "AVIARY_EGRESS_ALLOW" ? { allow: text } : { deny: text });
+      for (const problem of problems) ctx.addIssue({ code: "custom", message: `${problem.entry}: ${problem.message}` });
+    });
+}
 
 /**
  * Server configuration, validated once. A bad value stops start-up with the variable's name
@@ -44,6 +57,9 @@ const serverEnvSchema = z.object({
     .default(200),
   /** The external origin, for links in notifications (sign-in validates it further). */
   AVIARY_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "AVIARY_PUBLIC_URL must be an http:// or https:// URL" }).optional(),
+  /** The egress policy (lib/domain/egress/policy.ts): what checks and webhooks may reach besides the built-in refusals. */
+  AVIARY_EGRESS_ALLOW: egressList("AVIARY_EGRESS_ALLOW"),
+  AVIARY_EGRESS_DENY: egressList("AVIARY_EGRESS_DENY"),
   /** Notifications (lib/server/notifications): "off" keeps this process from dispatching them. */
   AVIARY_NOTIFICATIONS: z.enum(["on", "off"], { error: 'AVIARY_NOTIFICATIONS must be "on" or "off"' }).default("on"),
   /** Global destinations: a Slack-compatible incoming webhook and a generic webhook signed with the secret. */

@@ -1,36 +1,45 @@
+import type { EgressPolicy } from "../domain/egress/policy";
+import { egressRequest, type Resolve } from "./egress-request";
+
 /**
- * The one place that sends notifications: an HTTP POST with a deadline. It never throws: the
- * answer is an outcome the dispatcher records (and shows). Errors never carry the URL (webhook
- * URLs are secrets), only what went wrong; redirects are not followed.
+ * The one place that sends notifications: an HTTP POST through the egress guard
+ * (egress-request.ts: the policy, a pinned address, no redirects, one deadline, at most
+ * WEBHOOK_MAX_BYTES of the answer read). It never throws: the answer is an outcome the dispatcher
+ * records and shows. Errors carry neither the URL (webhook URLs are secrets) nor the receiver's
+ * words, only the status, size and a hash of what it answered, so a hostile receiver can put
+ * nothing on Aviary's pages.
  */
 export type PostResult = { ok: true; status: number } | { ok: false; status: number | null; error: string; permanent: boolean };
 
 export type PostWebhook = (request: { url: string; body: string; headers: Record<string, string>; timeoutMs: number }) => Promise<PostResult>;
 
+export const WEBHOOK_MAX_BYTES = 4096;
+
 /** 4xx other than 408, 425 and 429 will not get better by retrying (bad payload, revoked hook). */
 const permanent = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 425 && status !== 429;
 
-export const postWebhook: PostWebhook = async ({ url, body, headers, timeoutMs }) => {
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    const response = await fetch(url, {
+export function postWebhookVia(policy: EgressPolicy, resolve?: Resolve): PostWebhook {
+  return async ({ url, body, headers, timeoutMs }) => {
+    const answer = await egressRequest({
+      url,
       method: "POST",
       headers: { "content-type": "application/json", "user-agent": "Aviary-Notifications/1", ...headers },
       body,
-      redirect: "manual",
-      signal,
+      timeoutMs,
+      policy,
+      maxBytes: WEBHOOK_MAX_BYTES,
+      ...(resolve ? { resolve } : {}),
     });
-    const text = (await response.text()).slice(0, 200).replace(/\s+/g, " ").trim();
-    if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
+    // A refusal will not change by retrying; the destination must be fixed or allowed.
+    if (answer.kind === "refused") return { ok: false, status: null, error: answer.error, permanent: true };
+    if (answer.kind === "failed") return { ok: false, status: null, error: answer.error, permanent: false };
+    if (answer.status >= 200 && answer.status < 300) return { ok: true, status: answer.status };
+    const size = `${answer.size}${answer.truncated ? "+" : ""} bytes`;
     return {
       ok: false,
-      status: response.status,
-      error: `HTTP ${response.status}${text ? `: ${text}` : ""}`,
-      permanent: permanent(response.status),
+      status: answer.status,
+      error: `HTTP ${answer.status} (${size}, sha256 ${answer.sha256.slice(0, 12)})`,
+      permanent: permanent(answer.status),
     };
-  } catch (error) {
-    if (signal.aborted) return { ok: false, status: null, error: `no answer within ${timeoutMs} ms`, permanent: false };
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return { ok: false, status: null, error: `could not connect${cause?.code ? ` (${cause.code})` : ""}`, permanent: false };
-  }
-};
+  };
+}

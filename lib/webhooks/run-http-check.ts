@@ -1,52 +1,46 @@
+import { answerExcerpt } from "../domain/egress/excerpt";
+import type { EgressPolicy } from "../domain/egress/policy";
+import { egressRequest, type Resolve } from "./egress-request";
+
 /**
- * An approval HTTP check: one GET with a deadline. It never throws: the answer (status, latency,
- * a short excerpt of the body, or what went wrong) is what Aviary shows and audits. Redirects are
- * not followed (a 3xx is the answer, comparable with expectStatus), at most EXCERPT_BYTES of the
- * body are read, and control characters are dropped from the excerpt.
+ * An approval HTTP check: one GET through the egress guard (egress-request.ts). It never throws:
+ * the answer is what Aviary stores and shows. Status, latency, size and a SHA-256 of the bytes
+ * read are always kept; an excerpt only of a text answer, credentials masked (shown to operators
+ * and above, never audited). Redirects are not followed: a 3xx is the answer, comparable with
+ * expectStatus. A refusal by the egress policy names its rule and sends nothing.
  */
-export type HttpCheckAnswer = { status: number | null; latencyMs: number; excerpt: string | null; error: string | null };
+export type HttpCheckAnswer = {
+  status: number | null;
+  latencyMs: number;
+  size: number | null;
+  sha256: string | null;
+  excerpt: string | null;
+  error: string | null;
+};
 
 export type RunHttpCheck = (request: { url: string; timeoutMs: number }) => Promise<HttpCheckAnswer>;
 
-const EXCERPT_BYTES = 2048;
-const EXCERPT_CHARS = 200;
+export const CHECK_MAX_BYTES = 4096;
 
-async function readExcerpt(body: ReadableStream<Uint8Array> | null): Promise<string | null> {
-  if (!body) return null;
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < EXCERPT_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  const text = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString("utf8");
-  const clean = text
-    .replace(/[\u0000-\u001F\u007F-\u009F\uFFFD]+/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  // By code point, so a cut never leaves half a surrogate pair (which the audit log could not store).
-  return clean ? Array.from(clean).slice(0, EXCERPT_CHARS).join("") : null;
+export function httpCheckVia(policy: EgressPolicy, resolve?: Resolve): RunHttpCheck {
+  return async ({ url, timeoutMs }) => {
+    const answer = await egressRequest({
+      url,
+      method: "GET",
+      headers: { "user-agent": "Aviary-Approvals/1", accept: "application/json, text/plain;q=0.9, */*;q=0.1" },
+      timeoutMs,
+      policy,
+      maxBytes: CHECK_MAX_BYTES,
+      ...(resolve ? { resolve } : {}),
+    });
+    if (answer.kind !== "answer") return { status: null, latencyMs: answer.durationMs, size: null, sha256: null, excerpt: null, error: answer.error };
+    return {
+      status: answer.status,
+      latencyMs: answer.durationMs,
+      size: answer.size,
+      sha256: answer.sha256,
+      excerpt: answerExcerpt(answer.bytes, answer.contentType),
+      error: null,
+    };
+  };
 }
-
-export const runHttpCheck: RunHttpCheck = async ({ url, timeoutMs }) => {
-  const started = performance.now();
-  const signal = AbortSignal.timeout(timeoutMs);
-  const elapsed = () => Math.round(performance.now() - started);
-  try {
-    const response = await fetch(url, { method: "GET", headers: { "user-agent": "Aviary-Approvals/1" }, redirect: "manual", signal });
-    const latencyMs = elapsed();
-    const excerpt = await readExcerpt(response.body).catch(() => null);
-    return { status: response.status, latencyMs, excerpt, error: null };
-  } catch (error) {
-    if (signal.aborted) return { status: null, latencyMs: elapsed(), excerpt: null, error: `no answer within ${timeoutMs} ms` };
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return { status: null, latencyMs: elapsed(), excerpt: null, error: `could not connect${cause?.code ? ` (${cause.code})` : ""}` };
-  }
-};
