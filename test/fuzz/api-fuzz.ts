@@ -24,7 +24,8 @@ import { rolloutInput } from "../fixtures";
  * through the real route handlers on a real database: hostile unicode (lone surrogates, NUL,
  * controls, overlong and broken percent-escapes), numbers past every range, prototype keys,
  * mutated valid bodies. The properties: no answer of 500 or more; a refused request (4xx)
- * leaves rollouts and operations untouched and writes at most its own audit event. The caller
+ * leaves rollouts and operations untouched and writes at most its own audit event; no answer
+ * and no audit event ever holds a webhook secret given in a request. The caller
  * checks the audit chain afterwards. Shared by the seeded sample in `npm test` and `npm run fuzz`.
  */
 export type FuzzTarget = { rolloutId: string; draftId: string };
@@ -134,6 +135,50 @@ const withAnalysis = fc
   .tuple(analysisBlock, fc.boolean())
   .map(([analysis, alone]) => (alone ? { analysis } : { ...rolloutInput(), name: `fuzz-${Math.random().toString(36).slice(2, 8)}`, analysis }));
 
+/**
+ * Notifications blocks: webhooks as URLs (query tokens, redacted forms), `{url, secret}` with a
+ * marked secret that no answer and no audit row may ever contain, `{url, keepSecret}`, and
+ * hostile values in every field.
+ */
+export const SECRET_MARK = "fuzzsecret";
+const markedSecret = fc.string({ unit: fc.constantFrom(..."0123456789abcdef-_"), minLength: 8, maxLength: 40 }).map((tail) => `${SECRET_MARK}${tail}`);
+const webhookEntry = fc.oneof(
+  fc.constantFrom("https://hooks.example.com/aviary", "http://127.0.0.1:9/h?token=abc&x=1", "https://h.example.com/…XYZW"),
+  fc.record(
+    {
+      url: fc.oneof(fc.constantFrom("https://hooks.example.com/own", "https://hooks.example.com/aviary", "http://127.0.0.1:9/h?token=abc"), edgeString),
+      secret: fc.oneof({ weight: 3, arbitrary: markedSecret }, { weight: 1, arbitrary: jsonish }),
+      keepSecret: fc.oneof(fc.constant(true), jsonish),
+    },
+    { requiredKeys: ["url"] },
+  ),
+  jsonish,
+);
+const validUrl = fc.constantFrom("https://hooks.example.com/own", "https://hooks.example.com/b?token=abc", "http://127.0.0.1:9/h");
+const notificationsBlock = fc.oneof(
+  // Valid often enough to be stored, so the reads that follow are checked for the secret too.
+  fc.record({
+    webhooks: fc.uniqueArray(fc.oneof(validUrl, fc.record({ url: validUrl, secret: markedSecret })), {
+      maxLength: 3,
+      selector: (e) => (typeof e === "string" ? e : e.url),
+    }),
+  }),
+  fc.record(
+    {
+      webhooks: fc.oneof(fc.array(webhookEntry, { maxLength: 6 }), jsonish),
+      slack: fc.array(fc.oneof(fc.constant("https://hooks.slack.com/services/T0/B0/x?token=q"), edgeString), { maxLength: 2 }),
+      on: fc.array(fc.oneof(fc.constantFrom("action", "verdict", "drift", "waiting"), edgeString), { maxLength: 3 }),
+      global: fc.oneof(fc.boolean(), jsonish),
+      waitingMinutes: edgeNumber,
+    },
+    { requiredKeys: [] },
+  ),
+  jsonish,
+);
+const withNotifications = fc
+  .tuple(notificationsBlock, fc.boolean())
+  .map(([notifications, alone]) => (alone ? { notifications } : { ...rolloutInput(), name: `fuzz-${Math.random().toString(36).slice(2, 8)}`, notifications }));
+
 const actionBody = fc.oneof(
   fc.record(
     {
@@ -228,12 +273,12 @@ export function apiCall(target: FuzzTarget): fc.Arbitrary<Call> {
   const id = pathId(target);
   const call = (route: string, describe: string, run: () => Promise<Response>): Call => ({ route, describe, run });
   return fc.oneof(
-    rawBody(fc.oneof(mutatedDefinition, withAnalysis, jsonish)).map((body) =>
+    rawBody(fc.oneof(mutatedDefinition, withAnalysis, withNotifications, jsonish)).map((body) =>
       call("POST /api/rollouts", body.text.slice(0, 300), () => collection.POST(request("POST", "/api/rollouts", { body }))),
     ),
     queryString.map((query) => call("GET /api/rollouts", query, () => collection.GET(request("GET", "/api/rollouts", { query })))),
     fc
-      .tuple(id, rawBody(fc.oneof(mutatedDefinition, withAnalysis, jsonish)))
+      .tuple(id, rawBody(fc.oneof(mutatedDefinition, withAnalysis, withNotifications, jsonish)))
       .map(([rid, body]) =>
         call("PATCH /api/rollouts/{id}", `${rid} ${body.text.slice(0, 300)}`, () =>
           item.PATCH(request("PATCH", `/api/rollouts/${rid}`, { body }), params(rid)),
@@ -315,12 +360,16 @@ export function apiCall(target: FuzzTarget): fc.Arbitrary<Call> {
   );
 }
 
-/** What refused input must not change: every rollout and operation row, and the audit log's size. */
+/** What refused input must not change: every rollout and operation row, and the audit log's size; and audit rows holding a secret. */
 async function snapshot(client: pg.Client) {
-  const { rows } = await client.query<{ rollouts: string; operations: string; events: string }>(`
+  const { rows } = await client.query<{ rollouts: string; operations: string; events: string; secrets: string }>(
+    `
     SELECT (SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r.id), '')) FROM rollouts r) AS rollouts,
            (SELECT md5(coalesce(string_agg(o::text, '|' ORDER BY o.id), '')) FROM rollout_operations o) AS operations,
-           (SELECT count(*)::text FROM audit_events) AS events`);
+           (SELECT count(*)::text FROM audit_events) AS events,
+           (SELECT count(*)::text FROM audit_events a WHERE a::text LIKE '%' || $1 || '%') AS secrets`,
+    [SECRET_MARK],
+  );
   return rows[0]!;
 }
 
@@ -346,13 +395,15 @@ export async function fuzzApi({
       fc.asyncProperty(apiCall(target), async (call) => {
         const before = await snapshot(client);
         const response = await call.run();
-        await response.arrayBuffer(); // streams (exports) run to the end
+        const answer = Buffer.from(await response.arrayBuffer()).toString("utf8"); // streams (exports) run to the end
         const after = await snapshot(client);
         report.runs += 1;
         const counts = (report.byRoute[call.route] ??= {});
         counts[response.status] = (counts[response.status] ?? 0) + 1;
         const fail = (why: string) => report.failures.push(`${call.route} -> ${response.status}: ${why}; input: ${JSON.stringify(call.describe)}`);
         if (response.status >= 500) fail("an answer of 500 or more");
+        if (answer.includes(SECRET_MARK)) fail("an answer showed a webhook secret");
+        if (Number(after.secrets) > Number(before.secrets)) fail("it wrote an audit event holding a webhook secret");
         if (response.status >= 400 && response.status < 500) {
           if (after.rollouts !== before.rollouts) fail("refused input changed a rollout");
           if (after.operations !== before.operations) fail("refused input changed an operation");
