@@ -151,6 +151,13 @@ export function ApprovalsPanel({ rollout }: { rollout: Pick<RolloutJson, "id" | 
   );
 }
 
+/** ", 312 bytes (sha256 1f2e3d4c5b6a)": tells two answers apart without showing them. */
+function answerSize(last: NonNullable<RolloutApprovalsJson["checks"][number]["last"]>): string {
+  if (last.size === null) return "";
+  const hash = last.sha256 ? ` (sha256 ${last.sha256.slice(0, 12)})` : "";
+  return `, ${last.size === 4096 ? "4 KiB read" : `${last.size} bytes`}${hash}`;
+}
+
 function Checks({ data }: { data: RolloutApprovalsJson }) {
   return (
     <>
@@ -166,7 +173,7 @@ function Checks({ data }: { data: RolloutApprovalsJson }) {
             <span className={check.state === "pass" ? styles.pass : check.state === "fail" ? styles.fail : styles.pending}>{STATE_TEXT[check.state]}</span>
             {check.last ? (
               <span className={styles.meta}>
-                {check.last.summary} in {check.last.latencyMs} ms, <LocalTime iso={check.last.at} /> by {check.last.actorId}
+                {check.last.summary} in {check.last.latencyMs} ms{answerSize(check.last)}, <LocalTime iso={check.last.at} /> by {check.last.actorId}
               </span>
             ) : (
               <span className={styles.meta}>never run</span>
@@ -175,6 +182,8 @@ function Checks({ data }: { data: RolloutApprovalsJson }) {
               <p className={`${styles.excerpt} mono`} aria-label={`Answer of ${check.name}`}>
                 {check.last.excerpt}
               </p>
+            ) : check.last?.excerptWithheld ? (
+              <span className={styles.meta}>The answer&apos;s text is shown to operators and admins.</span>
             ) : null}
           </li>
         ))}

@@ -6,7 +6,12 @@ export type CheckResultJson = {
   ok: boolean;
   status: number | null;
   latencyMs: number;
+  /** Bytes of the answer read (at most 4 KiB) and their SHA-256: tell two answers apart without showing them. */
+  size: number | null;
+  sha256: string | null;
+  /** The first characters of a text answer, credentials masked; null for viewers (then excerptWithheld). */
   excerpt: string | null;
+  excerptWithheld: boolean;
   error: string | null;
   actorId: string;
   /** "HTTP 200", "HTTP 503, expected 200", "no answer within 5000 ms". */

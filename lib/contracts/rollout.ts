@@ -1,3 +1,4 @@
+import { redactApprovals } from "../domain/approvals/definition";
 import { redactNotifications } from "../domain/notifications/definition";
 import { stableWeightOf, type Rollout } from "../domain/rollout";
 
@@ -24,6 +25,8 @@ export function rolloutJson(rollout: Rollout & { pendingOperation?: { action: st
     ...stored,
     // Webhook URLs are write-only: anyone holding one can post as Aviary.
     ...(stored.notifications ? { notifications: redactNotifications(stored.notifications) } : {}),
+    // Check URLs' query values often carry a token.
+    ...(stored.approvals ? { approvals: redactApprovals(stored.approvals) } : {}),
     stableWeight: stableWeightOf(rollout.canaryWeight),
     createdAt: rollout.createdAt.toISOString(),
     updatedAt: rollout.updatedAt.toISOString(),

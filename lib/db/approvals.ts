@@ -48,11 +48,13 @@ export async function latestCheckResults(db: Tx, rolloutIds: readonly string[]):
       ok: boolean;
       status: number | null;
       latency_ms: number;
+      size_bytes: number | null;
+      body_sha256: string | null;
       excerpt: string | null;
       error: string | null;
       actor_id: string;
     }[]
-  >`SELECT DISTINCT ON (rollout_id, check_name) rollout_id::text AS rollout_id, check_name, url, expect_status, at, ok, status, latency_ms, excerpt, error, actor_id
+  >`SELECT DISTINCT ON (rollout_id, check_name) rollout_id::text AS rollout_id, check_name, url, expect_status, at, ok, status, latency_ms, size_bytes, body_sha256, excerpt, error, actor_id
       FROM approval_check_results WHERE rollout_id = ANY(${[...rolloutIds]}::uuid[])
      ORDER BY rollout_id, check_name, at DESC, id DESC`;
   for (const row of rows) {
@@ -65,6 +67,8 @@ export async function latestCheckResults(db: Tx, rolloutIds: readonly string[]):
       ok: row.ok,
       status: row.status,
       latencyMs: row.latency_ms,
+      size: row.size_bytes,
+      sha256: row.body_sha256,
       excerpt: row.excerpt,
       error: row.error,
       actorId: row.actor_id,
@@ -85,9 +89,30 @@ export async function insertCheckResults(tx: Tx, rolloutId: string, results: rea
       ok: r.ok,
       status: r.status,
       latencyMs: r.latencyMs,
+      sizeBytes: r.size,
+      bodySha256: r.sha256,
       excerpt: r.excerpt,
       error: r.error,
       actorId: r.actorId,
     })),
   });
+}
+
+/**
+ * Claims a person's run of a rollout's checks: true, and the run is recorded, when the last one is
+ * at least `cooldownSeconds` old; otherwise false and when the last one was. One statement, so two
+ * replicas answering two clicks at once cannot both run them.
+ */
+export async function claimCheckRun(
+  db: Tx,
+  { rolloutId, at, cooldownSeconds }: { rolloutId: string; at: Date; cooldownSeconds: number },
+): Promise<{ claimed: true } | { claimed: false; lastRunAt: Date }> {
+  const claimed = await db.$queryRaw<{ last_run_at: Date }[]>`
+    INSERT INTO approval_check_runs (rollout_id, last_run_at) VALUES (${rolloutId}::uuid, ${at})
+    ON CONFLICT (rollout_id) DO UPDATE SET last_run_at = EXCLUDED.last_run_at
+     WHERE approval_check_runs.last_run_at <= EXCLUDED.last_run_at - make_interval(secs => ${cooldownSeconds}::double precision)
+    RETURNING last_run_at`;
+  if (claimed.length > 0) return { claimed: true };
+  const row = await db.approvalCheckRun.findUnique({ where: { rolloutId }, select: { lastRunAt: true } });
+  return { claimed: false, lastRunAt: row?.lastRunAt ?? at };
 }

@@ -6,12 +6,14 @@ import type { Rollout, RolloutDefinition } from "../domain/rollout";
 import { parse } from "../domain/validation-errors";
 import type { RequestContext } from "../domain/actor";
 import type { Deps } from "./deps";
+import { assertEgressAllowed } from "./assert-egress-allowed";
 import { auditedDefinitionOf } from "./definition-of";
 
 export type CreateRolloutOptions = { input: unknown; context: RequestContext };
 
-export async function createRollout({ db }: Deps, { input, context }: CreateRolloutOptions): Promise<Rollout> {
+export async function createRollout({ db, egress }: Deps, { input, context }: CreateRolloutOptions): Promise<Rollout> {
   const definition: RolloutDefinition = parse(rolloutDefinitionSchema, input);
+  assertEgressAllowed(definition, egress);
   try {
     return await db.$transaction(async (tx) => {
       const rollout = await insertRollout(tx, definition);

@@ -1,3 +1,4 @@
+import { redactApprovals } from "../domain/approvals/definition";
 import { redactNotifications } from "../domain/notifications/definition";
 import type { Rollout, RolloutDefinition } from "../domain/rollout";
 
@@ -21,8 +22,12 @@ export function definitionOf(rollout: Rollout): RolloutDefinition {
   };
 }
 
-/** The definition as the audit log keeps it: webhook URLs are secrets, so only their redacted form. */
+/** The definition as the audit log keeps it: webhook URLs are secrets, and check URLs' query values may be, so only their redacted form. */
 export function auditedDefinitionOf(rollout: Rollout): RolloutDefinition {
   const definition = definitionOf(rollout);
-  return definition.notifications ? { ...definition, notifications: redactNotifications(definition.notifications) } : definition;
+  return {
+    ...definition,
+    ...(definition.notifications ? { notifications: redactNotifications(definition.notifications) } : {}),
+    ...(definition.approvals ? { approvals: redactApprovals(definition.approvals) } : {}),
+  };
 }

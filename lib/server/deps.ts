@@ -2,13 +2,14 @@ import { authConfig, type AuthConfig } from "../auth/config";
 import { createAuditReader, type AuditReader } from "../db/audit/reader";
 import { createDb, type Db } from "../db/client";
 import { createRolloutLocks, type RolloutLocks } from "../db/rollout-lock";
-import { databaseUrl, parseServerEnv } from "../env";
+import { databaseUrl, parseServerEnv, processEnv } from "../env";
 import { createSandboxMesh, type SandboxMesh } from "../mesh/sandbox-mesh";
 import { createKubeAdapter, type KubeAdapter, type KubePort } from "../kube/virtual-services";
 import type { PrometheusClient } from "../prometheus/client";
 import { prometheusFromEnv } from "../prometheus/config";
 import { readChainHead } from "../db/audit/chain-reader";
 import { createOwnMetrics, type OwnMetrics } from "./own-metrics";
+import { parseEgressPolicy, type EgressPolicy } from "../domain/egress/policy";
 
 /**
  * The composition root: the one place where real adapters are chosen and built. Routes, pages and
@@ -26,6 +27,8 @@ export type Deps = {
   prometheus: PrometheusClient;
   /** The demo's sandbox mesh (AVIARY_SANDBOX_MESH_ADMIN_URL), null everywhere else. */
   sandboxMesh: SandboxMesh | null;
+  /** Where checks and webhooks may connect (AVIARY_EGRESS_ALLOW / _DENY over the built-in refusals). */
+  egress: EgressPolicy;
   /** The sign-in configuration (re-read only when the environment changes; throws when it is invalid). */
   auth: () => AuthConfig;
   now: () => Date;
@@ -49,6 +52,7 @@ type Container = {
   prometheus?: PrometheusClient;
   sandboxMesh?: SandboxMesh | null;
   metrics?: OwnMetrics;
+  egress?: { key: string; policy: EgressPolicy };
   overrides: DepsOverrides;
 };
 
@@ -93,6 +97,7 @@ export function getDeps(): Deps {
     locks: c.overrides.locks ?? locks,
     kube: c.overrides.kube ?? (c.kube ??= createKubeAdapter({ observe: (call) => metrics.kubeCall(call) })),
     prometheus: c.overrides.prometheus ?? (c.prometheus ??= prometheusFromEnv(undefined, { observe: (call) => metrics.prometheusCall(call) })),
+    egress: egressPolicy(c),
     sandboxMesh: c.sandboxMesh === undefined ? (c.sandboxMesh = sandboxMeshFromEnv()) : c.sandboxMesh,
     auth: () => authConfig(),
     now: () => new Date(),
@@ -112,6 +117,17 @@ export function resetDeps(): void {
   void c.kube?.close().catch(() => {});
   c.kube = c.prometheus = undefined;
   c.sandboxMesh = undefined;
+}
+
+/** Parsed (and validated, naming the variable) again only when the variables change: tests set them per file. */
+function egressPolicy(c: Container): EgressPolicy {
+  const raw = processEnv();
+  const key = JSON.stringify([raw.AVIARY_EGRESS_ALLOW, raw.AVIARY_EGRESS_DENY]);
+  if (c.egress?.key !== key) {
+    const { AVIARY_EGRESS_ALLOW: allow, AVIARY_EGRESS_DENY: deny } = parseServerEnv(raw);
+    c.egress = { key, policy: parseEgressPolicy({ allow, deny }).policy };
+  }
+  return c.egress.policy;
 }
 
 function sandboxMeshFromEnv(): SandboxMesh | null {

@@ -5,6 +5,7 @@ import { mergeDefinition, rolloutDefinitionPatchSchema } from "../domain/rollout
 import { assertEditable } from "../domain/rollout-lifecycle";
 import type { Rollout } from "../domain/rollout";
 import { parse, validationError } from "../domain/validation-errors";
+import { assertEgressAllowed } from "./assert-egress-allowed";
 import type { RequestContext } from "../domain/actor";
 import { auditedDefinitionOf, definitionOf } from "./definition-of";
 import type { Deps } from "./deps";
@@ -12,7 +13,7 @@ import { assertRolloutId, notFound } from "./rollout-id";
 
 export type UpdateRolloutOptions = { id: string; input: unknown; context: RequestContext };
 
-export async function updateRollout({ db }: Deps, { id, input, context }: UpdateRolloutOptions): Promise<Rollout> {
+export async function updateRollout({ db, egress }: Deps, { id, input, context }: UpdateRolloutOptions): Promise<Rollout> {
   const rolloutId = assertRolloutId(id);
   const patch = parse(rolloutDefinitionPatchSchema, input);
 
@@ -32,6 +33,7 @@ export async function updateRollout({ db }: Deps, { id, input, context }: Update
     }
     const merged = mergeDefinition(definitionOf(current), patch);
     if (!merged.success) throw validationError(merged.error);
+    if (patch.approvals !== undefined) assertEgressAllowed(merged.data, egress);
     const updated = await updateRolloutDefinition(tx, rolloutId, merged.data);
     await appendAuditEvent(tx, {
       rolloutId,

@@ -14,6 +14,7 @@ import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
 import { api } from "./client";
+import { allowLoopbackEgress } from "../egress";
 
 /**
  * "A GET never takes a lock or writes", checked on every GET route handler there is (found on
@@ -60,6 +61,7 @@ let locks: RolloutLocks | undefined;
 let pendingId = "";
 
 beforeAll(async () => {
+  allowLoopbackEgress(); // the local receivers below; the default policy refuses loopback
   await useFreshDatabase();
   prometheus = await emptyPrometheus();
   injected.prometheus = createPrometheusClient({ baseUrl: prometheus.url });

@@ -10,6 +10,7 @@ import { startKubeForFile } from "../kube";
 import { api } from "../api/client";
 import { startCheckServer } from "./check-server";
 import { approvalsApi } from "./client";
+import { allowLoopbackEgress } from "../egress";
 
 /**
  * Approvals and freeze windows through the real route handlers, a real database, the sandbox
@@ -23,6 +24,7 @@ const OPERATOR: Actor = { id: "olga", email: null, role: "operator" };
 const as = (actor: Actor) => ({ actor, requestId: `test-${actor.id}`, clientAddress: null });
 
 beforeAll(async () => {
+  allowLoopbackEgress(); // the local receivers below; the default policy refuses loopback
   await useFreshDatabase();
   services = await startCheckServer();
 });

@@ -17,6 +17,7 @@ import { startStack, type RunningStack } from "@/scripts/lib/stack";
 import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
 import { startCheckServer } from "./check-server";
+import { allowLoopbackEgress } from "../egress";
 
 /**
  * Analysis in auto mode on the real stack (sandbox Kubernetes API and mesh, a real Prometheus,
@@ -33,6 +34,7 @@ let services: Awaited<ReturnType<typeof startCheckServer>>;
 let previousClusters: string | undefined;
 
 beforeAll(async () => {
+  allowLoopbackEgress(); // the local receivers below; the default policy refuses loopback
   await useFreshDatabase();
   services = await startCheckServer();
   stack = await startStack({ dataDir, fresh: true, seed: false, ownsProcess: false });

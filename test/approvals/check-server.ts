@@ -10,7 +10,7 @@ export async function startCheckServer() {
   const server = http.createServer((req, res) => {
     const path = req.url ?? "/";
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    if (path === "/ok") return res.end(`all good\u0000 ${"x".repeat(5000)}`);
+    if (path === "/ok") return res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end(`all good\u0000 ${"x".repeat(5000)}`);
     if (path === "/fail") {
       res.statusCode = 503;
       return res.end("database migration pending");

@@ -14,6 +14,7 @@ import { rolloutInput } from "../fixtures";
 import { freePort } from "../free-port";
 import { startKubeForFile } from "../kube";
 import { startReceiver, type Receiver } from "./receiver";
+import { allowLoopbackEgress } from "../egress";
 
 /**
  * Notifications on the real parts: PostgreSQL, the sandbox Kubernetes API, the real route
@@ -34,6 +35,7 @@ let config: NotifyConfig;
 const stops: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
+  allowLoopbackEgress(); // the local receivers below; the default policy refuses loopback
   await useFreshDatabase();
   // The slow receiver is a rollout's webhook without a secret of its own: it holds the one derived for its URL.
   const derived = (url: string) => deriveWebhookSecret({ globalSecret: SECRET, url });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { refusalWithoutResolving, type EgressPolicy } from "../egress/policy";
+import { REDACTED, shownUrl } from "../redact-url";
 import { shortText, typed } from "../safe-text";
 
 /**
@@ -7,8 +9,10 @@ import { shortText, typed } from "../safe-text";
  * analysis). Rollback, pause and resume never wait for them.
  *
  * Checks make Aviary's server send GET requests to the URLs given here, so only those who may
- * define rollouts (admins, `rollouts.define`) can set them; the answer shown is a short excerpt,
- * redirects are never followed, credentials in URLs and link-local hosts (cloud metadata) are refused.
+ * define rollouts (admins, `rollouts.define`) can set them. Where they may point is the egress
+ * policy's decision when the check runs (lib/domain/egress/policy.ts: loopback, link-local, cloud
+ * metadata and the rest are refused, whatever the spelling); here only the form is checked, and
+ * credentials in URLs are refused. Query values are hidden wherever a check URL is shown.
  */
 
 export const MAX_CHECKS = 10;
@@ -31,9 +35,6 @@ const int = (what: string, min: number, max: number) =>
     .min(min, { error: `${what} must be at least ${min}` })
     .max(max, { error: `${what} must be at most ${max}` });
 
-// Instance metadata services answer on link-local addresses; nothing a release check needs lives there.
-const FORBIDDEN_HOSTS = [/^169\.254\./, /^\[fe80:/i, /^metadata\.google\.internal$/i, /^metadata$/i];
-
 /** Why a check URL is refused, or null. */
 export function checkUrlProblem(text: string): string | null {
   let url: URL;
@@ -44,7 +45,7 @@ export function checkUrlProblem(text: string): string | null {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return `url must use http or https, not ${url.protocol.replace(":", "")}`;
   if (url.username || url.password) return "url must not contain credentials: they would be shown on the page and in the audit log";
-  if (FORBIDDEN_HOSTS.some((pattern) => pattern.test(url.hostname))) return "url must not point at a link-local or cloud metadata address";
+  if (text.includes(REDACTED)) return "url is a redacted URL as Aviary shows it (query values hidden); give the full URL";
   return null;
 }
 
@@ -111,3 +112,18 @@ export type Approvals = z.output<typeof approvalsSchema>;
 export type ApprovalsInput = z.input<typeof approvalsSchema>;
 export type ApprovalCheck = Approvals["checks"][number];
 export type ChecklistItem = Approvals["checklist"][number];
+
+/** The block as it may be shown or audited: each check URL's query values hidden (they often carry a token). */
+export function redactApprovals(approvals: Approvals): Approvals {
+  return { ...approvals, checks: approvals.checks.map((check) => ({ ...check, url: shownUrl(check.url) })) };
+}
+
+/** Check URLs the egress policy refuses by their host alone, by field path (approvals.checks.1.url). */
+export function checkEgressProblems(approvals: Approvals | undefined, policy: EgressPolicy): Record<string, string> {
+  const problems: Record<string, string> = {};
+  (approvals?.checks ?? []).forEach((check, index) => {
+    const rule = refusalWithoutResolving(policy, check.url);
+    if (rule) problems[`approvals.checks.${index}.url`] = `url is refused by the egress policy: ${rule}`;
+  });
+  return problems;
+}

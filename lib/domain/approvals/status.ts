@@ -24,6 +24,10 @@ export type CheckResult = {
   ok: boolean;
   status: number | null;
   latencyMs: number;
+  /** Bytes of the answer read (at most a few KiB) and their SHA-256: always kept, never secret. */
+  size: number | null;
+  sha256: string | null;
+  /** A text answer's first characters, credentials masked: for operators and above, never audited. */
   excerpt: string | null;
   error: string | null;
   actorId: string;

@@ -1,15 +1,34 @@
 import type { ActiveFreezeJson, CheckResultJson, RolloutApprovalsJson } from "../../contracts/approvals";
 import { CHECK_FRESH_SECONDS, describeResult, type CheckResult } from "../../domain/approvals/status";
 import { describeFreeze, formatInZone } from "../../domain/freeze/windows";
+import { shownUrl } from "../../domain/redact-url";
+import { hasRole, type Role } from "../../domain/roles";
 import type { Rollout } from "../../domain/rollout";
 import type { PromotionCheck } from "../promotion-guard";
 
-export function checkResultJson(result: CheckResult): CheckResultJson {
-  const { at, ok, status, latencyMs, excerpt, error, actorId } = result;
-  return { at: at.toISOString(), ok, status, latencyMs, excerpt, error, actorId, summary: describeResult(result) };
+/**
+ * A check's answer as shown: status, latency, size and hash to everyone; the excerpt (masked
+ * already) only to operators and above, since the checked service may say more than it should.
+ */
+export function checkResultJson(result: CheckResult, { showExcerpt }: { showExcerpt: boolean }): CheckResultJson {
+  const { at, ok, status, latencyMs, size, sha256, excerpt, error, actorId } = result;
+  return {
+    at: at.toISOString(),
+    ok,
+    status,
+    latencyMs,
+    size,
+    sha256,
+    excerpt: showExcerpt ? excerpt : null,
+    excerptWithheld: !showExcerpt && excerpt !== null,
+    error,
+    actorId,
+    summary: describeResult(result),
+  };
 }
 
-export function approvalsJson(rollout: Rollout, check: PromotionCheck, now: Date): RolloutApprovalsJson {
+export function approvalsJson(rollout: Rollout, check: PromotionCheck, now: Date, viewerRole: Role): RolloutApprovalsJson {
+  const showExcerpt = hasRole(viewerRole, "operator");
   const approvals = rollout.approvals;
   const tickOf = new Map(check.ticks.map((tick) => [tick.itemId, tick]));
   const freezes: ActiveFreezeJson[] = check.freezes.map((freeze) => ({
@@ -26,11 +45,11 @@ export function approvalsJson(rollout: Rollout, check: PromotionCheck, now: Date
       const state = check.approvals.checks[index]!;
       return {
         name: c.name,
-        url: c.url,
+        url: shownUrl(c.url),
         expectStatus: c.expectStatus,
         timeoutMs: c.timeoutMs,
         state: state.state,
-        last: state.result ? checkResultJson(state.result) : null,
+        last: state.result ? checkResultJson(state.result, { showExcerpt }) : null,
       };
     }),
     checklist: (approvals?.checklist ?? []).map((item) => {

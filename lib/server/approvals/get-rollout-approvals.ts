@@ -9,5 +9,5 @@ import { approvalsJson } from "./approvals-json";
 export async function getRolloutApprovals(deps: Deps, { id, viewer }: { id: string; viewer: Actor }): Promise<RolloutApprovalsJson> {
   const rollout = await getRollout(deps, { id });
   const now = deps.now();
-  return approvalsJson(rollout, await promotionCheck(deps, { rollout, promoter: viewer.id, now }), now);
+  return approvalsJson(rollout, await promotionCheck(deps, { rollout, promoter: viewer.id, now }), now, viewer.role);
 }

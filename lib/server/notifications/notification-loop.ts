@@ -1,7 +1,7 @@
 import type { LeaderLock } from "../../db/leader-lock";
 import { claimDeliveries, pruneDeliveries } from "../../db/notifications";
 import { log as serverLog } from "../../log";
-import { postWebhook, type PostWebhook } from "../../webhooks/post-webhook";
+import { postWebhookVia, type PostWebhook } from "../../webhooks/post-webhook";
 import type { Deps } from "../deps";
 import type { NotifyConfig } from "./config";
 import { deliverOne, type DeliveryOutcome } from "./deliver-notifications";
@@ -39,7 +39,7 @@ export function startNotificationLoop({
   deps,
   config,
   leader,
-  post = postWebhook,
+  post = postWebhookVia(deps.egress),
   tickMs = 1_000,
   conditionsEveryMs = 10_000,
   concurrency = 8,
