@@ -128,6 +128,27 @@ const analysisBlock = fc.oneof(
       { nil: undefined },
     ),
   }),
+  // Well-formed custom gates, so the interval rule for promql and judge gates (at least 10 s) is reached.
+  fc.record({
+    mode: fc.constantFrom("observe", "rollback", "auto"),
+    intervalSeconds: fc.option(fc.oneof(fc.integer({ min: 1, max: 20 }), edgeNumber), { nil: undefined }),
+    gates: fc.array(
+      fc.oneof(
+        fc.record({
+          kind: fc.constant("promql"),
+          name: fc.constantFrom("queue", "lag"),
+          max: fc.nat(100),
+          query: fc.constant("sum(queue{workload={{target}}})"),
+        }),
+        fc.record({
+          kind: fc.constant("judge"),
+          name: fc.constantFrom("judge", "judge2"),
+          metrics: fc.array(fc.record({ name: fc.constantFrom("p95", "errors"), query: fc.constant("x{w={{target}}}") }), { minLength: 1, maxLength: 3 }),
+        }),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+  }),
   jsonish,
 );
 
