@@ -5,7 +5,7 @@ import { DemoBanner } from "@/components/auth/demo-banner";
 import { isDemoMode } from "@/lib/auth/config";
 import { getDeps } from "@/lib/server/deps";
 import { UserMenu } from "@/components/auth/user-menu";
-import { can } from "@/lib/domain/roles";
+import { can, hasRole } from "@/lib/domain/roles";
 import { currentIdentity } from "@/lib/auth/session";
 import { signInPath } from "@/lib/auth/session-response";
 import { SessionProvider } from "@/lib/client/use-session";
@@ -36,6 +36,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/audit">Audit log</Link>
           <Link href="/freeze-windows">Freeze windows</Link>
           {can(session.role, "rollouts.define") ? <Link href="/rollouts/new">New rollout</Link> : null}
+          {hasRole(session.role, "admin") ? <Link href="/settings">Settings</Link> : null}
         </nav>
         <UserMenu session={session} />
       </header>

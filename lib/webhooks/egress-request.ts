@@ -58,7 +58,7 @@ const systemResolve: Resolve = (host) => dnsLookup(host, { all: true, verbatim: 
 export async function checkEgress(
   url: URL,
   policy: EgressPolicy,
-  resolve: Resolve,
+  resolve: Resolve = systemResolve,
 ): Promise<{ ok: true; address: string; family: 4 | 6 } | { ok: false; refused: boolean; error: string; rule?: string }> {
   if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: false, refused: true, rule: "scheme", error: "only http and https are allowed" };
   if (url.username || url.password) return { ok: false, refused: true, rule: "credentials in URL", error: "URLs with credentials are refused" };

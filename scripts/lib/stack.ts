@@ -33,6 +33,8 @@ export type StackOptions = {
    * scripts/lib/processes.ts. false (tests): nothing touches the process; call stop().
    */
   ownsProcess?: boolean;
+  /** AVIARY_EGRESS_ALLOW for the app: the browser tests' checks call the app itself on 127.0.0.1, which the default policy refuses. */
+  egressAllow?: string;
   /** How often Prometheus scrapes the mesh (default 2 s; the analysis bench uses 5 s, a common production interval). */
   scrapeIntervalSeconds?: number;
 };
@@ -80,6 +82,7 @@ export async function startStack({
   appPort,
   ownsProcess = true,
   scrapeIntervalSeconds = 2,
+  egressAllow,
 }: StackOptions): Promise<RunningStack> {
   if (appPort !== undefined && !ownsProcess) throw new Error("startStack: the app runs only under a launcher that owns the process");
   const ports = await assertStackCanStart({ appPort });
@@ -135,7 +138,13 @@ export async function startStack({
       const app = appCommand({ repoRoot, mode: "start", port: appPort });
       log("app", `starting Next.js on ${appUrl}`);
       runChild(app.command, app.args, {
-        env: { ...appEnv, ...(await localSignInEnv(dir)), PORT: String(appPort), NEXT_TELEMETRY_DISABLED: "1" },
+        env: {
+          ...appEnv,
+          ...(await localSignInEnv(dir)),
+          ...(egressAllow ? { AVIARY_EGRESS_ALLOW: egressAllow } : {}),
+          PORT: String(appPort),
+          NEXT_TELEMETRY_DISABLED: "1",
+        },
         name: "app",
       });
       await waitForApp({ url: appUrl });
