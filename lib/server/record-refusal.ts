@@ -95,13 +95,21 @@ export async function flushRefusals({ now = Date.now(), all = false }: { now?: n
   for (const folded of takeClosedWindows(state, now, policy, { all })) await writeSafely(folded.sample, folded, policy);
 }
 
-async function writeSafely(refusal: Refusal, folded: FoldedRefusals<Refusal> | null, policy: FoldingPolicy): Promise<void> {
-  try {
-    await writeRefusal(refusal, folded, policy);
-  } catch (error) {
-    // The refusal stands either way; a database outage must not turn a 403 into a 500.
-    log.error("could not write the audit event of a refused request", { requestId: refusal.requestId, error });
-  }
+// Refusal writes go one at a time per process. Each takes the chain lock anyway; run together, a
+// hundred of them held every pooled connection waiting for it, so operators' actions queued behind
+// them and, past Prisma's 2 s wait for a connection, refusals' own events were lost.
+const LANE = Symbol.for("aviary.refusalWriteLane");
+
+function writeSafely(refusal: Refusal, folded: FoldedRefusals<Refusal> | null, policy: FoldingPolicy): Promise<void> {
+  const holder = globalThis as unknown as Record<symbol, Promise<void> | undefined>;
+  const written = (holder[LANE] ?? Promise.resolve()).then(() =>
+    writeRefusal(refusal, folded, policy).catch((error: unknown) => {
+      // The refusal stands either way; a database outage must not turn a 403 into a 500.
+      log.error("could not write the audit event of a refused request", { requestId: refusal.requestId, error });
+    }),
+  );
+  holder[LANE] = written;
+  return written;
 }
 
 async function writeRefusal(refusal: Refusal, folded: FoldedRefusals<Refusal> | null, policy: FoldingPolicy): Promise<void> {
