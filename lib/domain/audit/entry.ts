@@ -60,6 +60,7 @@ export const KNOWN_AUDIT_ACTIONS = [
   "freeze_create",
   "freeze_delete",
   "refusal_flood",
+  "demo_fault",
 ] as const;
 
 type StateFields = { status?: unknown; currentStep?: unknown; canaryWeight?: unknown; stableWeight?: unknown };

@@ -11,7 +11,11 @@ type Params = { params: Promise<{ id: string }> };
 /** Demo only: `{"fault": "errors" | "latency" | "heal"}` breaks or heals the rollout's canary in the sandbox mesh (operator role). 404 outside the demo. */
 export const POST = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
-  const input = await readJsonBody(request);
-  const context = await requestContext(request, { need: "operator", input });
-  return json(await injectDemoFault(getDeps(), { id, input, context }));
+  // A body that cannot be read is still an attempt: the use case audits it before refusing.
+  const body = await readJsonBody(request).then(
+    (input) => ({ input, bodyError: undefined }),
+    (bodyError: unknown) => ({ input: undefined, bodyError }),
+  );
+  const context = await requestContext(request, { need: "operator", input: body.input });
+  return json(await injectDemoFault(getDeps(), { id, ...body, context }));
 });
