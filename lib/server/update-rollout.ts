@@ -33,7 +33,7 @@ export async function updateRollout({ db, egress }: Deps, { id, input, context }
     }
     const merged = mergeDefinition(definitionOf(current), patch);
     if (!merged.success) throw validationError(merged.error);
-    if (patch.approvals !== undefined) assertEgressAllowed(merged.data, egress);
+    if (patch.approvals !== undefined || patch.notifications !== undefined) assertEgressAllowed(merged.data, egress);
     const updated = await updateRolloutDefinition(tx, rolloutId, merged.data);
     await appendAuditEvent(tx, {
       rolloutId,
