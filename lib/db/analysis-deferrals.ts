@@ -6,7 +6,10 @@ import type { Db } from "./client";
  */
 export type AnalysisDeferralRow = { rolloutId: string; since: Date; at: Date; wanted: number; left: number; budget: number };
 
-/** One statement for all of a pass's deferrals; a rollout already waiting keeps its `since`. */
+/**
+ * One statement for all of a pass's deferrals. `since` comes from the leader's line, so a row
+ * left by an earlier leader (or wait) cannot make a new wait look older than it is.
+ */
 export async function recordDeferrals(db: Db, rows: readonly AnalysisDeferralRow[]): Promise<void> {
   if (rows.length === 0) return;
   const column = <K extends keyof AnalysisDeferralRow>(key: K) => rows.map((row) => row[key]);
@@ -15,7 +18,7 @@ export async function recordDeferrals(db: Db, rows: readonly AnalysisDeferralRow
     INSERT INTO analysis_deferrals (rollout_id, since, at, wanted, "left", budget)
     SELECT * FROM unnest(${column("rolloutId")}::text[]::uuid[], ${iso(column("since"))}::text[]::timestamptz[], ${iso(column("at"))}::text[]::timestamptz[],
                          ${column("wanted")}::int[], ${column("left")}::int[], ${column("budget")}::int[])
-    ON CONFLICT (rollout_id) DO UPDATE SET at = EXCLUDED.at, wanted = EXCLUDED.wanted, "left" = EXCLUDED."left", budget = EXCLUDED.budget`;
+    ON CONFLICT (rollout_id) DO UPDATE SET since = EXCLUDED.since, at = EXCLUDED.at, wanted = EXCLUDED.wanted, "left" = EXCLUDED."left", budget = EXCLUDED.budget`;
 }
 
 export async function clearDeferrals(db: Db, rolloutIds: readonly string[]): Promise<void> {

@@ -132,6 +132,8 @@ describe("the analysis query budget", () => {
     expect(second.result.outcomes.map((o) => o.rolloutId)).toEqual([huge]);
     expect(second.queries).toBe(60);
     expect((await api.analysis(huge)).body.analysis.waitingForBudget).toBeNull();
-    expect((await api.analysis(small[0]!)).body.analysis.waitingForBudget).toMatchObject({ left: 0 });
+    const again = (await api.analysis(small[0]!)).body.analysis.waitingForBudget;
+    expect(again).toMatchObject({ left: 0 });
+    expect(again.since).toBe(again.at); // a new wait: its earlier one ended when it was evaluated
   });
 });
