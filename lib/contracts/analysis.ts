@@ -1,8 +1,12 @@
 import type { AnalysisMode, GateKind } from "../domain/analysis/definition";
 import type { EvaluationRecord } from "../domain/analysis/evaluate";
 
-/** One stored gate evaluation as the page draws it (verdict strip, gate table). */
-export type EvaluationJson = EvaluationRecord<string>;
+/**
+ * One stored gate evaluation as the page draws it (verdict strip, gate table). In `evaluations`,
+ * `query` is null where `queryId` names the text in `queries` (one grouped text is shared by many
+ * evaluations and can be large); in `latest` it is the text itself.
+ */
+export type EvaluationJson = EvaluationRecord<string> & { queryId: string | null };
 
 /** GET /api/rollouts/{id}/analysis: the rollout's analysis as it stands and its recent evaluations. */
 export type RolloutAnalysisJson = {
@@ -15,6 +19,8 @@ export type RolloutAnalysisJson = {
   latest: Record<string, EvaluationJson | null>;
   /** Evaluations since `from`, oldest first (at most a few thousand: the strip's data). */
   evaluations: EvaluationJson[];
+  /** The query texts those evaluations name by `queryId`, each once. */
+  queries: Record<string, string>;
   from: string;
   /** What the loop would do now, recomputed from the stored evaluations (no side effect). */
   decision: { action: "rollback" | "promote" | "none"; enforce: boolean; reason: string; advanceInSeconds: number | null };

@@ -1,15 +1,18 @@
+import { createHash } from "node:crypto";
 import type { EvaluationRecord, GateEvaluation, Verdict } from "../domain/analysis/evaluate";
 import type { Db } from "./client";
-import type { Prisma } from "./generated/client";
 
 /** A stored evaluation: one gate's verdict at one moment, with what it was measured from. */
-export type StoredEvaluation = EvaluationRecord<Date> & { id: bigint; rolloutId: string; step: number | null };
+/** `queryId`: the key of its query's text when that is stored apart (the SHA-256 of the text). */
+export type StoredEvaluation = EvaluationRecord<Date> & { id: bigint; rolloutId: string; step: number | null; queryId?: string | null };
 
 export type NewEvaluation = {
   rolloutId: string;
   at: Date;
   evaluation: GateEvaluation;
+  /** The query that produced the value, verbatim as sent, and the labels of the rollout's series in its answer. */
   query: string | null;
+  querySeries?: Record<string, string> | null;
   window: string;
   step: number | null;
   canaryWeight: number;
@@ -18,26 +21,35 @@ export type NewEvaluation = {
 
 const finite = (value: number | null) => (value === null || Number.isFinite(value) ? value : null);
 
+const hashOf = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * Writes a pass's evaluations with their query texts, each text once (a grouped query's part is
+ * shared by every rollout of its group, and by every pass while the rollouts stay the same). One
+ * statement, as before the texts had a table of their own: no evaluation without its text, and
+ * the loop's statements per pass stay the same.
+ */
 export async function insertEvaluations(db: Db, rows: readonly NewEvaluation[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.analysisEvaluation.createMany({
-    data: rows.map(({ rolloutId, at, evaluation, query, window, step, canaryWeight, evidence }) => ({
-      rolloutId,
-      at,
-      gate: evaluation.gate,
-      kind: evaluation.kind,
-      verdict: evaluation.verdict,
-      value: finite(evaluation.value),
-      threshold: finite(evaluation.threshold),
-      unit: evaluation.unit,
-      reason: evaluation.reason,
-      query,
-      window,
-      step,
-      canaryWeight,
-      evidence: evidence === undefined ? undefined : (JSON.parse(JSON.stringify(evidence)) as Prisma.InputJsonValue),
-    })),
-  });
+  const texts = new Map(rows.flatMap(({ query }) => (query === null ? [] : [[hashOf(query), query] as const])));
+  const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+  const column = <T>(pick: (row: NewEvaluation) => T) => rows.map(pick);
+  await db.$executeRaw`
+    WITH texts AS (
+      INSERT INTO analysis_queries (hash, text)
+      SELECT * FROM unnest(${[...texts.keys()]}::text[], ${[...texts.values()]}::text[])
+      ON CONFLICT (hash) DO NOTHING
+    )
+    INSERT INTO analysis_evaluations
+      (rollout_id, at, gate, kind, verdict, value, threshold, unit, reason, query_hash, query_series, "window", step, canary_weight, evidence)
+    SELECT rollout_id, at, gate, kind, verdict, value, threshold, unit, reason, query_hash, query_series::jsonb, "window", step, canary_weight, evidence::jsonb
+    FROM unnest(
+      ${column((r) => r.rolloutId)}::uuid[], ${column((r) => r.at)}::timestamptz[], ${column((r) => r.evaluation.gate)}::text[],
+      ${column((r) => r.evaluation.kind)}::text[], ${column((r) => r.evaluation.verdict)}::text[], ${column((r) => finite(r.evaluation.value))}::float8[],
+      ${column((r) => finite(r.evaluation.threshold))}::float8[], ${column((r) => r.evaluation.unit)}::text[], ${column((r) => r.evaluation.reason)}::text[],
+      ${column((r) => (r.query === null ? null : hashOf(r.query)))}::text[], ${column((r) => json(r.querySeries))}::text[], ${column((r) => r.window)}::text[],
+      ${column((r) => r.step)}::int[], ${column((r) => r.canaryWeight)}::int[], ${column((r) => json(r.evidence))}::text[]
+    ) AS e(rollout_id, at, gate, kind, verdict, value, threshold, unit, reason, query_hash, query_series, "window", step, canary_weight, evidence)`;
 }
 
 const SELECT = {
@@ -52,6 +64,8 @@ const SELECT = {
   unit: true,
   reason: true,
   query: true,
+  queryHash: true,
+  querySeries: true,
   window: true,
   step: true,
   canaryWeight: true,
@@ -69,13 +83,25 @@ export async function listEvaluations(
     take: limit,
     select: SELECT,
   });
-  return rows.reverse().map((row) => ({ ...row, verdict: row.verdict as Verdict }));
+  // Each text once: the rows of a step share a handful of them, and a grouped one is large.
+  const hashes = [...new Set(rows.flatMap((row) => (row.queryHash ? [row.queryHash] : [])))];
+  const texts = new Map(
+    hashes.length === 0 ? [] : (await db.analysisQuery.findMany({ where: { hash: { in: hashes } } })).map(({ hash, text }) => [hash, text] as const),
+  );
+  return rows.reverse().map(({ querySeries, queryHash, ...row }) => ({
+    ...row,
+    verdict: row.verdict as Verdict,
+    query: (queryHash ? texts.get(queryHash) : undefined) ?? row.query,
+    queryId: queryHash,
+    querySeries: (querySeries ?? null) as Record<string, string> | null,
+  }));
 }
 
 /**
  * The evaluations since each rollout's own `from`, for several rollouts in one statement (the
  * loop's history for its decisions: its cost per pass does not grow by a query per rollout), at
- * most `limitPerRollout` each (the newest), oldest first.
+ * most `limitPerRollout` each (the newest), oldest first. Without their query texts: decisions
+ * read none, and a grouped query's text is large.
  */
 export async function evaluationsSince(db: Db, since: ReadonlyMap<string, Date>, { limitPerRollout = 5_000 } = {}): Promise<Map<string, StoredEvaluation[]>> {
   const result = new Map<string, StoredEvaluation[]>([...since.keys()].map((id) => [id, []]));
@@ -83,9 +109,9 @@ export async function evaluationsSince(db: Db, since: ReadonlyMap<string, Date>,
   const ids = [...since.keys()];
   const froms = ids.map((id) => since.get(id)!.toISOString());
   const rows = await db.$queryRaw<(Omit<StoredEvaluation, "verdict"> & { verdict: string })[]>`
-    SELECT id, "rolloutId", at, gate, kind, verdict, value, threshold, unit, reason, query, "window", step, "canaryWeight"
+    SELECT id, "rolloutId", at, gate, kind, verdict, value, threshold, unit, reason, NULL::text AS query, NULL::jsonb AS "querySeries", "window", step, "canaryWeight"
     FROM (
-      SELECT e.id, e.rollout_id::text AS "rolloutId", e.at, e.gate, e.kind, e.verdict, e.value, e.threshold, e.unit, e.reason, e.query,
+      SELECT e.id, e.rollout_id::text AS "rolloutId", e.at, e.gate, e.kind, e.verdict, e.value, e.threshold, e.unit, e.reason,
              e."window", e.step, e.canary_weight AS "canaryWeight",
              row_number() OVER (PARTITION BY e.rollout_id ORDER BY e.at DESC, e.id DESC) AS n
       FROM unnest(${ids}::uuid[], ${froms}::timestamptz[]) AS s(rollout_id, since)
@@ -97,8 +123,15 @@ export async function evaluationsSince(db: Db, since: ReadonlyMap<string, Date>,
   return result;
 }
 
-/** Bounded retention: drops evaluations older than `before`. Returns how many. */
+/** Bounded retention: drops evaluations older than `before`, then the query texts none refers to. Returns how many evaluations. */
 export async function pruneEvaluations(db: Db, before: Date): Promise<number> {
   const { count } = await db.analysisEvaluation.deleteMany({ where: { at: { lt: before } } });
+  // A pass committing meanwhile may refer to a text this is about to drop: the foreign key makes
+  // the delete fail rather than orphan it, and the next prune tries again.
+  await db.$executeRaw`DELETE FROM analysis_queries q WHERE NOT EXISTS (SELECT 1 FROM analysis_evaluations e WHERE e.query_hash = q.hash)`.catch(
+    (error: Error) => {
+      if (!/foreign key|23503/i.test(error.message)) throw error;
+    },
+  );
   return count;
 }

@@ -3,6 +3,7 @@ import { BURN_WINDOWS, type BurnWindow, type WindowValues } from "../domain/slo"
 import type { PrometheusClient } from "./client";
 import { anyOfRegex, assertDuration, assertLabelName, labelMatcher, promqlString, tagged, union, vectorSelector } from "./promql";
 import { indexVector, seriesKey, vectorOf } from "./results";
+import type { VectorResult } from "./schemas";
 import { baseMatchers, groupRollouts, NAMESPACE_LABEL, resolveTargets, type ResolvedTargets, type RolloutTargets } from "./selector";
 import { PART_LABEL, REQUESTS_METRIC } from "./sli-queries";
 
@@ -33,8 +34,21 @@ export async function fetchOverviewBurnRates(
   rollouts: readonly RolloutTargets[],
   { time }: { time?: Date } = {},
 ): Promise<OverviewBurnInputs[]> {
+  return (await fetchBurnRatesWith(client, rollouts, { time, riders: [] })).inputs;
+}
+
+/**
+ * The same, with `riders`: more tagged expressions sent in the query of the long windows (the
+ * analysis loop's burn-condition figures, fetch-burn-conditions.ts), so the loop's burn gates
+ * still cost two queries; `answer` holds every series of both answers for the riders' reader.
+ */
+export async function fetchBurnRatesWith(
+  client: PrometheusClient,
+  rollouts: readonly RolloutTargets[],
+  { time, riders }: { time?: Date; riders: readonly string[] },
+): Promise<{ inputs: OverviewBurnInputs[]; answer: VectorResult }> {
   const resolved = rollouts.map((rollout, i) => resolveTargets(rollout, `rollouts.${i}.`));
-  if (resolved.length === 0) return [];
+  if (resolved.length === 0) return { inputs: [], answer: [] };
 
   const groups = groupRollouts(resolved);
   const partsFor = (windows: readonly BurnWindow[]) =>
@@ -47,21 +61,20 @@ export async function fetchOverviewBurnRates(
         tagged(classifiedRequests({ matchers, by: [NAMESPACE_LABEL, label], window }), { [GROUP_LABEL]: String(index), [WINDOW_LABEL]: window }),
       );
     });
-  const answers = await Promise.all(QUERY_WINDOWS.map((windows) => client.query(union(partsFor(windows)), { time })));
+  const last = QUERY_WINDOWS.length - 1;
+  const answers = await Promise.all(QUERY_WINDOWS.map((windows, i) => client.query(union([...partsFor(windows), ...(i === last ? riders : [])]), { time })));
+  const answer = answers.flatMap((data) => vectorOf(data, client.url));
 
-  const values = indexVector(
-    answers.flatMap((data) => vectorOf(data, client.url)),
-    (metric) => {
-      const group = groups[Number(metric[GROUP_LABEL])];
-      const [window, namespace] = [metric[WINDOW_LABEL], metric[NAMESPACE_LABEL]];
-      const value = group ? metric[group.label] : undefined;
-      if (window === undefined || namespace === undefined || value === undefined) return undefined;
-      return seriesKey(metric[GROUP_LABEL] ?? "", metric[PART_LABEL] === SERVER_ERRORS ? "errors" : "others", window, namespace, value);
-    },
-  );
+  const values = indexVector(answer, (metric) => {
+    const group = groups[Number(metric[GROUP_LABEL])];
+    const [window, namespace] = [metric[WINDOW_LABEL], metric[NAMESPACE_LABEL]];
+    const value = group ? metric[group.label] : undefined;
+    if (window === undefined || namespace === undefined || value === undefined) return undefined;
+    return seriesKey(metric[GROUP_LABEL] ?? "", metric[PART_LABEL] === SERVER_ERRORS ? "errors" : "others", window, namespace, value);
+  });
 
   const groupOf = new Map(groups.flatMap((g, index) => g.members.map((member) => [member, String(index)] as const)));
-  return resolved.map((rollout) => {
+  const inputs = resolved.map((rollout) => {
     const group = groupOf.get(rollout) ?? "";
     const sum = (part: string, window: BurnWindow, workloads: readonly string[]) => {
       const found = workloads.map((w) => values.get(seriesKey(group, part, window, rollout.namespace, w))).filter((v): v is number => typeof v === "number");
@@ -78,6 +91,7 @@ export async function fetchOverviewBurnRates(
     };
     return { rollout, service: scope([rollout.stable, rollout.canary]), canary: scope([rollout.canary]) };
   });
+  return { inputs, answer };
 }
 
 const SERVER_ERRORS = "5xx";

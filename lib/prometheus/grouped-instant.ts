@@ -13,6 +13,14 @@ export type GroupedValues = {
   rollouts: ResolvedTargets[];
   /** The part's value for one rollout's stable or canary workload; undefined when Prometheus has no such series. */
   get(rolloutIndex: number, workload: "stable" | "canary", part: string): number | null | undefined;
+  /**
+   * The part's expression for the rollout's group, verbatim as it stands in the query sent (there
+   * wrapped in the label_replace tags, which only add labels): pasted alone into Prometheus at the
+   * same time, it returns the values read here, for every workload of the group.
+   */
+  expr(rolloutIndex: number, part: string): string | undefined;
+  /** The labels of the rollout's series in that expression's answer. */
+  series(rolloutIndex: number, workload: "stable" | "canary"): Record<string, string> | undefined;
 };
 
 /**
@@ -29,11 +37,12 @@ export async function fetchGroupedParts(
   { window, time }: { window: string; time?: Date },
 ): Promise<GroupedValues> {
   const rollouts = targets.map((rollout, i) => resolveTargets(rollout, `rollouts.${i}.`));
-  if (rollouts.length === 0) return { rollouts, get: () => undefined };
+  if (rollouts.length === 0) return { rollouts, get: () => undefined, expr: () => undefined, series: () => undefined };
   assertDuration(window, "window");
 
   const groups = groupRollouts(rollouts);
   const batches = new Map<number, string[]>();
+  const exprs = new Map<string, string>();
   groups.forEach(({ label, extraMatchers, members }, index) => {
     const matchers = [
       ...baseMatchers({ namespaceMatcher: labelMatcher(NAMESPACE_LABEL, "=~", anyOfRegex(members.map((r) => r.namespace))), extraMatchers }),
@@ -42,7 +51,9 @@ export async function fetchGroupedParts(
     const grouped = { matchers, by: [NAMESPACE_LABEL, label], window };
     for (const part of parts) {
       const batch = batches.get(part.batch) ?? [];
-      batch.push(tagged(part.expr(grouped), { [PART_LABEL]: part.name, [GROUP_LABEL]: String(index) }));
+      const expr = part.expr(grouped);
+      exprs.set(seriesKey(String(index), part.name), expr);
+      batch.push(tagged(expr, { [PART_LABEL]: part.name, [GROUP_LABEL]: String(index) }));
       batches.set(part.batch, batch);
     }
   });
@@ -64,6 +75,14 @@ export async function fetchGroupedParts(
       const rollout = rollouts[rolloutIndex];
       if (!rollout) return undefined;
       return values.get(seriesKey(groupOf.get(rollout) ?? "", part, rollout.namespace, rollout[workload]));
+    },
+    expr(rolloutIndex, part) {
+      const rollout = rollouts[rolloutIndex];
+      return rollout ? exprs.get(seriesKey(groupOf.get(rollout) ?? "", part)) : undefined;
+    },
+    series(rolloutIndex, workload) {
+      const rollout = rollouts[rolloutIndex];
+      return rollout ? { [NAMESPACE_LABEL]: rollout.namespace, [rollout.label]: rollout[workload] } : undefined;
     },
   };
 }

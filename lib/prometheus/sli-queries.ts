@@ -53,6 +53,23 @@ export function errorsExpr({ matchers, by, window, fn = "rate" }: GroupedOptions
   return sumBy(by, ranged(fn, REQUESTS_METRIC, [...matchers, labelMatcher("response_code", "=~", "5..")], window));
 }
 
+/**
+ * The share of requests that were 5xx, in percent, over whole counts (`counted`): the error gate's
+ * value as one expression, so the query a page shows returns the number the gate stored. A
+ * workload with requests but no 5xx series yet reads 0, not nothing (the `or ... * 0`).
+ */
+export function errorPercentExpr({ matchers, by, window }: GroupedOptions): string {
+  const all = ranged("counted", REQUESTS_METRIC, matchers, window);
+  const errors = ranged("counted", REQUESTS_METRIC, [...matchers, labelMatcher("response_code", "=~", "5..")], window);
+  return `100 * ${sumBy(by, `(${errors}) or (${all}) * 0`)} / ${sumBy(by, all)}`;
+}
+
+/** Requests per second over the window, from whole counts: the request-rate gate's value. */
+export function requestRateExpr({ matchers, by, window, seconds }: GroupedOptions & { seconds: number }): string {
+  if (!(seconds > 0)) throw new RangeError(`seconds must be positive, got ${seconds}`);
+  return `${requestsExpr({ matchers, by, window, fn: "counted" })} / ${seconds}`;
+}
+
 /** histogram_quantile over the summed bucket rates: linear interpolation inside the bucket. */
 export function quantileExpr({ q, matchers, by, window }: GroupedOptions & { q: number }): string {
   if (!(q > 0 && q < 1)) throw new RangeError(`quantile must be between 0 and 1, got ${q}`);

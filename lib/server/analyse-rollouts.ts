@@ -10,7 +10,7 @@ import { ANALYSIS_ACTOR } from "../domain/actor";
 
 export { ANALYSIS_ACTOR };
 import { type Rollout, workloadsOf } from "../domain/rollout";
-import { fetchAnalysisEvidence } from "../prometheus/fetch-analysis-evidence";
+import { fetchAnalysisEvidence, shownQuery } from "../prometheus/fetch-analysis-evidence";
 import { actOnRollout } from "./act-on-rollout";
 import { admitWithinBudget, type PassBudget } from "./admit-within-budget";
 import { heldDecision, holdLoopPromotion } from "./approvals/hold-loop-promotion";
@@ -82,11 +82,13 @@ export async function analyseRollouts(
       const found = evidence[index]![g]!;
       const evaluation = evaluateGate(gate as never, found.observation as never);
       deps.metrics.evaluation({ kind: gate.kind, verdict: evaluation.verdict });
+      const shown = shownQuery(found, evaluation);
       rows.push({
         rolloutId: rollout.id,
         at: now,
         evaluation,
-        query: found.query,
+        query: shown?.text ?? null,
+        querySeries: shown?.series ?? null,
         window: evaluation.window ?? gate.window,
         step: rollout.currentStep,
         canaryWeight: rollout.canaryWeight,

@@ -370,7 +370,7 @@ describe("the analysis loop on the real stack", () => {
       });
       const targets = { namespace: "shop", stable: "checkout-v1", canary: "checkout-v2" };
       const evidence = (await fetchAnalysisEvidence(deps.prometheus, [{ targets, gates: [gate], setWeight: 50 }], { time: new Date() }))[0]![0]!;
-      expect(evidence.query).toContain('team="a\\"}or vector(1)#"');
+      expect(evidence.query?.text).toContain('team="a\\"}or vector(1)#"');
       const verdict = evaluateGate(gate as never, evidence.observation as never);
       expect(verdict).toMatchObject({ verdict: "fail", value: 0 });
       const latency = verdict.judge!.metrics.find((m) => m.name === "p95 latency")!;

@@ -143,6 +143,20 @@ describe("burn-rate gate", () => {
   });
 });
 
+describe("burn-rate gate's value", () => {
+  const burn = gate({ kind: "burnRate", availability: 99.9 });
+
+  it("names the condition whose figure it is, and takes that figure from Prometheus when fetched", () => {
+    const data = { canaryErrorRatio: { ...windows, "5m": 0.05, "1h": 0.048, "30m": 0.01, "6h": 0.001 }, canaryRequests: 3000 };
+    expect(evaluateGate(burn, { status: "ok", data })).toMatchObject({ verdict: "fail", condition: "2% of budget in 1h" });
+    expect(evaluateGate(burn, { status: "ok", data }).value).toBeCloseTo(48, 9);
+    const fetched = { ...data, conditionBurnRates: { "2% of budget in 1h": 47.99 } };
+    expect(evaluateGate(burn, { status: "ok", data: fetched })).toMatchObject({ verdict: "fail", value: 47.99, condition: "2% of budget in 1h" });
+    const calm = { canaryErrorRatio: { ...windows, "5m": 0.0005, "1h": 0.0005 }, canaryRequests: 3000 };
+    expect(evaluateGate(burn, { status: "ok", data: calm })).toMatchObject({ verdict: "pass", condition: "2% of budget in 1h" });
+  });
+});
+
 describe("burn-rate gate on a retried canary", () => {
   const burn = gate({ kind: "burnRate", availability: 99.9 });
   // The burst that rolled the previous rollout back, 20 min ago, is in the workload's last 30 min

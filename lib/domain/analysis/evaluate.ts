@@ -1,4 +1,4 @@
-import { BURN_WINDOWS, burnRates, multiwindowVerdict, type BurnWindow, type WindowValues } from "../slo";
+import { BURN_WINDOWS, burnRates, multiwindowVerdict, type BurnWindow, type ConditionResult, type WindowValues } from "../slo";
 import { gateId, type Gate, type GateKind, type GateOf } from "./definition";
 import { judge, type JudgeResult, type Samples } from "./judge";
 import { durationSeconds } from "./promql-template";
@@ -28,9 +28,15 @@ export type EvidenceByKind = {
   requestRate: { canary: ValueSample; stable?: ValueSample };
   /**
    * The canary's error ratio per burn window, its requests over the gate's window, and how long
-   * ago its rollout was created (seconds; windows longer than that hold other rollouts' traffic).
+   * ago its rollout was created (seconds; windows longer than that hold other rollouts' traffic);
+   * `conditionBurnRates`: each multiwindow condition's figure, by condition name, as Prometheus computed it.
    */
-  burnRate: { canaryErrorRatio: WindowValues; canaryRequests: number; rolloutAgeSeconds?: number };
+  burnRate: {
+    canaryErrorRatio: WindowValues;
+    canaryRequests: number;
+    rolloutAgeSeconds?: number;
+    conditionBurnRates?: Readonly<Record<string, number | null>>;
+  };
   /** Requests each side served in the window, and the canary weight Aviary set (percent). */
   split: { setWeight: number; canaryRequests: number; stableRequests: number };
   promql: { canary: ValueSample; stable?: ValueSample };
@@ -53,6 +59,8 @@ export type GateEvaluation = {
   pValue?: number;
   /** The window that decided, when shorter than the gate's (an error gate's scan of its newest scrapes). */
   window?: string;
+  /** The burn-rate condition whose figure is the value (the one that fired, else the fastest). */
+  condition?: string;
   judge?: JudgeResult;
 };
 
@@ -66,7 +74,10 @@ export type EvaluationRecord<T> = {
   threshold: number | null;
   unit: string;
   reason: string;
+  /** The PromQL that produced `value`, verbatim as the loop sent it at `at` (judge: every range query sent, one a line). */
   query: string | null;
+  /** The labels of this rollout's series in that query's answer, when it answers for more than one; null: its first series. */
+  querySeries: Record<string, string> | null;
   window: string;
   canaryWeight: number;
 };
@@ -300,12 +311,24 @@ function evaluateValue(gate: GateOf<"latencyP95" | "latencyP99" | "requestRate" 
  * much of what came before). Returns the ratios and the window the longer ones now read.
  */
 export function burnWithinRollout(ratios: WindowValues, ageSeconds: number | undefined): { ratios: WindowValues; cap: BurnWindow | null } {
-  if (ageSeconds === undefined) return { ratios, cap: null };
+  const cap = burnCapFor(ageSeconds);
+  if (cap === null) return { ratios, cap: null };
   const seconds = (window: BurnWindow) => durationSeconds(window) ?? 0;
-  const cap = [...BURN_WINDOWS].reverse().find((window) => seconds(window) <= ageSeconds) ?? BURN_WINDOWS[0];
-  if (cap === BURN_WINDOWS.at(-1)) return { ratios, cap: null };
   const capped = Object.fromEntries(BURN_WINDOWS.map((window) => [window, seconds(window) > seconds(cap) ? ratios[cap] : ratios[window]])) as WindowValues;
   return { ratios: capped, cap };
+}
+
+/** The window burn windows longer than the rollout read instead (burnWithinRollout); null when none is capped. */
+export function burnCapFor(ageSeconds: number | undefined): BurnWindow | null {
+  if (ageSeconds === undefined) return null;
+  const seconds = (window: BurnWindow) => durationSeconds(window) ?? 0;
+  const cap = [...BURN_WINDOWS].reverse().find((window) => seconds(window) <= ageSeconds) ?? BURN_WINDOWS[0];
+  return cap === BURN_WINDOWS.at(-1) ? null : cap;
+}
+
+/** The window a burn condition's figure reads once capped to the rollout's age. */
+export function burnWindowRead(window: BurnWindow, cap: BurnWindow | null): BurnWindow {
+  return cap && (durationSeconds(window) ?? 0) > (durationSeconds(cap) ?? 0) ? cap : window;
 }
 
 function evaluateBurnRate(gate: GateOf<"burnRate">, data: EvidenceByKind["burnRate"]): Result {
@@ -314,25 +337,30 @@ function evaluateBurnRate(gate: GateOf<"burnRate">, data: EvidenceByKind["burnRa
   const { ratios, cap } = burnWithinRollout(data.canaryErrorRatio, data.rolloutAgeSeconds);
   const capped = cap ? `; windows longer than the rollout (${formatAge(data.rolloutAgeSeconds ?? 0)}) read its last ${cap}` : "";
   // The window a condition's figure really covers, in the sentence.
-  const read = (window: BurnWindow) => (cap && (durationSeconds(window) ?? 0) > (durationSeconds(cap) ?? 0) ? cap : window);
+  const read = (window: BurnWindow) => burnWindowRead(window, cap);
   const verdict = multiwindowVerdict(burnRates(ratios, gate.availability));
+  // A condition's figure is the lower of its two windows' rates: read from the query that computes
+  // exactly that (the one a page shows) when the loop fetched it.
+  const figure = (c: ConditionResult) => data.conditionBurnRates?.[c.name] ?? Math.min(c.long.burnRate ?? 0, c.short.burnRate ?? 0);
   if (verdict.status === "no_data") return { verdict: "inconclusive", value: null, threshold: null, reason: "no canary error ratio in any burn window" };
   const fired = verdict.fired;
   if (fired && (fired.severity === "page" || gate.severity === "ticket")) {
-    const value = Math.min(fired.long.burnRate ?? 0, fired.short.burnRate ?? 0);
+    const value = figure(fired);
     return {
       verdict: "fail",
       value,
       threshold: fired.threshold,
+      condition: fired.name,
       reason: `canary burn rate ${formatValue(fired.long.burnRate ?? 0, "x")} over ${read(fired.long.window)} and ${formatValue(fired.short.burnRate ?? 0, "x")} over ${read(fired.short.window)} > ${fired.threshold}x (${fired.name})${capped}`,
     };
   }
   const fastest = verdict.conditions[0];
-  const value = fastest ? Math.min(fastest.long.burnRate ?? 0, fastest.short.burnRate ?? 0) : null;
+  const value = fastest ? figure(fastest) : null;
   return {
     verdict: "pass",
     value,
     threshold: fastest?.threshold ?? null,
+    ...(fastest ? { condition: fastest.name } : {}),
     reason: `canary burn rate within every ${gate.severity === "page" ? "paging " : ""}condition (${fastest ? `${formatValue(fastest.long.burnRate ?? 0, "x")} over ${read(fastest.long.window)}, ${formatValue(fastest.short.burnRate ?? 0, "x")} over ${read(fastest.short.window)}` : "no condition"})${capped}`,
   };
 }
