@@ -8,6 +8,7 @@ import { analysisApi } from "@/lib/client/analysis-api";
 import { STALE_INTERVALS } from "@/lib/domain/attention";
 import { queryKeys } from "@/lib/client/query-keys";
 import { DemoFaultControls } from "./demo-fault-controls";
+import { ShownQuery } from "./shown-query";
 
 const POLL_MS = 5_000;
 
@@ -63,7 +64,7 @@ const VerdictStrip = memo(function VerdictStrip({ gate, evaluations, zone }: { g
         <span
           key={e.at}
           className={`verdict-cell verdict-cell-${e.verdict}`}
-          title={`${formatAbsolute(new Date(e.at), zone)} · ${VERDICT_TEXT[e.verdict]} · ${formatValue(e.value, e.unit)} against ${formatValue(e.threshold, e.unit)} over ${e.window} at ${e.canaryWeight}% canary\n${e.reason}${e.query ? `\n${e.query}` : ""}`}
+          title={`${formatAbsolute(new Date(e.at), zone)} · ${VERDICT_TEXT[e.verdict]} · ${formatValue(e.value, e.unit)} against ${formatValue(e.threshold, e.unit)} over ${e.window} at ${e.canaryWeight}% canary\n${e.reason}`}
         />
       ))}
     </div>
@@ -185,13 +186,14 @@ export function AnalysisPanel({ rolloutId, gateCount, demoFaults = false }: { ro
                   {latest ? <span className={`badge verdict-cell-badge verdict-cell-${latest.verdict}`}>{VERDICT_TEXT[latest.verdict]}</span> : "not yet"}
                 </td>
                 <td className="numeric">{latest ? `${formatValue(latest.value, latest.unit)} / ${formatValue(latest.threshold, latest.unit)}` : "–"}</td>
-                <td className="analysis-reason" title={latest?.query ?? undefined}>
+                <td className="analysis-reason">
                   {latest ? (
                     <>
                       {latest.reason}{" "}
                       <span className="muted analysis-note">
                         (<LocalTime iso={latest.at} />)
                       </span>
+                      <ShownQuery evaluation={latest} />
                     </>
                   ) : (
                     "waiting for the first evaluation"
