@@ -73,7 +73,7 @@ export function EgressSettingsView({ settings, asked, trial }: { settings: Setti
             {settings.builtIn.map((rule) => (
               <tr key={rule.name}>
                 <td>3</td>
-                <td>Built in: {rule.name} (also inside IPv4-mapped, IPv4-compatible and NAT64 IPv6 addresses)</td>
+                <td>Built in: {rule.name}</td>
                 <td className="mono">{rule.ranges.join(", ")}</td>
               </tr>
             ))}
@@ -89,6 +89,11 @@ export function EgressSettingsView({ settings, asked, trial }: { settings: Setti
             </tr>
           </tbody>
         </table>
+        <p className="hint">
+          Built-in ranges are refused also inside IPv6 addresses that carry an IPv4 one (IPv4-mapped <span className="mono">::ffff:a.b.c.d</span>,
+          IPv4-compatible and NAT64 <span className="mono">64:ff9b::/96</span>), and whatever spelling the URL uses (<span className="mono">2130706433</span>,{" "}
+          <span className="mono">0x7f000001</span>, <span className="mono">127.1</span>, a trailing dot).
+        </p>
       </section>
 
       <section className="panel" aria-labelledby="limits-heading">
