@@ -81,8 +81,10 @@ function conditionExpr({ matchers, by, long, short, availability }: ConditionOpt
   const ratio = (window: string) => {
     const all = `increase(${vectorSelector(REQUESTS_METRIC, matchers)}[${assertDuration(window)}])`;
     const errors = `increase(${vectorSelector(REQUESTS_METRIC, [...matchers, labelMatcher("response_code", "=~", "5..")])}[${window}])`;
-    // Istio creates the 5xx series at the first error: none yet reads 0, not nothing.
-    return `sum by (${names}) (${errors} or ${all} * 0) / sum by (${names}) (${all})`;
+    // Istio creates the 5xx series at the first error: none yet reads 0, not nothing. The zeros come
+    // from a plain selector, which reads no range (a workload with no sample in the last 5 min
+    // has no 5m figure either, so the gate is inconclusive then anyway).
+    return `sum by (${names}) (${errors} or ${vectorSelector(REQUESTS_METRIC, matchers)} * 0) / sum by (${names}) (${all})`;
   };
   if (!(availability > 0 && availability < 100)) throw new RangeError(`availability must be between 0 and 100, got ${availability}`);
   // The same arithmetic as errorBudget() in slo.ts, so the float is the same.

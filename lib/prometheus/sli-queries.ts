@@ -56,12 +56,14 @@ export function errorsExpr({ matchers, by, window, fn = "rate" }: GroupedOptions
 /**
  * The share of requests that were 5xx, in percent, over whole counts (`counted`): the error gate's
  * value as one expression, so the query a page shows returns the number the gate stored. A
- * workload with requests but no 5xx series yet reads 0, not nothing (the `or ... * 0`).
+ * workload with requests but no 5xx series yet reads 0, not nothing: the `or` adds its series at 0
+ * from a plain selector (one selector evaluation, where a second `counted` would be five; the
+ * 5xx counts are the costly part of the loop's queries at hundreds of rollouts).
  */
 export function errorPercentExpr({ matchers, by, window }: GroupedOptions): string {
   const all = ranged("counted", REQUESTS_METRIC, matchers, window);
   const errors = ranged("counted", REQUESTS_METRIC, [...matchers, labelMatcher("response_code", "=~", "5..")], window);
-  return `100 * ${sumBy(by, `(${errors}) or (${all}) * 0`)} / ${sumBy(by, all)}`;
+  return `100 * ${sumBy(by, `(${errors}) or ${vectorSelector(REQUESTS_METRIC, matchers)} * 0`)} / ${sumBy(by, all)}`;
 }
 
 /** Requests per second over the window, from whole counts: the request-rate gate's value. */
