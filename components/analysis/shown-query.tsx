@@ -14,7 +14,6 @@ function selectorText(series: Record<string, string>): string {
 function howToRead(kind: string, series: Record<string, string> | null): string {
   if (kind === "judge")
     return "Range queries over the window, canary then stable for each metric, one a line; the score is the judge's comparison of their series.";
-  if (kind === "split") return "The canary's share is canary / (canary + stable) of the counts this query returns for the two workloads.";
   if (series) return `It answers for every rollout analysed with this one; this rollout's value is the series ${selectorText(series)}.`;
   return "Its first series is the value.";
 }

@@ -6,10 +6,11 @@ import type { PrometheusClient } from "./client";
 import { attempt, judgeEvidence, promqlEvidence, unreachable, type GateEvidence, type ShownQuery } from "./custom-gate-evidence";
 import { burnConditionQueries, type BurnConditions } from "./burn-condition-queries";
 import { fetchBurnRatesWith, type OverviewBurnInputs } from "./fetch-overview-burn-rates";
-import { fetchGroupedParts, type GroupedPart } from "./grouped-instant";
-import type { RolloutTargets } from "./selector";
+import { fetchGroupedParts, type GroupedPart, type RolloutPart } from "./grouped-instant";
+import { anyOfRegex, labelMatcher } from "./promql";
+import { baseMatchers, NAMESPACE_LABEL, type ResolvedTargets, type RolloutTargets } from "./selector";
 import { windowEvidence } from "./window-evidence";
-import { errorPercentExpr, quantileExpr, requestRateExpr, requestsExpr, type GroupedOptions } from "./sli-queries";
+import { canarySharePercentExpr, errorPercentExpr, quantileExpr, requestRateExpr, requestsExpr, type GroupedOptions } from "./sli-queries";
 
 export type { GateEvidence, ShownQuery };
 
@@ -41,6 +42,19 @@ function windowParts(window: string, kinds: ReadonlySet<Gate["kind"]>): GroupedP
   return parts;
 }
 
+/** The split gate's value per rollout that has one: its canary's share of its two workloads' counts. */
+function splitParts(window: string, rollouts: ReadonlySet<number> | undefined): RolloutPart[] {
+  if (!rollouts) return [];
+  const expr = (r: ResolvedTargets) =>
+    canarySharePercentExpr({
+      matchers: baseMatchers({ namespaceMatcher: labelMatcher(NAMESPACE_LABEL, "=", r.namespace), extraMatchers: r.extraMatchers }),
+      canary: labelMatcher(r.label, "=", r.canary),
+      both: labelMatcher(r.label, "=~", anyOfRegex([r.stable, r.canary])),
+      window,
+    });
+  return [{ name: "split", batch: 0, rollouts, expr }];
+}
+
 /** The query that produced an evaluation's value: its deciding window's or condition's when it names one. */
 export function shownQuery(evidence: GateEvidence, evaluation: Pick<GateEvaluation, "window" | "condition">): ShownQuery | null {
   const decider = evaluation.window ?? evaluation.condition;
@@ -61,11 +75,13 @@ export async function fetchAnalysisEvidence(
 ): Promise<GateEvidence[][]> {
   const targets = requests.map((r) => r.targets);
   const kindsByWindow = new Map<string, Set<Gate["kind"]>>();
+  const splitsByWindow = new Map<string, Set<number>>();
   const burnGates = new Map<number, GateOf<"burnRate">>();
   requests.forEach(({ gates }, index) => {
     for (const gate of gates) {
       if (gate.kind === "burnRate") burnGates.set(index, burnGates.get(index) ?? gate);
       else if (gate.kind !== "promql" && gate.kind !== "judge") kindsByWindow.set(gate.window, (kindsByWindow.get(gate.window) ?? new Set()).add(gate.kind));
+      if (gate.kind === "split") splitsByWindow.set(gate.window, (splitsByWindow.get(gate.window) ?? new Set()).add(index));
     }
   });
   const ageOf = (request: EvidenceRequest) => (request.createdAt ? Math.max(0, (time.getTime() - request.createdAt.getTime()) / 1000) : undefined);
@@ -81,7 +97,13 @@ export async function fetchAnalysisEvidence(
   const [perWindow, burn] = await Promise.all([
     Promise.all(
       [...kindsByWindow].map(
-        async ([window, kinds]) => [window, await attempt(() => fetchGroupedParts(client, targets, windowParts(window, kinds), { window, time }))] as const,
+        async ([window, kinds]) =>
+          [
+            window,
+            await attempt(() =>
+              fetchGroupedParts(client, targets, windowParts(window, kinds), { window, time, perRollout: splitParts(window, splitsByWindow.get(window)) }),
+            ),
+          ] as const,
       ),
     ),
     needsBurn

@@ -5,9 +5,15 @@ import { baseMatchers, groupRollouts, NAMESPACE_LABEL, resolveTargets, type Reso
 import { PART_LABEL, type GroupedOptions } from "./sli-queries";
 
 const GROUP_LABEL = "aviary_group";
+const ROLLOUT_LABEL = "aviary_rollout";
 
 /** One value to read per workload: its name, the query it rides in, and its expression. */
 export type GroupedPart = { name: string; batch: number; expr: (grouped: GroupedOptions) => string };
+/**
+ * One value per rollout, for what a grouped part cannot pair (a rollout's canary against its own
+ * stable): built for the rollouts listed only, with their own exact matchers, in the same query.
+ */
+export type RolloutPart = { name: string; batch: number; rollouts: ReadonlySet<number>; expr: (rollout: ResolvedTargets) => string };
 
 export type GroupedValues = {
   rollouts: ResolvedTargets[];
@@ -21,6 +27,8 @@ export type GroupedValues = {
   expr(rolloutIndex: number, part: string): string | undefined;
   /** The labels of the rollout's series in that expression's answer. */
   series(rolloutIndex: number, workload: "stable" | "canary"): Record<string, string> | undefined;
+  /** A RolloutPart's value and expression (verbatim as sent, there inside tags); its answer is one series. */
+  ofRollout(rolloutIndex: number, part: string): { value: number | null | undefined; expr: string | undefined };
 };
 
 /**
@@ -34,10 +42,11 @@ export async function fetchGroupedParts(
   client: PrometheusClient,
   targets: readonly RolloutTargets[],
   parts: readonly GroupedPart[],
-  { window, time }: { window: string; time?: Date },
+  { window, time, perRollout = [] }: { window: string; time?: Date; perRollout?: readonly RolloutPart[] },
 ): Promise<GroupedValues> {
   const rollouts = targets.map((rollout, i) => resolveTargets(rollout, `rollouts.${i}.`));
-  if (rollouts.length === 0) return { rollouts, get: () => undefined, expr: () => undefined, series: () => undefined };
+  const none = { value: undefined, expr: undefined };
+  if (rollouts.length === 0) return { rollouts, get: () => undefined, expr: () => undefined, series: () => undefined, ofRollout: () => none };
   assertDuration(window, "window");
 
   const groups = groupRollouts(rollouts);
@@ -58,7 +67,24 @@ export async function fetchGroupedParts(
     }
   });
 
+  const ownExprs = new Map<string, string>();
+  for (const part of perRollout) {
+    for (const index of part.rollouts) {
+      const rollout = rollouts[index];
+      if (!rollout) continue;
+      const expr = part.expr(rollout);
+      ownExprs.set(seriesKey(String(index), part.name), expr);
+      batches.set(part.batch, [...(batches.get(part.batch) ?? []), tagged(expr, { [PART_LABEL]: part.name, [ROLLOUT_LABEL]: String(index) })]);
+    }
+  }
   const answers = await Promise.all([...batches.values()].map((exprs) => client.query(union(exprs), { time })));
+  const ownValues = new Map(
+    answers.flatMap((answer) => [
+      ...indexVector(vectorOf(answer, client.url), (metric) =>
+        metric[ROLLOUT_LABEL] === undefined || metric[PART_LABEL] === undefined ? undefined : seriesKey(metric[ROLLOUT_LABEL], metric[PART_LABEL]),
+      ),
+    ]),
+  );
   const keyOf = (metric: Record<string, string>) => {
     const group = groups[Number(metric[GROUP_LABEL])];
     const part = metric[PART_LABEL];
@@ -79,6 +105,10 @@ export async function fetchGroupedParts(
     expr(rolloutIndex, part) {
       const rollout = rollouts[rolloutIndex];
       return rollout ? exprs.get(seriesKey(groupOf.get(rollout) ?? "", part)) : undefined;
+    },
+    ofRollout(rolloutIndex, part) {
+      const key = seriesKey(String(rolloutIndex), part);
+      return { value: ownValues.get(key), expr: ownExprs.get(key) };
     },
     series(rolloutIndex, workload) {
       const rollout = rollouts[rolloutIndex];

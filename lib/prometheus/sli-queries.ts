@@ -66,6 +66,26 @@ export function errorPercentExpr({ matchers, by, window }: GroupedOptions): stri
   return `100 * ${sumBy(by, `(${errors}) or ${vectorSelector(REQUESTS_METRIC, matchers)} * 0`)} / ${sumBy(by, all)}`;
 }
 
+/**
+ * One rollout's canary share of the requests both its workloads served, in percent, from whole
+ * counts: the split gate's value. It pairs two workloads, so it is built per rollout (`canary`
+ * and `both` are the workload-label matchers); a canary with no series yet reads 0.
+ */
+export function canarySharePercentExpr({
+  matchers,
+  canary,
+  both,
+  window,
+}: {
+  matchers: readonly string[];
+  canary: string;
+  both: string;
+  window: string;
+}): string {
+  const count = (workloads: string) => `sum(${ranged("counted", REQUESTS_METRIC, [...matchers, workloads], window)})`;
+  return `100 * (${count(canary)} or vector(0)) / ${count(both)}`;
+}
+
 /** Requests per second over the window, from whole counts: the request-rate gate's value. */
 export function requestRateExpr({ matchers, by, window, seconds }: GroupedOptions & { seconds: number }): string {
   if (!(seconds > 0)) throw new RangeError(`seconds must be positive, got ${seconds}`);

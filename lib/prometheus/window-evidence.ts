@@ -11,9 +11,6 @@ const VALUE_PART: Partial<Record<Gate["kind"], string>> = {
   latencyP95: "p95",
   latencyP99: "p99",
   requestRate: "requestRate",
-  // The observed share needs both sides' counts of one rollout, which a grouped part cannot pair:
-  // its query is the counts', to read for canary and stable.
-  split: "requests",
 };
 
 /**
@@ -26,10 +23,12 @@ export function windowEvidence(gate: Gate, fetched: Fetched | undefined, index: 
   const shown = (part: string): ShownQuery | null => {
     const text = values?.expr(index, part);
     if (text === undefined) return null;
-    return { text, series: gate.kind === "split" ? null : (values?.series(index, "canary") ?? null) };
+    return { text, series: values?.series(index, "canary") ?? null };
   };
   const valuePart = VALUE_PART[gate.kind] ?? "requests";
-  const query = shown(valuePart);
+  // The split gate's share pairs one rollout's two workloads: a part of its own (splitParts), one series.
+  const split = gate.kind === "split" ? values?.ofRollout(index, "split") : undefined;
+  const query = split ? (split.expr === undefined ? null : { text: split.expr, series: null }) : shown(valuePart);
   const byDecider =
     gate.kind === "errorRate"
       ? Object.fromEntries(errorRateScanWindows(gate.window).flatMap((short) => (shown(`errorRate@${short}`) ? [[short, shown(`errorRate@${short}`)!]] : [])))
@@ -69,9 +68,14 @@ export function windowEvidence(gate: Gate, fetched: Fetched | undefined, index: 
       const canarySample = sample("canary", valuePart);
       return result(canarySample ? { status: "ok", data: withStable({ canary: canarySample, stable: sample("stable", valuePart) }) } : { status: "no_data" });
     }
-    case "split":
+    case "split": {
       if (!canary && !stable) return result({ status: "no_data" });
-      return result({ status: "ok", data: { setWeight, canaryRequests: canary?.requests ?? 0, stableRequests: stable?.requests ?? 0 } });
+      const total = (canary?.requests ?? 0) + (stable?.requests ?? 0);
+      // The canary's count is the share's (whole counts agree with it; rounding guards float noise).
+      const share = split?.value;
+      const canaryRequests = typeof share === "number" ? Math.round((share * total) / 100) : (canary?.requests ?? 0);
+      return result({ status: "ok", data: { setWeight, canaryRequests, stableRequests: total - canaryRequests } });
+    }
     default:
       return result({ status: "no_data" });
   }

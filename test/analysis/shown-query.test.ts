@@ -142,6 +142,8 @@ describe("the query shown beside a verdict", () => {
       latencyP99: [latencyP(0.99), canaryA],
       burnRate: [10, canaryA],
       promql: [2, null],
+      // 1 min: the canary's 120 requests of the 360 both served (a query of the rollout's own).
+      split: [100 / 3, null],
     };
     for (const [gate, [value, series]] of Object.entries(expected)) {
       const e = latestA[gate]!;
