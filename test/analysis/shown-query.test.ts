@@ -1,4 +1,8 @@
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ShownQuery } from "@/components/analysis/shown-query";
+import { pruneEvaluations } from "@/lib/db/evaluations";
 import { createPrometheusClient } from "@/lib/prometheus/client";
 import { analyseRollouts } from "@/lib/server/analyse-rollouts";
 import { getDeps } from "@/lib/server/deps";
@@ -156,6 +160,13 @@ describe("the query shown beside a verdict", () => {
     const whole = (await api.analysis(a)).body.analysis as { evaluations: EvaluationJson[]; queries: Record<string, string> };
     expect(whole.evaluations).toHaveLength(GATES_A.length);
     for (const e of whole.evaluations) expect(e.query ?? whole.queries[e.queryId ?? ""], e.gate).toBe(latestA[e.gate]!.query);
+    // The page: a disclosure (keyboard-openable) holding the text whole and the series to read.
+    const html = renderToStaticMarkup(createElement(ShownQuery, { evaluation: latestA.errorRate! }));
+    expect(html).toMatch(/^<details class="analysis-query"><summary>Query<\/summary>/);
+    expect(html).toContain(escapeHtml(latestA.errorRate!.query!));
+    expect(html).toMatch(/this rollout&#x27;s value is the series \{[^}]*destination_workload=&quot;a-canary&quot;/);
+    expect(html).toMatch(/this rollout&#x27;s value is the series \{[^}]*destination_workload_namespace=&quot;shop&quot;/);
+    expect(html).toContain(">Copy query</button>");
     // The grouped texts answer for both rollouts: the API says which series is this one's.
     expect((await runAlone(latestA.errorRate!.query!, latestA.errorRate!.at)).length).toBeGreaterThan(1);
 
@@ -167,7 +178,23 @@ describe("the query shown beside a verdict", () => {
     expect(errorB.query).not.toContain("[20s]");
     expect(valueIn(await runAlone(errorB.query!, errorB.at), errorB.querySeries)).toBeCloseTo(40, 9);
   }, 60_000);
+
+  it("keeps each text once, and drops it with the last evaluation naming it", async () => {
+    const db = getDeps().db;
+    const texts = await db.analysisQuery.count();
+    const rows = await db.analysisEvaluation.count();
+    expect(texts).toBeGreaterThan(0);
+    // Another pass over the same rollouts sends the same texts: twice the rows, no new text.
+    await analyseRollouts({ ...getDeps(), prometheus: createPrometheusClient({ baseUrl: prometheus.url }), now: () => at });
+    expect(await db.analysisEvaluation.count()).toBe(2 * rows);
+    expect(await db.analysisQuery.count()).toBe(texts);
+    await pruneEvaluations(db, new Date(Date.now() + 60_000));
+    expect(await db.analysisEvaluation.count()).toBe(0);
+    expect(await db.analysisQuery.count()).toBe(0);
+  });
 });
+
+const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** histogram_quantile's linear interpolation for a-canary's buckets (3, 8, 10 of 10 at 100, 250, 500 ms). */
 function latencyP(q: number): number {
