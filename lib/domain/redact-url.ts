@@ -17,22 +17,31 @@ function redactQueryPart(part: string): string {
   return `${name.length > 40 ? `${name.slice(0, 40)}${REDACTED}` : name}=${REDACTED}`;
 }
 
-/** `https://hooks.slack.com/…XyZW`, `https://h.example.com/…hook?token=…&team=…`, or `…` for what is not a URL. */
-export function redactUrl(url: string): string {
-  let parsed: URL;
+/** The URL parsed, or null; and its query with every value hidden (`?token=…&team=…`, or ""). */
+function parsed(url: string): URL | null {
   try {
-    parsed = new URL(url);
+    return new URL(url);
   } catch {
-    return REDACTED;
+    return null;
   }
-  const path = parsed.pathname.replace(/\/+$/, "");
-  const tail = path.length > 4 ? path.slice(-4) : "";
-  const query = parsed.search
+}
+
+function redactedQuery(url: URL): string {
+  const query = url.search
     .slice(1)
     .split("&")
     .filter((part) => part !== "")
     .map(redactQueryPart);
-  return `${parsed.protocol}//${parsed.host}/${REDACTED}${tail}${query.length > 0 ? `?${query.join("&")}` : ""}`;
+  return query.length > 0 ? `?${query.join("&")}` : "";
+}
+
+/** `https://hooks.slack.com/…XyZW`, `https://h.example.com/…hook?token=…&team=…`, or `…` for what is not a URL. */
+export function redactUrl(url: string): string {
+  const u = parsed(url);
+  if (!u) return REDACTED;
+  const path = u.pathname.replace(/\/+$/, "");
+  const tail = path.length > 4 ? path.slice(-4) : "";
+  return `${u.protocol}//${u.host}/${REDACTED}${tail}${redactedQuery(u)}`;
 }
 
 /**
@@ -41,16 +50,6 @@ export function redactUrl(url: string): string {
  * does, user:password@ and #fragments dropped.
  */
 export function shownUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return REDACTED;
-  }
-  const query = parsed.search
-    .slice(1)
-    .split("&")
-    .filter((part) => part !== "")
-    .map(redactQueryPart);
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname}${query.length > 0 ? `?${query.join("&")}` : ""}`;
+  const u = parsed(url);
+  return u ? `${u.protocol}//${u.host}${u.pathname}${redactedQuery(u)}` : REDACTED;
 }

@@ -1,3 +1,4 @@
+import type { CheckResult } from "../domain/approvals/status";
 import { answerExcerpt } from "../domain/egress/excerpt";
 import type { EgressPolicy } from "../domain/egress/policy";
 import { egressRequest, type Resolve } from "./egress-request";
@@ -9,14 +10,7 @@ import { egressRequest, type Resolve } from "./egress-request";
  * and above, never audited). Redirects are not followed: a 3xx is the answer, comparable with
  * expectStatus. A refusal by the egress policy names its rule and sends nothing.
  */
-export type HttpCheckAnswer = {
-  status: number | null;
-  latencyMs: number;
-  size: number | null;
-  sha256: string | null;
-  excerpt: string | null;
-  error: string | null;
-};
+export type HttpCheckAnswer = Pick<CheckResult, "status" | "latencyMs" | "size" | "sha256" | "excerpt" | "error">;
 
 export type RunHttpCheck = (request: { url: string; timeoutMs: number }) => Promise<HttpCheckAnswer>;
 
