@@ -12,7 +12,7 @@ test.describe("as an admin", () => {
     await expect(page.getByRole("heading", { name: "Outbound requests" })).toBeVisible();
     const rules = page.getByRole("table");
     await expect(rules.getByRole("row", { name: /AVIARY_EGRESS_ALLOW/ })).toContainText("127.0.0.1/32");
-    await expect(rules.getByRole("row", { name: /cloud metadata \(also/ })).toContainText("169.254.169.254/32, fd00:ec2::254/128");
+    await expect(rules.getByRole("row", { name: /Built in: cloud metadata\s+169\.254/ })).toContainText("169.254.169.254/32, fd00:ec2::254/128");
 
     await page.getByLabel("URL a check or webhook would call").fill("http://[::ffff:169.254.169.254]/latest/meta-data/iam/security-credentials/x");
     await page.getByRole("button", { name: "Check" }).press("Enter");
