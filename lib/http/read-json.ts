@@ -1,4 +1,5 @@
 import { AppError } from "../app-error";
+import { readCappedStream } from "../read-capped-stream";
 
 export const MAX_JSON_BYTES = 64 * 1024;
 
@@ -27,21 +28,9 @@ export async function readJsonBody(request: Request, { maxBytes = MAX_JSON_BYTES
 }
 
 async function readCapped(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  const bytes = await readCappedStream(request.body, maxBytes);
+  if (bytes === null) throw tooLarge(maxBytes);
+  return new TextDecoder().decode(bytes);
 }
 
 function tooLarge(maxBytes: number) {

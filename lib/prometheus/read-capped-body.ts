@@ -1,3 +1,4 @@
+import { readCappedStream } from "../read-capped-stream";
 import { PrometheusError } from "./prometheus-error";
 
 /**
@@ -18,19 +19,7 @@ export async function readCappedBody(res: Response, { maxBytes, url }: { maxByte
     await res.body?.cancel().catch(() => {});
     throw tooLarge();
   }
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total).toString("utf8");
+  const bytes = await readCappedStream(res.body, maxBytes);
+  if (bytes === null) throw tooLarge();
+  return bytes.toString("utf8");
 }
