@@ -1,7 +1,7 @@
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPrometheusClient } from "./client";
-import { PrometheusError } from "./prometheus-error";
+import { prometheusFailure as failure } from "./test-support";
 
 /** What Aviary may ask of Prometheus: the concurrency limit, the byte cap and Prometheus' own timeout, against real sockets. */
 const servers: http.Server[] = [];
@@ -27,15 +27,6 @@ async function serve(handle: (req: http.IncomingMessage, res: http.ServerRespons
 
 const VECTOR = JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } });
 const ok = (res: http.ServerResponse) => res.writeHead(200, { "Content-Type": "application/json" }).end(VECTOR);
-
-async function failure(promise: Promise<unknown>): Promise<PrometheusError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PrometheusError);
-  return error as PrometheusError;
-}
 
 describe("the concurrency limit", () => {
   it("keeps at most N requests in flight, queues the rest in order, and answers them all", async () => {

@@ -4,7 +4,7 @@ import { freePort } from "../../test/free-port";
 import { startPrometheusForFile } from "../../test/prometheus";
 import { createPrometheusClient } from "./client";
 import { fetchOverviewSlis } from "./fetch-overview-slis";
-import { PrometheusError } from "./prometheus-error";
+import { prometheusFailure as failure } from "./test-support";
 
 type Seen = { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string };
 const servers: http.Server[] = [];
@@ -38,15 +38,6 @@ const json = (status: number, body: unknown) => (res: http.ServerResponse) => {
   res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
 };
 const vector = (value: string) => ({ status: "success", data: { resultType: "vector", result: [{ metric: { a: "b" }, value: [1700000000, value] }] } });
-
-async function failure(promise: Promise<unknown>): Promise<PrometheusError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PrometheusError);
-  return error as PrometheusError;
-}
 
 describe("requests", () => {
   it("POSTs a form to the API under the base URL's path prefix, with the credentials", async () => {

@@ -1,4 +1,6 @@
+import { expect } from "vitest";
 import { ISTIO_DEFAULT_BUCKETS_MS } from "../domain/slo";
+import { PrometheusError } from "./prometheus-error";
 
 /**
  * Test-only: Istio metric history with known constant rates, as OpenMetrics text for
@@ -109,3 +111,13 @@ export function checkoutHistory({ endSeconds, hours = 2 }: { endSeconds: number;
 }
 
 const at = (workload: string) => ({ namespace: CHECKOUT.namespace, workload });
+
+/** The PrometheusError a call failed with (the test fails if it did not fail, or failed otherwise). */
+export async function prometheusFailure(promise: Promise<unknown>): Promise<PrometheusError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PrometheusError);
+  return error as PrometheusError;
+}
