@@ -7,6 +7,6 @@ export async function register() {
   // written exactly like this (read through lib/env.ts it would be undefined at run time).
   // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startBackgroundWork } = await import("./lib/server/background");
+  const { startBackgroundWork } = await import("./lib/background/tasks");
   startBackgroundWork();
 }

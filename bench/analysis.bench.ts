@@ -95,7 +95,7 @@ async function main({ log }: BenchContext): Promise<string> {
     const { createRollout } = await import("../lib/server/create-rollout");
     const { actOnRollout } = await import("../lib/server/act-on-rollout");
     const { getRollout } = await import("../lib/server/get-rollout");
-    const { startAnalysisLoop } = await import("../lib/server/analysis-loop");
+    const { startAnalysisLoop } = await import("../lib/background/analysis-task");
     const { analyseRollouts } = await import("../lib/server/analyse-rollouts");
     const { createLeaderLock } = await import("../lib/db/leader-lock");
     const { listEvaluations } = await import("../lib/db/evaluations");

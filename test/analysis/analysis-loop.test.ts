@@ -15,7 +15,7 @@ import { fetchAnalysisEvidence } from "@/lib/prometheus/fetch-analysis-evidence"
 import { createPrometheusClient } from "@/lib/prometheus/client";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { analyseRollouts } from "@/lib/server/analyse-rollouts";
-import { startAnalysisLoop } from "@/lib/server/analysis-loop";
+import { startAnalysisLoop } from "@/lib/background/analysis-task";
 import { createRollout } from "@/lib/server/create-rollout";
 import { getDeps, resetDeps, type Deps } from "@/lib/server/deps";
 import { getRollout } from "@/lib/server/get-rollout";

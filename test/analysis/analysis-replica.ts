@@ -5,7 +5,7 @@
  */
 import { createLeaderLock } from "@/lib/db/leader-lock";
 import { databaseUrl } from "@/lib/env";
-import { startAnalysisLoop } from "@/lib/server/analysis-loop";
+import { startAnalysisLoop } from "@/lib/background/analysis-task";
 import { getDeps } from "@/lib/server/deps";
 
 startAnalysisLoop({

@@ -6,7 +6,7 @@ import { GET as metricsRoute } from "@/app/metrics/route";
 import { readChainHead } from "@/lib/db/audit/chain-reader";
 import { createLeaderLock } from "@/lib/db/leader-lock";
 import { analyseRollouts } from "@/lib/server/analyse-rollouts";
-import { startAnalysisLoop } from "@/lib/server/analysis-loop";
+import { startAnalysisLoop } from "@/lib/background/analysis-task";
 import { getDeps, resetDeps } from "@/lib/server/deps";
 import { createOwnMetrics } from "@/lib/server/own-metrics";
 import { proxy } from "@/proxy";

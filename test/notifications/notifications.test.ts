@@ -6,7 +6,7 @@ import { auditCursor } from "@/lib/db/notifications";
 import { deriveWebhookSecret, verifyWebhookSignature } from "@/lib/domain/notifications/signature";
 import { getDeps, type Deps } from "@/lib/server/deps";
 import type { NotifyConfig } from "@/lib/server/notifications/config";
-import { startNotificationLoop } from "@/lib/server/notifications/notification-loop";
+import { startNotificationLoop } from "@/lib/background/notification-task";
 import { watchConditions } from "@/lib/server/notifications/watch-conditions";
 import { api } from "../api/client";
 import { useFreshDatabase } from "../database";

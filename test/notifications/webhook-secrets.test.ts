@@ -7,7 +7,7 @@ import { auditCursor } from "@/lib/db/notifications";
 import { signWebhook, verifyWebhookSignature } from "@/lib/domain/notifications/signature";
 import { getDeps } from "@/lib/server/deps";
 import type { NotifyConfig } from "@/lib/server/notifications/config";
-import { startNotificationLoop } from "@/lib/server/notifications/notification-loop";
+import { startNotificationLoop } from "@/lib/background/notification-task";
 import { api } from "../api/client";
 import { useFreshDatabase } from "../database";
 import { allowLoopbackEgress } from "../egress";

@@ -4,7 +4,7 @@ import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 import { parseKnownHead } from "@/lib/domain/audit/chain";
 import { seedEvent } from "@/test/api/audit-seed";
 import { useFreshDatabase } from "@/test/database";
-import { startAuditHeadLog } from "./log-audit-head";
+import { startAuditHeadLog } from "./audit-head-task";
 
 let url: string;
 beforeAll(async () => {

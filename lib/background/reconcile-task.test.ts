@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startReconcileSweep } from "./background";
-import type { Deps } from "./deps";
-import type { SweepResult } from "./reconcile-interrupted-operations";
+import { startReconcileSweep } from "./tasks";
+import type { Deps } from "../server/deps";
+import type { SweepResult } from "../server/reconcile-interrupted-operations";
 
 const NOTHING: SweepResult = { reconciled: 0, postponed: 0, busy: 0, errors: 0 };
 const deps = {} as Deps; // the sweep is replaced: nothing here is touched

@@ -6,9 +6,9 @@ import { isEvaluationDue, mayBeDue, nextTickDelay, type LastEvaluation } from ".
 import { type Rollout, workloadsOf } from "../domain/rollout";
 import { fetchNewestCanarySamples } from "../prometheus/fetch-newest-samples";
 import { PrometheusError } from "../prometheus/prometheus-error";
-import { analyseRollouts, type IterationResult } from "./analyse-rollouts";
-import type { Deps } from "./deps";
-import { reconcileInterruptedOperations } from "./reconcile-interrupted-operations";
+import { analyseRollouts, type IterationResult } from "../server/analyse-rollouts";
+import type { Deps } from "../server/deps";
+import { reconcileInterruptedOperations } from "../server/reconcile-interrupted-operations";
 
 export type AnalysisLoopOptions = {
   deps: Deps;

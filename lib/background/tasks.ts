@@ -1,11 +1,11 @@
 import { createLeaderLock, NOTIFY_LEADER_KEY } from "../db/leader-lock";
 import { databaseUrl, parseServerEnv } from "../env";
-import { startAnalysisLoop } from "./analysis-loop";
-import { getDeps, type Deps } from "./deps";
-import { startAuditHeadLog } from "./log-audit-head";
-import { notifyConfigFromEnv } from "./notifications/config";
-import { startNotificationLoop } from "./notifications/notification-loop";
-import { reconcileInterruptedOperations } from "./reconcile-interrupted-operations";
+import { startAnalysisLoop } from "./analysis-task";
+import { getDeps, type Deps } from "../server/deps";
+import { startAuditHeadLog } from "./audit-head-task";
+import { notifyConfigFromEnv } from "../server/notifications/config";
+import { startNotificationLoop } from "./notification-task";
+import { reconcileInterruptedOperations } from "../server/reconcile-interrupted-operations";
 
 /**
  * How often interrupted operations are confirmed against the cluster. Short, so a write whose

@@ -1,12 +1,12 @@
-import type { LeaderLock } from "../../db/leader-lock";
-import { claimDeliveries, pruneDeliveries } from "../../db/notifications";
-import { log as serverLog } from "../../log";
-import { postWebhookVia, type PostWebhook } from "../../webhooks/post-webhook";
-import type { Deps } from "../deps";
-import type { NotifyConfig } from "./config";
-import { deliverOne, type DeliveryOutcome } from "./deliver-notifications";
-import { queueAuditNotices } from "./queue-audit-notices";
-import { watchConditions } from "./watch-conditions";
+import type { LeaderLock } from "../db/leader-lock";
+import { claimDeliveries, pruneDeliveries } from "../db/notifications";
+import { log as serverLog } from "../log";
+import { postWebhookVia, type PostWebhook } from "../webhooks/post-webhook";
+import type { Deps } from "../server/deps";
+import type { NotifyConfig } from "../server/notifications/config";
+import { deliverOne, type DeliveryOutcome } from "../server/notifications/deliver-notifications";
+import { queueAuditNotices } from "../server/notifications/queue-audit-notices";
+import { watchConditions } from "../server/notifications/watch-conditions";
 
 export type NotificationLoopOptions = {
   deps: Deps;
