@@ -87,7 +87,10 @@ export function processEnv(): NodeJS.ProcessEnv {
 
 /** The database every server module uses; a named error when the launcher did not provide it. */
 export function databaseUrl(env: Env = processEnv()): string {
-  const url = parseServerEnv(env).DATABASE_URL;
+  return requireDatabaseUrl(parseServerEnv(env).DATABASE_URL);
+}
+
+export function requireDatabaseUrl(url: string | undefined): string {
   if (!url) throw new Error("DATABASE_URL is not set: start Aviary through `npm run dev`, `npm start` or `npm run demo`, which provide it");
   return url;
 }
@@ -95,6 +98,25 @@ export function databaseUrl(env: Env = processEnv()): string {
 export function parseServerEnv(source: Env = processEnv()): ServerEnv {
   const result = serverEnvSchema.safeParse(source);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
-  throw new Error(`Invalid environment:\n${problems.join("\n")}`);
+  throw configurationError(problemsOf(result.error.issues));
+}
+
+/** One thing wrong with the configuration: the variable (with the path inside a JSON value) and what. */
+export type EnvProblem = { variable: string; message: string };
+
+/**
+ * zod issues as problems, each named by its path: the variable for a schema over the environment,
+ * or `prefix.path` for one over a variable's JSON value (AVIARY_CLUSTERS.eu.kubeconfig).
+ */
+export function problemsOf(issues: readonly z.core.$ZodIssue[], prefix?: string): EnvProblem[] {
+  return issues.map((issue) => ({ variable: [prefix, ...issue.path.map(String)].filter(Boolean).join("."), message: issue.message }));
+}
+
+/**
+ * The one text for refused configuration, whichever parser refused it (server, sign-in,
+ * Prometheus, clusters, audit key, notifications): a title, then "  NAME: what is wrong" per line,
+ * so an operator reads every problem at once and each names the variable to fix.
+ */
+export function configurationError(problems: readonly EnvProblem[], title = "Invalid environment"): Error {
+  return new Error(`${title}:\n${problems.map(({ variable, message }) => `  ${variable}: ${message}`).join("\n")}`);
 }

@@ -12,7 +12,7 @@ import { parseRoleGroups, ROLE_GROUPS_EXAMPLE, type RoleGroups } from "./role-ma
  *   none   everyone is one local admin; for the Vitest suite only, refused outside NODE_ENV=test/development
  */
 import { AUTH_MODES, type AuthMode } from "../contracts/session";
-import { processEnv, type Env } from "../env";
+import { configurationError, processEnv, type Env, type EnvProblem } from "../env";
 
 export { AUTH_MODES, type AuthMode };
 
@@ -59,8 +59,8 @@ const headerName = z
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 
 export function parseAuthConfig(env: Env = processEnv()): AuthConfig {
-  const problems: string[] = [];
-  const problem = (name: string, message: string) => problems.push(`  ${name}: ${message}`);
+  const problems: EnvProblem[] = [];
+  const problem = (variable: string, message: string) => problems.push({ variable, message });
   const read = <T>(name: string, schema: z.ZodType<T>, fallback?: T): T | undefined => {
     const raw = env[name]?.trim() || undefined;
     if (raw === undefined) return fallback;
@@ -198,7 +198,7 @@ export function parseAuthConfig(env: Env = processEnv()): AuthConfig {
       config = { mode, trustedProxies, publicUrl };
       break;
   }
-  if (problems.length || !config) throw new Error(`Invalid sign-in configuration:\n${problems.join("\n")}`);
+  if (problems.length || !config) throw configurationError(problems, "Invalid sign-in configuration");
   return config;
 }
 
@@ -206,27 +206,23 @@ export function isLoopback(hostname: string): boolean {
   return ["127.0.0.1", "localhost", "::1", "[::1]"].includes(hostname);
 }
 
-const cache: { key?: string; config?: AuthConfig; error?: Error } = {};
+// Keyed by the environment object itself: the process's is parsed once, however many requests ask,
+// and a caller handing another object (a script, a test) gets that one parsed, once.
+const parsed = new WeakMap<Env, { config: AuthConfig } | { error: Error }>();
 
-/** The configuration for this process; re-read only when the environment changes (tests set it). */
+/** The sign-in configuration of `env` (the process's by default), parsed once; a bad one is reported on every call. */
 export function authConfig(env: Env = processEnv()): AuthConfig {
-  const key = Object.keys(env)
-    .filter((name) => name.startsWith("AVIARY_") || name === "NODE_ENV")
-    .sort()
-    .map((name) => `${name}=${env[name]}`)
-    .join("\n");
-  if (cache.key !== key) {
-    cache.key = key;
+  let outcome = parsed.get(env);
+  if (!outcome) {
     try {
-      cache.config = parseAuthConfig(env);
-      cache.error = undefined;
+      outcome = { config: parseAuthConfig(env) };
     } catch (error) {
-      cache.config = undefined;
-      cache.error = error as Error;
+      outcome = { error: error as Error };
     }
+    parsed.set(env, outcome);
   }
-  if (cache.error) throw cache.error;
-  return cache.config!;
+  if ("error" in outcome) throw outcome.error;
+  return outcome.config;
 }
 
 /** Whether the app runs in demo mode; false when the configuration is broken (proxy.ts reports that). */

@@ -3,7 +3,7 @@ import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { z } from "zod";
 import { AppError } from "../app-error";
-import { processEnv, type Env } from "../env";
+import { configurationError, problemsOf, processEnv, type Env } from "../env";
 
 /**
  * Which clusters Aviary can drive, by name. A rollout names its cluster ("default" unless set).
@@ -31,13 +31,10 @@ export function parseClusterConfigs(env: Env = processEnv()): ClusterConfigs {
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw new Error(`AVIARY_CLUSTERS is not valid JSON: ${(error as Error).message}`);
+    throw configurationError([{ variable: "AVIARY_CLUSTERS", message: `is not valid JSON: ${(error as Error).message}` }]);
   }
   const result = clustersSchema.safeParse(parsed);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`AVIARY_CLUSTERS.${issue?.path.join(".")}: ${issue?.message}`);
-  }
+  if (!result.success) throw configurationError(problemsOf(result.error.issues, "AVIARY_CLUSTERS"));
   return result.data;
 }
 

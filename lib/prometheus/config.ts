@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { createPrometheusClient, type PrometheusCallObserver, type PrometheusClient } from "./client";
-import { processEnv, type Env } from "../env";
+import { createPrometheusClient, type PrometheusCallObserver, type PrometheusClient, type PrometheusClientOptions } from "./client";
+import { configurationError, problemsOf, processEnv, type Env } from "../env";
 
 /**
  * Where Aviary reads SLIs. README.md's configuration table lists these variables.
@@ -35,14 +35,14 @@ const prometheusEnvSchema = z
     path: ["AVIARY_PROMETHEUS_BEARER_TOKEN"],
   });
 
-export function prometheusFromEnv(env: Env = processEnv(), { observe }: { observe?: PrometheusCallObserver } = {}): PrometheusClient {
+/** The client's settings, validated once (lib/config.ts); what createPrometheusClient is built from. */
+export type PrometheusSettings = Omit<PrometheusClientOptions, "observe" | "fetchImpl" | "headers">;
+
+export function parsePrometheusConfig(env: Env = processEnv()): PrometheusSettings {
   const result = prometheusEnvSchema.safeParse(env);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`${issue?.path.join(".")}: ${issue?.message}`);
-  }
+  if (!result.success) throw configurationError(problemsOf(result.error.issues));
   const config = result.data;
-  return createPrometheusClient({
+  return {
     baseUrl: config.AVIARY_PROMETHEUS_URL,
     timeoutMs: config.AVIARY_PROMETHEUS_TIMEOUT_MS,
     maxConcurrency: config.AVIARY_PROMETHEUS_MAX_CONCURRENCY,
@@ -52,6 +52,10 @@ export function prometheusFromEnv(env: Env = processEnv(), { observe }: { observ
       : config.AVIARY_PROMETHEUS_USERNAME
         ? { type: "basic", username: config.AVIARY_PROMETHEUS_USERNAME, password: config.AVIARY_PROMETHEUS_PASSWORD ?? "" }
         : undefined,
-    observe,
-  });
+  };
+}
+
+/** Scripts and tests that want a client straight from an environment; the app builds its own from deps.config. */
+export function prometheusFromEnv(env: Env = processEnv(), { observe }: { observe?: PrometheusCallObserver } = {}): PrometheusClient {
+  return createPrometheusClient({ ...parsePrometheusConfig(env), observe });
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { processEnv, type Env } from "../../env";
+import { configurationError, processEnv, type Env } from "../../env";
 
 /**
  * The key of the audit chain's HMAC (lib/domain/audit/hash.ts). It never lives in the database:
@@ -11,13 +11,12 @@ const MIN_LENGTH = 32;
 // Tests write and verify chains with a fixed key; a real deployment has to say which key it uses.
 const TEST_KEY = "aviary-test-audit-key-not-a-secret-0123456789";
 
-let cached: { source: string; key: string } | undefined;
+// Keyed by the environment object: the process's is read (a file, perhaps) once, not on every append.
+const keys = new WeakMap<Env, string>();
 
 export function auditKey(env: Env = processEnv()): string {
-  const source = `${env.AVIARY_AUDIT_KEY ?? ""}\u0000${env.AVIARY_AUDIT_KEY_FILE ?? ""}\u0000${env.NODE_ENV ?? ""}`;
-  if (cached?.source === source) return cached.key;
-  const key = readKey(env);
-  cached = { source, key };
+  let key = keys.get(env);
+  if (key === undefined) keys.set(env, (key = readKey(env)));
   return key;
 }
 
@@ -28,17 +27,24 @@ function readKey(env: Env): string {
     try {
       text = readFileSync(env.AVIARY_AUDIT_KEY_FILE, "utf8");
     } catch (error) {
-      throw new Error(`AVIARY_AUDIT_KEY_FILE: cannot read ${env.AVIARY_AUDIT_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      const why = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw configurationError([{ variable: "AVIARY_AUDIT_KEY_FILE", message: `cannot read ${env.AVIARY_AUDIT_KEY_FILE} (${why})` }]);
     }
     return checked(text.trim(), "AVIARY_AUDIT_KEY_FILE");
   }
   if (env.NODE_ENV === "test") return TEST_KEY;
-  throw new Error(
-    "the audit log's key is not configured: set AVIARY_AUDIT_KEY (at least 32 characters, e.g. `openssl rand -base64 32`) or AVIARY_AUDIT_KEY_FILE (a file holding it), the same on every replica",
-  );
+  throw configurationError([
+    {
+      variable: "AVIARY_AUDIT_KEY",
+      message:
+        "the audit log's key is not configured: set AVIARY_AUDIT_KEY (at least 32 characters, e.g. `openssl rand -base64 32`) or AVIARY_AUDIT_KEY_FILE (a file holding it), the same on every replica",
+    },
+  ]);
 }
 
 function checked(key: string, name: string): string {
-  if (key.length < MIN_LENGTH) throw new Error(`${name}: the audit key must be at least ${MIN_LENGTH} characters (got ${key.length})`);
+  if (key.length < MIN_LENGTH) {
+    throw configurationError([{ variable: name, message: `the audit key must be at least ${MIN_LENGTH} characters (got ${key.length})` }]);
+  }
   return key;
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY, type RetryPolicy } from "../../domain/notifications/backoff";
-import { parseServerEnv, processEnv, type Env } from "../../env";
+import { configurationError, parseServerEnv, processEnv, type Env } from "../../env";
 
 /** Where notices go and how hard Aviary tries, from the environment (README: Notifications). */
 export type NotifyConfig = {
@@ -20,7 +20,8 @@ export type NotifyConfig = {
 export function notifyConfigFromEnv(source: Env = processEnv()): NotifyConfig {
   const env = parseServerEnv(source);
   if (env.AVIARY_NOTIFY_WEBHOOK_URL && !env.AVIARY_NOTIFY_WEBHOOK_SECRET) {
-    throw new Error("Invalid environment:\n  AVIARY_NOTIFY_WEBHOOK_SECRET: is required with AVIARY_NOTIFY_WEBHOOK_URL (webhooks are always signed)");
+    const message = "is required with AVIARY_NOTIFY_WEBHOOK_URL (webhooks are always signed)";
+    throw configurationError([{ variable: "AVIARY_NOTIFY_WEBHOOK_SECRET", message }]);
   }
   return {
     baseUrl: (env.AVIARY_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ""),
