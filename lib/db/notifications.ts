@@ -1,3 +1,5 @@
+import type { Notifications } from "../domain/notifications/definition";
+import type { DestinationKind } from "../domain/notifications/destinations/registry";
 import type { Db } from "./client";
 import { Prisma } from "./generated/client";
 
@@ -13,7 +15,7 @@ export type NewDelivery = {
   eventKey: string;
   destination: string;
   rolloutId: string | null;
-  kind: "slack" | "webhook";
+  kind: DestinationKind;
   message: unknown;
 };
 
@@ -38,6 +40,22 @@ export async function enqueueDeliveries(db: Db | Prisma.TransactionClient, rows:
     skipDuplicates: true,
   });
   return count;
+}
+
+/** What the notification use cases read of rollouts: name and namespace (for the notice) and the stored block. */
+export type RolloutForNotices = { id: string; name: string; namespace: string; notifications: Notifications | undefined };
+
+/** The rollouts named, by id (a deleted one is absent). */
+export async function rolloutsForNotices(db: Db, ids: readonly string[]): Promise<Map<string, RolloutForNotices>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.rollout.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true, namespace: true, notifications: true } });
+  return new Map(rows.map((row) => [row.id, { ...row, notifications: (row.notifications ?? undefined) as Notifications | undefined }]));
+}
+
+/** One rollout's notifications block as stored now (undefined without one, or when the rollout is gone). */
+export async function rolloutNotificationBlock(db: Db, rolloutId: string): Promise<Notifications | undefined> {
+  const row = await db.rollout.findUnique({ where: { id: rolloutId }, select: { notifications: true } });
+  return (row?.notifications ?? undefined) as Notifications | undefined;
 }
 
 /**

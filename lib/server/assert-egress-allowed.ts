@@ -1,7 +1,7 @@
 import { AppError } from "../app-error";
 import { checkEgressProblems } from "../domain/approvals/definition";
 import { refusalWithoutResolving, type EgressPolicy } from "../domain/egress/policy";
-import { webhookEntryUrl } from "../domain/notifications/definition";
+import { urlsByField } from "../domain/notifications/definition";
 import type { RolloutDefinition } from "../domain/rollout";
 import { summarize } from "../domain/validation-errors";
 
@@ -18,7 +18,7 @@ export function assertEgressAllowed(definition: Pick<RolloutDefinition, "approva
 
 function notificationProblems(block: RolloutDefinition["notifications"], policy: EgressPolicy): Record<string, string> {
   const problems: Record<string, string> = {};
-  const lists = { slack: block?.slack ?? [], webhooks: (block?.webhooks ?? []).map(webhookEntryUrl) };
+  const lists = urlsByField(block);
   for (const [field, urls] of Object.entries(lists))
     urls.forEach((url, index) => {
       const rule = refusalWithoutResolving(policy, url);

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { notificationsSchema, redactNotifications } from "./definition";
 import { redactUrl } from "../redact-url";
 import { retryDelayMs } from "./backoff";
-import { isNotifiable, noticeFromAuditEvent, slackPayload, webhookBody } from "./notice";
+import { slackPayload } from "./destinations/slack";
+import { webhookBody } from "./destinations/webhook";
+import { isNotifiable, noticeFromAuditEvent } from "./notice";
 
 const rollout = { id: "0b8a2c52-8a45-4f0e-9d8e-3a1f5c0d7e11", name: "payments-v2", namespace: "shop" };
 const event = {

@@ -4,8 +4,8 @@ import type { NoticeType } from "./definition";
 
 /**
  * What a notification says, independent of where it goes: built once when the delivery is queued
- * (so retries send the same words), then shaped for Slack (slackPayload) or sent as JSON to a
- * generic webhook (webhookBody). Every notice about a rollout carries a link to its page.
+ * (so retries send the same words), then shaped for each kind of destination by its entry's
+ * body (destinations/registry.ts). Every notice about a rollout carries a link to its page.
  */
 export type Notice = {
   /** Stable per event: receivers dedupe on it. */
@@ -126,24 +126,4 @@ export function noticeFromCondition({
     text: `${rollout.name}: ${text} (since ${clock(since)})`,
     rollout: { ...rollout, url: rolloutUrl(baseUrl, rollout.id) },
   };
-}
-
-/** Slack's mrkdwn treats &, < and > as markup (links, mentions): escape them in our text. */
-export function slackEscape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/** An incoming-webhook payload: `text` (the fallback and notification line) plus blocks with the link. */
-export function slackPayload(notice: Notice): { text: string; blocks: unknown[] } {
-  const text = slackEscape(notice.text);
-  const link = notice.rollout ? `<${notice.rollout.url}|Open ${slackEscape(notice.rollout.namespace)}/${slackEscape(notice.rollout.name)} in Aviary>` : null;
-  return {
-    text: link ? `${text} ${link}` : text,
-    blocks: [{ type: "section", text: { type: "mrkdwn", text } }, ...(link ? [{ type: "context", elements: [{ type: "mrkdwn", text: link }] }] : [])],
-  };
-}
-
-/** The generic webhook's JSON body: the notice itself, versioned. */
-export function webhookBody(notice: Notice): string {
-  return JSON.stringify({ version: 1, ...notice });
 }

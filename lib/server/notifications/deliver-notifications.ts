@@ -1,7 +1,7 @@
-import { finishAttempt, type ClaimedDelivery } from "../../db/notifications";
+import { finishAttempt, rolloutNotificationBlock, type ClaimedDelivery } from "../../db/notifications";
 import { retryDelayMs } from "../../domain/notifications/backoff";
-import type { Notifications } from "../../domain/notifications/definition";
-import { slackPayload, webhookBody, type Notice } from "../../domain/notifications/notice";
+import { destinationKind, type DestinationKind } from "../../domain/notifications/destinations/registry";
+import type { Notice } from "../../domain/notifications/notice";
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from "../../domain/notifications/signature";
 import type { PostResult, PostWebhook } from "../../webhooks/post-webhook";
 import type { Deps } from "../deps";
@@ -10,11 +10,14 @@ import { resolveDestination, signingSecretFor } from "./destinations";
 
 export type DeliveryOutcome = { id: bigint; destination: string; result: PostResult; state: "delivered" | "retrying" | "failed" };
 
+const permanent = (error: string): PostResult => ({ ok: false, status: null, error, permanent: true });
+
 /**
  * One attempt at one claimed delivery: resolve its destination now (a URL is never stored in the
- * outbox), shape the notice for it (Slack blocks, or the JSON body signed with that destination's
- * own secret), POST it with the timeout, and record the outcome: delivered; or pending again after a
- * backoff; or failed after the last attempt or on an answer that retrying cannot fix.
+ * outbox), shape the notice with its kind's body, sign it when the kind is signed (with that
+ * destination's own secret), POST it through the egress guard with the timeout, and record the
+ * outcome: delivered; or pending again after a backoff; or failed after the last attempt or on an
+ * answer that retrying cannot fix.
  */
 export async function deliverOne(
   deps: Pick<Deps, "db" | "now" | "metrics">,
@@ -25,30 +28,23 @@ export async function deliverOne(
 ): Promise<DeliveryOutcome> {
   const started = performance.now();
   const notice = delivery.message as Notice;
-  const block = delivery.rolloutId
-    ? (((await deps.db.rollout.findUnique({ where: { id: delivery.rolloutId }, select: { notifications: true } }))?.notifications ?? undefined) as
-        Notifications | undefined)
-    : undefined;
+  const block = delivery.rolloutId ? await rolloutNotificationBlock(deps.db, delivery.rolloutId) : undefined;
   const resolved = resolveDestination(config, block, delivery.destination);
-  const postSigned = (url: string, secret: string) => {
-    const body = webhookBody(notice);
+  const send = async ({ kind, url }: { kind: DestinationKind; url: string }): Promise<PostResult> => {
+    const entry = destinationKind(kind);
+    const body = entry.body(notice);
+    if (entry.signing === "none") return post({ url, body, headers: {}, timeoutMs: config.timeoutMs });
+    // Each destination's own secret: a rollout's receiver can never sign as the global one.
+    const signing = signingSecretFor(config, block, delivery.destination, url);
+    if ("missing" in signing) return permanent(signing.missing);
     const headers = {
-      [SIGNATURE_HEADER]: signWebhook({ secret, body, now: deps.now() }),
+      [SIGNATURE_HEADER]: signWebhook({ secret: signing.secret, body, now: deps.now() }),
       [EVENT_ID_HEADER]: notice.id,
       "x-aviary-delivery": String(delivery.id),
     };
     return post({ url, body, headers, timeoutMs: config.timeoutMs });
   };
-  let result: PostResult;
-  if ("missing" in resolved) {
-    result = { ok: false, status: null, error: resolved.missing, permanent: true };
-  } else if (delivery.kind === "slack") {
-    result = await post({ url: resolved.url, body: JSON.stringify(slackPayload(notice)), headers: {}, timeoutMs: config.timeoutMs });
-  } else {
-    // Each destination's own secret: a rollout's receiver can never sign as the global one.
-    const signing = signingSecretFor(config, block, delivery.destination, resolved.url);
-    result = "missing" in signing ? { ok: false, status: null, error: signing.missing, permanent: true } : await postSigned(resolved.url, signing.secret);
-  }
+  const result = "missing" in resolved ? permanent(resolved.missing) : await send(resolved);
   const last = result.ok || result.permanent || delivery.attempts >= config.retry.maxAttempts;
   await finishAttempt(
     deps.db,

@@ -1,12 +1,11 @@
 import type { DeliveryJson, DeliveryStatusJson, NotificationsOverviewJson, RolloutNotificationsJson } from "../../contracts/notifications";
-import { listRolloutDeliveries, listTroubledDeliveries, summarizeDestinations } from "../../db/notifications";
-import type { Notifications } from "../../domain/notifications/definition";
-import { redactUrl } from "../../domain/redact-url";
+import { listRolloutDeliveries, listTroubledDeliveries, rolloutsForNotices, summarizeDestinations } from "../../db/notifications";
+import { parseDestinationId } from "../../domain/notifications/destinations/destination-id";
 import type { Notice } from "../../domain/notifications/notice";
 import type { Deps } from "../deps";
 import { getRollout } from "../get-rollout";
 import { notifyConfigFromEnv, type NotifyConfig } from "./config";
-import { describeDestination } from "./destinations";
+import { describeDestination, describeDestinationRow, describeGlobalDestinations } from "./destinations";
 
 const RECENT = 20;
 const SUMMARY_DAYS = 7;
@@ -48,28 +47,22 @@ export async function listNotificationsOverview(
 ): Promise<NotificationsOverviewJson> {
   const since = new Date(deps.now().getTime() - SUMMARY_DAYS * 86_400_000);
   const [summaries, troubled] = await Promise.all([summarizeDestinations(deps.db, since), listTroubledDeliveries(deps.db, { since, limit: 50 })]);
-  const blocks = new Map(
-    (
-      await deps.db.rollout.findMany({
-        where: { id: { in: [...new Set(troubled.flatMap((t) => (t.rolloutId ? [t.rolloutId] : [])))] } },
-        select: { id: true, notifications: true },
-      })
-    ).map((r) => [r.id, (r.notifications ?? undefined) as Notifications | undefined]),
+  const rollouts = await rolloutsForNotices(
+    deps.db,
+    troubled.flatMap((t) => (t.rolloutId ? [t.rolloutId] : [])),
   );
+  // A rollout's own destination is described from its block; a global one from the configuration.
   const label = (destination: string, rolloutId: string | null) =>
-    destination.startsWith("rollout:")
-      ? describeDestination(config, rolloutId ? blocks.get(rolloutId) : undefined, destination)
-      : describeDestination(config, undefined, destination);
+    describeDestination(
+      config,
+      parseDestinationId(destination)?.scope === "rollout" && rolloutId ? rollouts.get(rolloutId)?.notifications : undefined,
+      destination,
+    );
   return {
-    global: [
-      ...(config.slackUrl ? [`Slack ${redactUrl(config.slackUrl)}`] : []),
-      ...(config.webhookUrl ? [`Webhook ${redactUrl(config.webhookUrl)}${config.webhookSecret ? "" : " (no secret: not sent)"}`] : []),
-    ],
+    global: describeGlobalDestinations(config),
     since: since.toISOString(),
     destinations: summaries.map((s) => ({
-      destination: s.destination.startsWith("rollout:")
-        ? `${s.destination.startsWith("rollout:slack") ? "Slack" : "Webhook"} (a rollout's own, ${s.destination.split(":")[2]})`
-        : label(s.destination, null),
+      destination: describeDestinationRow(config, s.destination),
       kind: s.kind,
       delivered: s.delivered,
       retrying: s.retrying,

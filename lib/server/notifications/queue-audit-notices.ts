@@ -1,5 +1,4 @@
-import { advanceAuditCursor, auditCursor, auditEventsAfter, enqueueDeliveries, type NewDelivery } from "../../db/notifications";
-import type { Notifications } from "../../domain/notifications/definition";
+import { advanceAuditCursor, auditCursor, auditEventsAfter, enqueueDeliveries, rolloutsForNotices, type NewDelivery } from "../../db/notifications";
 import { isNotifiable, noticeFromAuditEvent } from "../../domain/notifications/notice";
 import type { Deps } from "../deps";
 import type { NotifyConfig } from "./config";
@@ -23,14 +22,7 @@ export async function queueAuditNotices(deps: Pick<Deps, "db">, config: NotifyCo
     if (events.length === 0) break;
     const relevant = events.filter(isNotifiable);
     const rolloutIds = [...new Set(relevant.flatMap((e) => (e.rolloutId ? [e.rolloutId] : [])))];
-    const rollouts = new Map(
-      (
-        await deps.db.rollout.findMany({
-          where: { id: { in: rolloutIds } },
-          select: { id: true, name: true, namespace: true, notifications: true },
-        })
-      ).map((r) => [r.id, r]),
-    );
+    const rollouts = await rolloutsForNotices(deps.db, rolloutIds);
     const deliveries: NewDelivery[] = [];
     for (const event of relevant) {
       const rollout = event.rolloutId ? rollouts.get(event.rolloutId) : undefined;
@@ -39,8 +31,7 @@ export async function queueAuditNotices(deps: Pick<Deps, "db">, config: NotifyCo
         rollout: rollout ? { id: rollout.id, name: rollout.name, namespace: rollout.namespace } : null,
         baseUrl: config.baseUrl,
       });
-      const block = (rollout?.notifications ?? undefined) as Notifications | undefined;
-      for (const destination of destinationsFor(config, block, notice.type)) {
+      for (const destination of destinationsFor(config, rollout?.notifications, notice.type)) {
         deliveries.push({ eventKey: notice.id, destination: destination.id, rolloutId: rollout?.id ?? null, kind: destination.kind, message: notice });
       }
     }
