@@ -1,14 +1,17 @@
 import type { Gate } from "./definition";
+import { entryOf } from "./gates";
+import { BURN_RATE_QUERIES, WINDOW_QUERIES } from "./gates/entry";
 
 /**
  * How many Prometheus queries one analysis pass may send, and which due rollouts get them.
  *
- * A rollout's cost has two parts. Custom gates are queried per rollout: a promql gate once for the
- * canary (twice when its template measures `{{target}}` on both sides), a judge gate twice per
- * metric (a range query per side). Built-in gates ride in grouped queries shared by every rollout
- * in the pass (lib/prometheus/fetch-analysis-evidence.ts): two per distinct window (counts, then
- * quantiles) and two for all burn-rate gates together; a rollout pays for a shared query only if
- * no rollout admitted before it already did.
+ * A rollout's cost has two parts, each gate kind saying which it incurs (its entry's `cost`, in
+ * gates/<kind>.ts). Custom gates are queried per rollout: a promql gate once for the canary (twice
+ * when its template measures `{{target}}` on both sides), a judge gate twice per metric (a range
+ * query per side), a successRate gate once. Built-in gates ride in grouped queries shared by every
+ * rollout in the pass (lib/prometheus/fetch-analysis-evidence.ts): two per distinct window
+ * (counts, then quantiles) and two for all burn-rate gates together; a rollout pays for a shared
+ * query only if no rollout admitted before it already did.
  *
  * Fairness: rollouts deferred in an earlier pass go first, the longest-waiting first, so a large
  * rollout waits at most until it reaches the head of the line and cannot be starved by a stream
@@ -25,18 +28,15 @@ export const DEFAULT_QUERY_BUDGET = 200;
 
 export type QueryCost = { custom: number; shared: Readonly<Record<string, number>> };
 
-/** Queries of the shared grouped requests (see the module comment); the integration test counts them against the real client. */
-export const WINDOW_QUERIES = 2;
-export const BURN_RATE_QUERIES = 2;
+export { BURN_RATE_QUERIES, WINDOW_QUERIES };
 
 export function queryCostOf(gates: readonly Gate[]): QueryCost {
   let custom = 0;
   const shared: Record<string, number> = {};
   for (const gate of gates) {
-    if (gate.kind === "promql") custom += /\{\{\s*target\s*\}\}/.test(gate.query) ? 2 : 1;
-    else if (gate.kind === "judge") custom += 2 * gate.metrics.length;
-    else if (gate.kind === "burnRate") shared.burnRate = BURN_RATE_QUERIES;
-    else shared[`window:${gate.window}`] = WINDOW_QUERIES;
+    const cost = entryOf(gate).cost(gate);
+    if ("custom" in cost) custom += cost.custom;
+    else shared[cost.shared] = cost.queries;
   }
   return { custom, shared };
 }
