@@ -6,7 +6,7 @@ import { checkSameOrigin } from "@/lib/auth/same-origin";
 import { signInPath } from "@/lib/auth/session-response";
 import { clientAddress, peerAddress } from "@/lib/http/client-address";
 import { API_CSP, newNonce, pageCsp, withSecurityHeaders } from "@/lib/http/security-headers";
-import { recordRefusal } from "@/lib/server/record-refusal";
+import { recordRefusal } from "@/lib/server/commands/refusals";
 import { processEnv } from "@/lib/env";
 import { requestIdOf } from "@/lib/http/request-context";
 

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { proxy } from "@/proxy";
 import * as actions from "@/app/api/rollouts/[id]/actions/route";
 import * as collection from "@/app/api/rollouts/route";
-import { flushRefusals } from "@/lib/server/record-refusal";
+import { flushRefusals } from "@/lib/server/commands/refusals";
 import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";

@@ -1,6 +1,7 @@
 import http from "node:http";
 import type net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { approvalsJson } from "@/lib/contracts/approvals";
 import { getRolloutApprovals } from "@/lib/server/approvals/get-rollout-approvals";
 import { getDeps } from "@/lib/server/deps";
 import { api } from "../api/client";
@@ -69,11 +70,11 @@ describe("a check's answer", () => {
     expect(checked.after).not.toHaveProperty("checks.0.excerpt");
 
     const deps = getDeps();
-    const viewer = await getRolloutApprovals(deps, { id, viewer: { id: "vic", email: null, role: "viewer" } });
+    const viewer = approvalsJson(await getRolloutApprovals(deps, { id, viewer: { id: "vic", email: null, role: "viewer" } }), "viewer");
     expect(JSON.stringify(viewer)).not.toMatch(/ASIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI|IQoJb3JpZ2luX2Vj|s3cr3t-query-value|"Success"/);
     expect(viewer.checks[0]!.last).toMatchObject({ status: 200, excerpt: null, excerptWithheld: true, size: CREDENTIALS.length });
 
-    const operator = await getRolloutApprovals(deps, { id, viewer: { id: "olga", email: null, role: "operator" } });
+    const operator = approvalsJson(await getRolloutApprovals(deps, { id, viewer: { id: "olga", email: null, role: "operator" } }), "operator");
     const excerpt = operator.checks[0]!.last!.excerpt!;
     expect(excerpt).toContain('"Code":"Success"');
     for (const secret of SECRETS) expect(excerpt).not.toContain(secret);
