@@ -1,5 +1,6 @@
 import { Prisma, type Rollout as RolloutRow } from "./generated/client";
 import type { Db } from "./client";
+import { AppError } from "../app-error";
 import type { Analysis } from "../domain/analysis/definition";
 import type { Approvals } from "../domain/approvals/definition";
 import type { Notifications } from "../domain/notifications/definition";
@@ -57,8 +58,19 @@ function definitionColumns(def: RolloutDefinition) {
   };
 }
 
+/** Prisma's unique-constraint code stays here: callers see the domain's conflict, naming the field. */
+function nameTaken(error: unknown, def: RolloutDefinition): unknown {
+  if ((error as { code?: string }).code !== "P2002") return error;
+  const message = `a rollout named "${def.name}" already exists in namespace "${def.namespace}" of cluster "${def.cluster}" (archived ones keep their name)`;
+  return new AppError("CONFLICT", message, { fields: { name: message } });
+}
+
 export async function insertRollout(tx: DbTx, def: RolloutDefinition): Promise<Rollout> {
-  return toRollout(await tx.rollout.create({ data: definitionColumns(def) }));
+  return toRollout(
+    await tx.rollout.create({ data: definitionColumns(def) }).catch((error: unknown) => {
+      throw nameTaken(error, def);
+    }),
+  );
 }
 
 export async function findRollout(tx: DbTx, id: string): Promise<Rollout | null> {
@@ -90,9 +102,8 @@ export async function listRollouts(
 }
 
 export async function updateRolloutDefinition(tx: DbTx, id: string, def: RolloutDefinition): Promise<Rollout> {
-  const row = await tx.rollout.update({
-    where: { id },
-    data: { ...definitionColumns(def), revision: { increment: 1 } },
+  const row = await tx.rollout.update({ where: { id }, data: { ...definitionColumns(def), revision: { increment: 1 } } }).catch((error: unknown) => {
+    throw nameTaken(error, def);
   });
   return toRollout(row);
 }

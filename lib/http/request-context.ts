@@ -5,7 +5,7 @@ import { identify } from "../auth/identify";
 import { hasRole, type Role } from "../domain/roles";
 import { checkSameOrigin } from "../auth/same-origin";
 import { getDeps } from "../server/deps";
-import { recordRefusal } from "../server/record-refusal";
+import { recordRefusal } from "../server/commands/refusals";
 import { clientAddress as clientAddressOf, peerAddress } from "./client-address";
 
 export { requestIdOf };
@@ -13,8 +13,12 @@ export { requestIdOf };
 export type ContextOptions = {
   /** The least role the route requires. Required on purpose: every route states it. */
   need: Role;
-  /** The parsed body, if the route read one: a refusal's audit event then names the attempted action. */
-  input?: unknown;
+  /**
+   * What a refusal's audit event calls the attempt (a command's name); without it, the method and
+   * path say. A function is called only on a refusal: an action named by the body reads the body
+   * then, and only then, to say what the caller tried.
+   */
+  action?: string | (() => Promise<string>);
 };
 
 /**
@@ -23,7 +27,7 @@ export type ContextOptions = {
  * records each 403 in the audit log (floods folded, 429 past the per-actor limit). Throws AppError
  * UNAUTHENTICATED (401), FORBIDDEN (403) or RATE_LIMITED (429).
  */
-export async function requestContext(request: Request, { need, input }: ContextOptions): Promise<RequestContext> {
+export async function requestContext(request: Request, { need, action }: ContextOptions): Promise<RequestContext> {
   const requestId = requestIdOf(request.headers);
   const config = getDeps().auth();
   const clientAddress = clientAddressOf({ headers: request.headers, peer: peerAddress(request.headers), trusted: config.trustedProxies });
@@ -31,7 +35,8 @@ export async function requestContext(request: Request, { need, input }: ContextO
 
   const refuse = async (actor: { id: string; email: string | null; role: Role | null }, message: string): Promise<never> => {
     const { pathname } = new URL(request.url);
-    const { retryAfterSeconds } = await recordRefusal({ actor, method: request.method, path: pathname, input, message, requestId, clientAddress });
+    const attempted = typeof action === "function" ? await action() : action;
+    const { retryAfterSeconds } = await recordRefusal({ actor, method: request.method, path: pathname, action: attempted, message, requestId, clientAddress });
     if (retryAfterSeconds !== null) {
       throw new AppError("RATE_LIMITED", `too many refused requests; try again in ${retryAfterSeconds} s (${message})`, { retryAfterSeconds });
     }

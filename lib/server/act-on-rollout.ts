@@ -8,9 +8,9 @@ import { safeText } from "../domain/safe-text";
 import { validationError } from "../domain/validation-errors";
 import { locateRoute, type LocatedRoute, type VirtualServiceView } from "../domain/virtual-service-route";
 import type { RequestContext } from "../domain/actor";
-import type { AuditOutcome } from "../db/audit/events";
 import { log } from "../log";
-import { actionErrorCode, actionOutcome, recordAction } from "./action-audit";
+import { audited, type Command, type CommandInput, type Ending, type Trail } from "./commands/audited";
+import { attemptErrorCode, withStable } from "./commands/record-attempt";
 import type { Deps } from "./deps";
 import { reconcileRollout } from "./reconcile-rollout";
 import { assertRolloutId, notFound } from "./rollout-id";
@@ -25,13 +25,21 @@ export const actionInputSchema = z.strictObject({
   overrideFreeze: z.boolean({ error: "overrideFreeze must be true or false" }).optional(),
 });
 
-export type ActOnRolloutOptions = {
-  id: string;
-  input: unknown;
-  /** Why the request body could not be read (bad JSON, content type, size): refused and audited. */
-  bodyError?: unknown;
-  context: RequestContext;
-};
+export type ActOnRolloutOptions = { id: string } & CommandInput;
+
+/** What an attempt is called when its body is refused unread or cannot be parsed: the body's action if it looks like one. */
+function attemptedAction(input: unknown): string {
+  const requested = (input as { action?: unknown } | null | undefined)?.action;
+  return typeof requested === "string" && /^[a-z_]{1,32}$/.test(requested) ? requested : "action";
+}
+
+/** POST /api/rollouts/{id}/actions: operators; the body names the action, so a refused caller's attempt is named from it. */
+export const actOnRolloutCommand = {
+  role: "operator",
+  name: attemptedAction,
+  body: "json",
+  run: (deps, options) => actOnRollout(deps, options),
+} satisfies Command<{ id: string }, Rollout>;
 
 /**
  * start / promote / promote_full / pause / resume / rollback / adopt, serialized per rollout.
@@ -40,21 +48,18 @@ export type ActOnRolloutOptions = {
  * record the outcome. Every attempt, refused or failed ones included, leaves one audit event.
  */
 export async function actOnRollout(deps: Deps, { id, input, bodyError, context }: ActOnRolloutOptions): Promise<Rollout> {
-  const startedAt = performance.now();
   const parsed = actionInputSchema.safeParse(input);
   // What was attempted, as far as it can be named: a refused body's action is kept (bounded) for the audit log.
   const action = parsed.success ? parsed.data.action : String((input as { action?: unknown } | null)?.action ?? "invalid").slice(0, 64);
   const reason = parsed.success ? parsed.data.reason || null : null;
-  let audited = false;
-  let rolloutId: string | null = null;
-  try {
+  return audited(deps, { action, context, reason, ended: (ending) => ended(deps, ending) }, async (trail) => {
     const validId = assertRolloutId(id);
-    rolloutId = validId;
-    const updated = await deps.locks.withLock(validId, async () => {
+    trail.rolloutId = validId;
+    return deps.locks.withLock(validId, async () => {
       const { postponed } = await reconcileRollout(deps, validId);
       const rollout = await findRollout(deps.db, validId);
       if (!rollout) {
-        rolloutId = null;
+        trail.rolloutId = null;
         throw notFound(id);
       }
       if (bodyError !== undefined) throw bodyError;
@@ -67,57 +72,14 @@ export async function actOnRollout(deps: Deps, { id, input, bodyError, context }
           `an earlier change to this rollout (${unconfirmed.action}, started ${unconfirmed.startedAt.toISOString()}) was interrupted and the cluster cannot be read to confirm it; try again when the cluster is reachable`,
         );
       }
-      const result = await perform(deps, { rollout, ...parsed.data, reason, context, startedAt });
-      audited = true;
-      return result;
+      return perform(deps, { rollout, ...parsed.data, reason, context, trail });
     });
-    ended(deps, { action, rolloutId, context, startedAt, outcome: "success" });
-    return updated;
-  } catch (error) {
-    const inner = error instanceof AuditedError ? error.inner : error;
-    try {
-      if (!audited && !(error instanceof AuditedError)) {
-        await recordAction(deps.db, { rolloutId, action, reason, context, startedAt, error });
-      }
-    } finally {
-      ended(deps, {
-        action,
-        rolloutId,
-        context,
-        startedAt,
-        outcome: actionOutcome(inner, error instanceof AuditedError ? error.outcome : undefined),
-        error: inner,
-      });
-    }
-    throw inner;
-  }
-}
-
-/** Thrown once the failure has already been written to the audit log with full detail. */
-class AuditedError extends Error {
-  constructor(
-    readonly inner: unknown,
-    /** The outcome the audit event recorded, when it is not the one the error implies. */
-    readonly outcome?: AuditOutcome,
-  ) {
-    super((inner as Error)?.message);
-  }
+  });
 }
 
 /** Every attempt, once it ends: counted and timed in Aviary's own metrics, and one log line. */
-function ended(
-  deps: Deps,
-  {
-    action,
-    rolloutId,
-    context,
-    startedAt,
-    outcome,
-    error,
-  }: { action: string; rolloutId: string | null; context: RequestContext; startedAt: number; outcome: AuditOutcome; error?: unknown },
-) {
-  const seconds = (performance.now() - startedAt) / 1000;
-  const code = actionErrorCode(error);
+function ended(deps: Deps, { action, rolloutId, context, outcome, error, seconds }: Ending) {
+  const code = attemptErrorCode(error);
   deps.metrics.action({ action, outcome: outcome === "success" ? "ok" : outcome, code, seconds });
   const fields = {
     requestId: context.requestId,
@@ -136,10 +98,10 @@ type PerformOptions = Omit<z.infer<typeof actionInputSchema>, "reason"> & {
   rollout: Rollout;
   reason: string | null;
   context: RequestContext;
-  startedAt: number;
+  trail: Trail;
 };
 
-async function perform(deps: Deps, { rollout, action, reason, expectedRevision, overrideFreeze, context, startedAt }: PerformOptions): Promise<Rollout> {
+async function perform(deps: Deps, { rollout, action, reason, expectedRevision, overrideFreeze, context, trail }: PerformOptions): Promise<Rollout> {
   if (overrideFreeze) assertOverrideAllowed({ actor: context.actor, action, reason });
   if (REASON_REQUIRED.includes(action) && !reason) {
     const message = `a reason is required for ${action === "rollback" ? "a rollback" : "a full promotion"}`;
@@ -179,28 +141,17 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
   const stepChanged = plan.to.currentStep !== plan.from.currentStep || plan.from.status === "draft";
   const needsPatch = vs !== null && located !== null && live !== plan.to.canaryWeight && action !== "adopt";
 
-  // The new state and its audit event, in the caller's transaction.
-  const commit = async (tx: DbTx, resourceVersionAfter: string | undefined) => {
-    const updated = await applyRolloutState(tx, rollout.id, plan.to, { stepChanged, at: deps.now() });
-    await recordAction(tx, {
-      rolloutId: rollout.id,
-      action,
-      reason,
-      context,
-      before,
-      after: overridden.length > 0 ? { ...plan.to, freezeOverride: overridden } : plan.to,
-      resourceVersionBefore: vs?.resourceVersion,
-      resourceVersionAfter,
-      startedAt,
+  // The new state and its audit event, in one transaction.
+  const commit = (resourceVersionAfter: string | undefined, alsoInTx?: (tx: DbTx) => Promise<unknown>) =>
+    trail.write(async (tx, record) => {
+      await alsoInTx?.(tx);
+      const updated = await applyRolloutState(tx, rollout.id, plan.to, { stepChanged, at: deps.now() });
+      const after = overridden.length > 0 ? { ...plan.to, freezeOverride: overridden } : plan.to;
+      await record({ before: withStable(before), after: withStable(after), resourceVersionBefore: vs?.resourceVersion, resourceVersionAfter });
+      return updated;
     });
-    return updated;
-  };
 
-  if (!needsPatch) {
-    return deps.db.$transaction(async (tx) => {
-      return commit(tx, vs?.resourceVersion);
-    });
-  }
+  if (!needsPatch) return commit(vs?.resourceVersion);
 
   const op = await recordIntent(deps.db, {
     rolloutId: rollout.id,
@@ -220,20 +171,20 @@ async function perform(deps: Deps, { rollout, action, reason, expectedRevision, 
     // Past the intent, only drift is a refusal (Aviary declined to overwrite); anything else,
     // giving up after a conflict storm included, is a write that failed.
     const outcome = isAppError(error) && error.code === "DRIFT" ? "refused" : "failed";
-    await deps.db.$transaction(async (tx) => {
+    await trail.write(async (tx, record) => {
       await finishOperation(tx, op.id, { status: "failed", error: (error as Error).message, at: deps.now() });
-      await recordAction(tx, { rolloutId: rollout.id, action, reason, context, before, resourceVersionBefore: vs!.resourceVersion, startedAt, error, outcome });
+      await record({ before: withStable(before), resourceVersionBefore: vs!.resourceVersion, error, outcome });
     });
-    throw new AuditedError(error, outcome);
+    throw error;
   }
   try {
     deps.afterPatch?.();
   } catch (crash) {
     // A simulated crash: like a dead process, it records nothing; the intent stays pending.
-    throw new AuditedError(crash, "failed");
+    trail.unrecorded("failed");
+    throw crash;
   }
-  return deps.db.$transaction(async (tx) => {
-    await finishOperation(tx, op.id, { status: "applied", resourceVersionAfter: written.vs.resourceVersion, at: deps.now() });
-    return commit(tx, written.vs.resourceVersion);
-  });
+  return commit(written.vs.resourceVersion, (tx) =>
+    finishOperation(tx, op.id, { status: "applied", resourceVersionAfter: written.vs.resourceVersion, at: deps.now() }),
+  );
 }

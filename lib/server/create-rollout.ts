@@ -1,38 +1,32 @@
-import { AppError } from "../app-error";
-import { appendAuditEvent } from "../db/audit/events";
 import { insertRollout } from "../db/rollouts";
 import { rolloutDefinitionSchema } from "../domain/rollout-definition";
 import type { Rollout, RolloutDefinition } from "../domain/rollout";
 import { parse } from "../domain/validation-errors";
-import type { RequestContext } from "../domain/actor";
-import type { Deps } from "./deps";
 import { assertEgressAllowed } from "./assert-egress-allowed";
+import { audited, type Command, type CommandInput } from "./commands/audited";
 import { auditedDefinitionOf } from "./definition-of";
+import type { Deps } from "./deps";
 
-export type CreateRolloutOptions = { input: unknown; context: RequestContext };
+export type CreateRolloutOptions = CommandInput;
 
-export async function createRollout({ db, egress }: Deps, { input, context }: CreateRolloutOptions): Promise<Rollout> {
-  const definition: RolloutDefinition = parse(rolloutDefinitionSchema, input);
-  assertEgressAllowed(definition, egress);
-  try {
-    return await db.$transaction(async (tx) => {
+/** POST /api/rollouts: admins. Bad input writes nothing, audit included; a refused role is audited at the route. */
+export const createRolloutCommand = {
+  role: "admin",
+  name: "create",
+  body: "json",
+  run: (deps, options) => createRollout(deps, options),
+} satisfies Command<Record<string, never>, Rollout>;
+
+export async function createRollout(deps: Deps, { input, bodyError, context }: CreateRolloutOptions): Promise<Rollout> {
+  return audited(deps, { action: "create", context, records: "successes" }, async (trail) => {
+    if (bodyError !== undefined) throw bodyError;
+    const definition: RolloutDefinition = parse(rolloutDefinitionSchema, input);
+    assertEgressAllowed(definition, deps.egress);
+    // A name already taken is lib/db's CONFLICT, naming the field.
+    return trail.write(async (tx, record) => {
       const rollout = await insertRollout(tx, definition);
-      await appendAuditEvent(tx, {
-        rolloutId: rollout.id,
-        actor: context.actor,
-        action: "create",
-        outcome: "success",
-        after: auditedDefinitionOf(rollout),
-        requestId: context.requestId,
-        clientAddress: context.clientAddress,
-      });
+      await record({ rolloutId: rollout.id, after: auditedDefinitionOf(rollout) });
       return rollout;
     });
-  } catch (error) {
-    if ((error as { code?: string }).code === "P2002") {
-      const message = `a rollout named "${definition.name}" already exists in namespace "${definition.namespace}" of cluster "${definition.cluster}" (archived ones keep their name)`;
-      throw new AppError("CONFLICT", message, { fields: { name: message } });
-    }
-    throw error;
-  }
+  });
 }

@@ -3,7 +3,7 @@ import { findPendingOperations, finishOperation, type PendingOperation } from ".
 import { applyRolloutState, findRollout } from "../db/rollouts";
 import { locateRoute } from "../domain/virtual-service-route";
 import { log } from "../log";
-import { recordAction } from "./action-audit";
+import { recordAttempt, withStable } from "./commands/record-attempt";
 import type { Deps } from "./deps";
 import { unwrap } from "./write-weights";
 
@@ -59,13 +59,13 @@ async function reconcileOne(deps: Deps, op: PendingOperation): Promise<boolean> 
       error: landed ? null : `interrupted; the cluster shows ${shows}, not the intended canary ${op.toState.canaryWeight}%`,
       at: deps.now(),
     });
-    await recordAction(tx, {
+    await recordAttempt(tx, {
       rolloutId: rollout.id,
       action: op.action,
       reason: op.reason,
       context,
-      before: op.fromState,
-      after: landed ? { ...op.toState, reconciled: true } : null,
+      before: withStable(op.fromState),
+      after: withStable(landed ? { ...op.toState, reconciled: true } : null),
       resourceVersionBefore: op.resourceVersionBefore,
       resourceVersionAfter: resourceVersion,
       startedAt: started,

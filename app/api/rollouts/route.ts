@@ -1,9 +1,9 @@
-import { readJsonBody } from "@/lib/http/read-json";
+import { commandRoute } from "@/lib/http/command-route";
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
 import { overviewRolloutJson, type RolloutListJson } from "@/lib/contracts/overview";
 import { rolloutJson } from "@/lib/contracts/rollout";
-import { createRollout } from "@/lib/server/create-rollout";
+import { createRolloutCommand } from "@/lib/server/create-rollout";
 import { getDeps } from "@/lib/server/deps";
 import { listAttention } from "@/lib/server/list-attention";
 
@@ -16,8 +16,6 @@ export const GET = route(async (request: Request) => {
   return json({ rollouts: items.map(overviewRolloutJson), readAt: readAt.toISOString() } satisfies RolloutListJson);
 });
 
-export const POST = route(async (request: Request) => {
-  const input = await readJsonBody(request);
-  const rollout = await createRollout(getDeps(), { input, context: await requestContext(request, { need: "admin" }) });
-  return json(rolloutJson(rollout), { status: 201, headers: { location: `/api/rollouts/${rollout.id}` } });
-});
+export const POST = commandRoute(createRolloutCommand, (rollout) =>
+  json(rolloutJson(rollout), { status: 201, headers: { location: `/api/rollouts/${rollout.id}` } }),
+);

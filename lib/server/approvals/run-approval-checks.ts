@@ -1,6 +1,5 @@
 import { AppError } from "../../app-error";
 import { claimCheckRun, insertCheckResults } from "../../db/approvals";
-import { appendAuditEvent } from "../../db/audit/events";
 import { findRollout } from "../../db/rollouts";
 import { ANALYSIS_ACTOR, type RequestContext } from "../../domain/actor";
 import type { CheckResult } from "../../domain/approvals/status";
@@ -8,12 +7,20 @@ import { shownUrl } from "../../domain/redact-url";
 import { httpCheckVia, type RunHttpCheck } from "../../webhooks/run-http-check";
 import type { Deps } from "../deps";
 import { assertRolloutId, notFound } from "../rollout-id";
-import { recordApprovalRefusal } from "./record-approval-refusal";
+import { audited, type Command } from "../commands/audited";
 
 /** A person may run a rollout's checks once per this many seconds (each run sends up to 10 requests). */
 export const RUN_CHECKS_COOLDOWN_SECONDS = 15;
 
 export type RunApprovalChecksOptions = { id: string; context: RequestContext; probe?: RunHttpCheck };
+
+/** POST /api/rollouts/{id}/approvals/checks: operators; no body. */
+export const runApprovalChecksCommand = {
+  role: "operator",
+  name: "approval_checks",
+  body: "none",
+  run: (deps, { id, context }) => runApprovalChecks(deps, { id, context }),
+} satisfies Command<{ id: string }, CheckResult[]>;
 
 /**
  * Runs every HTTP check of the rollout's approvals block at once (each with its own deadline,
@@ -25,13 +32,11 @@ export type RunApprovalChecksOptions = { id: string; context: RequestContext; pr
  * the analysis loop paces its own (hold-loop-promotion.ts).
  */
 export async function runApprovalChecks(deps: Deps, { id, context, probe = httpCheckVia(deps.egress) }: RunApprovalChecksOptions): Promise<CheckResult[]> {
-  const startedAt = performance.now();
-  let rolloutId: string | null = null;
-  try {
+  return audited(deps, { action: "approval_checks", context }, async (trail) => {
     const validId = assertRolloutId(id);
     const rollout = await findRollout(deps.db, validId);
     if (!rollout) throw notFound(id);
-    rolloutId = rollout.id;
+    trail.rolloutId = rollout.id;
     const checks = rollout.approvals?.checks ?? [];
     if (checks.length === 0) throw new AppError("INVALID_STATE", `rollout ${rollout.name} has no approval checks to run`);
     if (rollout.status === "archived") throw new AppError("INVALID_STATE", `rollout ${rollout.name} is archived`);
@@ -51,13 +56,9 @@ export async function runApprovalChecks(deps: Deps, { id, context, probe = httpC
         };
       }),
     );
-    await deps.db.$transaction(async (tx) => {
+    await trail.write(async (tx, record) => {
       await insertCheckResults(tx, rollout.id, results);
-      await appendAuditEvent(tx, {
-        rolloutId: rollout.id,
-        actor: context.actor,
-        action: "approval_checks",
-        outcome: "success",
+      await record({
         after: {
           passed: results.filter((r) => r.ok).length,
           total: results.length,
@@ -73,16 +74,10 @@ export async function runApprovalChecks(deps: Deps, { id, context, probe = httpC
             error,
           })),
         },
-        durationMs: Math.round(performance.now() - startedAt),
-        requestId: context.requestId,
-        clientAddress: context.clientAddress,
       });
     });
     return results;
-  } catch (error) {
-    await recordApprovalRefusal(deps, { rolloutId, action: "approval_checks", context, error, startedAt });
-    throw error;
-  }
+  });
 }
 
 async function claimRun(deps: Deps, rolloutId: string): Promise<void> {

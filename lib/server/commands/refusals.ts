@@ -1,5 +1,5 @@
-import { appendAuditEvent } from "../db/audit/events";
-import { findRollout } from "../db/rollouts";
+import { AppError } from "../../app-error";
+import { findRollout } from "../../db/rollouts";
 import {
   admitRefusal,
   DEFAULT_FOLDING,
@@ -8,11 +8,12 @@ import {
   type FoldedRefusals,
   type FoldingPolicy,
   type FoldingState,
-} from "../domain/audit/refusal-folding";
-import { parseServerEnv } from "../env";
-import { log } from "../log";
-import { getDeps } from "./deps";
-import { describeFolded, FLOOD_ACTION, FLOOD_ACTOR } from "../domain/audit/folded-refusal-text";
+} from "../../domain/audit/refusal-folding";
+import { parseServerEnv } from "../../env";
+import { log } from "../../log";
+import { getDeps } from "../deps";
+import { describeFolded, FLOOD_ACTION, FLOOD_ACTOR } from "../../domain/audit/folded-refusal-text";
+import { recordAttempt } from "./record-attempt";
 
 /**
  * Records a request refused for who made it (403): a viewer trying to roll back is exactly what
@@ -29,8 +30,8 @@ export type Refusal = {
   actor: { id: string; email: string | null; role: string | null };
   method: string;
   path: string;
-  /** The parsed request body, when the route has one: its `action` names what was attempted. */
-  input?: unknown;
+  /** What was attempted, as the command names it; without one, the path and method say (refusedAction). */
+  action?: string;
   message: string;
   requestId: string;
   clientAddress: string | null;
@@ -40,9 +41,9 @@ export type RefusalVerdict = { retryAfterSeconds: number | null };
 
 const ROLLOUT_PATH = /^\/api\/rollouts\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\/|$)/i;
 
-export function refusedAction({ method, path, input }: Pick<Refusal, "method" | "path" | "input">): string {
-  const requested = (input as { action?: unknown } | null | undefined)?.action;
-  if (/\/actions$/.test(path)) return typeof requested === "string" && /^[a-z_]{1,32}$/.test(requested) ? requested : "action";
+export function refusedAction({ method, path, action }: Pick<Refusal, "method" | "path" | "action">): string {
+  if (action !== undefined) return action;
+  if (/\/actions$/.test(path)) return "action";
   if (path === "/api/rollouts" && method === "POST") return "create";
   if (ROLLOUT_PATH.test(path) && method === "PATCH") return "update";
   if (ROLLOUT_PATH.test(path) && method === "DELETE") return "archive";
@@ -119,14 +120,13 @@ async function writeRefusal(refusal: Refusal, folded: FoldedRefusals<Refusal> | 
   // The foreign key wants an existing rollout; a refusal on an unknown id is still recorded.
   const rolloutId = candidate && (await findRollout(db, candidate)) ? candidate : null;
   const flood = folded !== null && folded.kind !== "repeats";
-  await appendAuditEvent(db, {
+  const message = folded ? describeFolded(folded, policy) : refusal.message;
+  await recordAttempt(db, {
     rolloutId,
-    actor: folded?.kind === "crowd" ? FLOOD_ACTOR : refusal.actor,
+    context: { actor: folded?.kind === "crowd" ? FLOOD_ACTOR : refusal.actor, requestId: refusal.requestId, clientAddress: refusal.clientAddress },
     action: flood ? FLOOD_ACTION : refusedAction(refusal),
+    error: new AppError(flood ? "RATE_LIMITED" : "FORBIDDEN", message),
     outcome: "refused",
-    error: { code: flood ? "RATE_LIMITED" : "FORBIDDEN", message: folded ? describeFolded(folded, policy) : refusal.message },
-    requestId: refusal.requestId,
-    clientAddress: refusal.clientAddress,
     repeatCount: folded?.count ?? 1,
     at: folded ? new Date(folded.lastAt) : undefined,
   });

@@ -1,11 +1,11 @@
-import { readJsonBody } from "@/lib/http/read-json";
+import { commandRoute } from "@/lib/http/command-route";
 import { requestContext } from "@/lib/http/request-context";
 import { json, pollableJson, route } from "@/lib/http/respond";
 import { rolloutJson } from "@/lib/contracts/rollout";
-import { archiveRollout } from "@/lib/server/archive-rollout";
+import { archiveRolloutCommand } from "@/lib/server/archive-rollout";
 import { getDeps } from "@/lib/server/deps";
 import { getRollout } from "@/lib/server/get-rollout";
-import { updateRollout } from "@/lib/server/update-rollout";
+import { updateRolloutCommand } from "@/lib/server/update-rollout";
 
 export const dynamic = "force-dynamic";
 
@@ -17,16 +17,7 @@ export const GET = route(async (request: Request, { params }: Params) => {
   return pollableJson(request, rolloutJson(await getRollout(getDeps(), { id })));
 });
 
-export const PATCH = route(async (request: Request, { params }: Params) => {
-  const { id } = await params;
-  const input = await readJsonBody(request);
-  const rollout = await updateRollout(getDeps(), { id, input, context: await requestContext(request, { need: "admin" }) });
-  return json(rolloutJson(rollout));
-});
+export const PATCH = commandRoute(updateRolloutCommand, (rollout) => json(rolloutJson(rollout)));
 
 /** Archives: a rollout with history is never erased. */
-export const DELETE = route(async (request: Request, { params }: Params) => {
-  const { id } = await params;
-  const rollout = await archiveRollout(getDeps(), { id, context: await requestContext(request, { need: "admin" }) });
-  return json(rolloutJson(rollout));
-});
+export const DELETE = commandRoute(archiveRolloutCommand, (rollout) => json(rolloutJson(rollout)));

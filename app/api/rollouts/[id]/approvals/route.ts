@@ -1,3 +1,4 @@
+import { approvalsJson } from "@/lib/contracts/approvals";
 import { requestContext } from "@/lib/http/request-context";
 import { pollableJson, route } from "@/lib/http/respond";
 import { getRolloutApprovals } from "@/lib/server/approvals/get-rollout-approvals";
@@ -15,7 +16,7 @@ type Params = { params: Promise<{ id: string }> };
 export const GET = route(async (request: Request, { params }: Params) => {
   const { id } = await params;
   const context = await requestContext(request, { need: "viewer" });
-  const approvals = await getRolloutApprovals(getDeps(), { id, viewer: context.actor });
+  const approvals = approvalsJson(await getRolloutApprovals(getDeps(), { id, viewer: context.actor }), context.actor.role);
   const { readAt, ...sameAs } = approvals;
   return pollableJson(request, approvals, { sameAs, headers: { "aviary-read-at": readAt } });
 });
