@@ -48,17 +48,16 @@ export function destinationList<Entry>(
   entry: z.ZodType<Entry, unknown>,
   { unique, urlOf }: { unique: boolean; urlOf: (entry: Entry) => string },
 ) {
-  return z
-    .array(entry)
-    .max(MAX_DESTINATIONS, { error: `${field} may list at most ${MAX_DESTINATIONS} URLs` })
-    .superRefine((entries, ctx) => {
-      if (!unique) return;
-      entries.forEach((item, index) => {
-        if (entries.findIndex((other) => urlOf(other) === urlOf(item)) < index) {
-          ctx.addIssue({ code: "custom", path: [index], message: `${field} lists this URL twice` });
-        }
-      });
+  return z.array(entry, { error: `${field} must be a list of URLs` }).superRefine((entries, ctx) => {
+    // Here rather than .max(): zod runs a length check even on a string that is not a list.
+    if (entries.length > MAX_DESTINATIONS) ctx.addIssue({ code: "custom", message: `${field} may list at most ${MAX_DESTINATIONS} URLs` });
+    if (!unique) return;
+    entries.forEach((item, index) => {
+      if (entries.findIndex((other) => urlOf(other) === urlOf(item)) < index) {
+        ctx.addIssue({ code: "custom", path: [index], message: `${field} lists this URL twice` });
+      }
     });
+  });
 }
 
 /** A kind whose entries are bare URLs (chat services' incoming webhooks: the URL is the credential). */

@@ -1,5 +1,7 @@
 import type { DestinationKindEntry } from "./entry";
+import { googleChat } from "./google-chat";
 import { slack } from "./slack";
+import { teams } from "./teams";
 import { webhook } from "./webhook";
 
 /**
@@ -7,12 +9,14 @@ import { webhook } from "./webhook";
  * entry.ts) plus its name here and its line below: the compiler refuses a name without an entry,
  * and the block's schema, redaction, ids, delivery, labels and metrics all follow from it.
  */
-export const DESTINATION_KINDS = ["slack", "webhook"] as const;
+export const DESTINATION_KINDS = ["slack", "webhook", "teams", "google_chat"] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
 export const DESTINATIONS = {
   slack,
   webhook,
+  teams,
+  google_chat: googleChat,
 } satisfies Record<DestinationKind, DestinationKindEntry>;
 
 /** A kind's entry with its entry types widened, for code that treats every kind alike. */
