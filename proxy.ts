@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { checkHost } from "@/lib/auth/allowed-host";
-import { authConfig, type AuthConfig } from "@/lib/auth/config";
+import type { AuthConfig } from "@/lib/auth/config";
 import { identify } from "@/lib/auth/identify";
 import { checkSameOrigin } from "@/lib/auth/same-origin";
 import { signInPath } from "@/lib/auth/session-response";
@@ -8,6 +8,8 @@ import { clientAddress, peerAddress } from "@/lib/http/client-address";
 import { API_CSP, newNonce, pageCsp, withSecurityHeaders } from "@/lib/http/security-headers";
 import { recordRefusal } from "@/lib/server/commands/refusals";
 import { processEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { getConfig } from "@/lib/server/deps";
 import { requestIdOf } from "@/lib/http/request-context";
 
 /**
@@ -34,9 +36,15 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const api = isApi(pathname);
   let config: AuthConfig;
   try {
-    config = authConfig();
+    // The sign-in section of the process's one configuration (the one tests configure), not
+    // getDeps(): that builds database pools and throws on a broken DATABASE_URL, and the health
+    // checks and this misconfiguration answer must still come through.
+    config = getConfig().auth();
   } catch (error) {
-    if (String(error) !== lastConfigError) console.error((lastConfigError = String(error)));
+    if (String(error) !== lastConfigError) {
+      lastConfigError = String(error);
+      log.error("sign-in is misconfigured: every request but /api/healthz is refused", { error });
+    }
     const secure = (response: Response) => withSecurityHeaders(response, API_CSP);
     // Alive, but not ready: a load balancer should not send users to a server that cannot sign them in.
     if (pathname === "/api/healthz") return secure(NextResponse.next());

@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { createDatabaseIfMissing } from "../lib/db/embedded-postgres";
+import { configureDeps } from "../lib/server/deps";
 import { TEMPLATE_DB, withDatabase, withRole } from "./global-setup";
 
 export type TestRole = "runtime" | "owner" | "superuser";
 
 /**
- * Gives the calling test file its own database, cloned from the migrated template, and points
- * DATABASE_URL (and so lib/db/client.ts) at it. The connection is the runtime role's, with the
+ * Gives the calling test file its own database, cloned from the migrated template, and configures
+ * the container with it (deps.config.databaseUrl, so every getDeps() caller uses it). The connection is the runtime role's, with the
  * app's privileges (no UPDATE, DELETE or TRUNCATE on audit_events); tests that alter the schema
  * or run migrations ask for the owner.
  */
@@ -16,7 +17,7 @@ export async function useFreshDatabase({ as = "runtime" }: { as?: TestRole } = {
   const name = `aviary_test_${randomBytes(6).toString("hex")}`;
   await createDatabaseIfMissing(adminUrl, name, TEMPLATE_DB, inject("pgRoles").owner.user);
   const url = asRole(withDatabase(adminUrl, name), as);
-  process.env.DATABASE_URL = url;
+  configureDeps({ databaseUrl: () => url });
   return url;
 }
 

@@ -6,12 +6,13 @@ import { afterAll, beforeAll } from "vitest";
 import { startKubeApi, type KubeApi } from "../sandbox/kube-api/server";
 import type { KubeObject } from "../sandbox/kube-api/types";
 import { resetDeps } from "../lib/server/deps";
+import { configureWith } from "./config";
 import { assertLocalUrl } from "./local-only";
 
 /**
  * The sandbox Kubernetes API (test double) for the calling test file: a free loopback port,
- * seeded VirtualServices, a kubeconfig under .data/test/, and AVIARY_CLUSTERS pointing the
- * "default" cluster at it, so getDeps() drives the sandbox. Stopped and deleted after the file.
+ * seeded VirtualServices, a kubeconfig under .data/test/, and the container's clusters section
+ * (as AVIARY_CLUSTERS would say it) pointing the "default" cluster at it, so getDeps() drives the sandbox. Stopped and deleted after the file.
  */
 export type VirtualServiceSpec = {
   name?: string;
@@ -77,7 +78,7 @@ export function startKubeForFile({
   let api: KubeApi | undefined;
   const dir = path.resolve(".data", "test", `kube-${process.pid}-${randomBytes(4).toString("hex")}`);
   const kubeconfigPath = path.join(dir, "kubeconfig");
-  const previous = process.env.AVIARY_CLUSTERS;
+  let restoreClusters: (() => void) | undefined;
 
   beforeAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -93,16 +94,14 @@ export function startKubeForFile({
     }
     api = await startKubeApi({ port: 0, host: "127.0.0.1", seed, kubeconfigPath, dataFile });
     assertLocalUrl("sandbox Kubernetes API", api.url);
-    process.env.AVIARY_CLUSTERS = JSON.stringify({ default: { kubeconfig: kubeconfigPath } });
-    // getDeps() caches its kube adapter; drop any built before AVIARY_CLUSTERS was set.
-    resetDeps();
+    // getDeps() builds a new kube adapter for the new section (and closes the one built before).
+    restoreClusters = configureWith({ AVIARY_CLUSTERS: JSON.stringify({ default: { kubeconfig: kubeconfigPath } }) }, "clusters");
   });
 
   afterAll(async () => {
     await api?.close();
     await rm(dir, { recursive: true, force: true });
-    if (previous === undefined) delete process.env.AVIARY_CLUSTERS;
-    else process.env.AVIARY_CLUSTERS = previous;
+    restoreClusters?.();
     resetDeps();
   });
 

@@ -226,7 +226,7 @@ export function authConfig(env: Env = processEnv()): AuthConfig {
 }
 
 /** Whether the app runs in demo mode; false when the configuration is broken (proxy.ts reports that). */
-export function isDemoMode(read: () => AuthConfig = authConfig): boolean {
+export function isDemoMode(read: () => AuthConfig): boolean {
   try {
     return read().mode === "demo";
   } catch {

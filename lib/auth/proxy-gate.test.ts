@@ -1,6 +1,8 @@
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Env } from "@/lib/env";
 import { proxy } from "@/proxy";
+import { configureWith } from "@/test/config";
 
 /** The gate in proxy.ts, called the way Next.js calls it (no server needed; no database is reached). */
 const PROXY_MODE = { AVIARY_AUTH_MODE: "proxy", AVIARY_PROXY_SECRET: "gate-test-secret-0123", AVIARY_ROLE_GROUPS: '{"viewer":["eng"]}' };
@@ -11,11 +13,16 @@ function gate(path: string, { method = "GET", headers = {} }: { method?: string;
 const passedThrough = (response: Response) => response.headers.get("x-middleware-next") === "1";
 const viewer = { "x-forwarded-user": "vera", "x-forwarded-groups": "eng", "x-aviary-proxy-secret": PROXY_MODE.AVIARY_PROXY_SECRET };
 
-afterEach(() => vi.unstubAllEnvs());
+// Each test hands the container its own sign-in section (never process.env); put back after it.
+const restores: (() => void)[] = [];
+const signIn = (variables: Env) => restores.push(configureWith(variables, "auth"));
+afterEach(() => {
+  while (restores.length) restores.pop()!();
+});
 
 describe("proxy.ts", () => {
   it("keeps anonymous callers out: 401 for the API, a redirect to sign-in for pages", async () => {
-    for (const [name, value] of Object.entries(PROXY_MODE)) vi.stubEnv(name, value);
+    signIn(PROXY_MODE);
     const api = await gate("/api/rollouts/123/metrics?window=1h");
     expect(api.status).toBe(401);
     expect((await api.json()).error.code).toBe("UNAUTHENTICATED");
@@ -25,14 +32,14 @@ describe("proxy.ts", () => {
   });
 
   it("lets the health checks and the sign-in flow through, and signed-in users", async () => {
-    for (const [name, value] of Object.entries(PROXY_MODE)) vi.stubEnv(name, value);
+    signIn(PROXY_MODE);
     for (const path of ["/api/healthz", "/api/readyz", "/api/auth/session", "/signin"]) expect(passedThrough(await gate(path))).toBe(true);
     expect(passedThrough(await gate("/api/slis", { headers: viewer }))).toBe(true);
     expect(passedThrough(await gate("/", { headers: viewer }))).toBe(true);
   });
 
   it("refuses cross-site state changes before anything else, sign-out included", async () => {
-    for (const [name, value] of Object.entries(PROXY_MODE)) vi.stubEnv(name, value);
+    signIn(PROXY_MODE);
     for (const path of ["/api/rollouts/1/actions", "/api/auth/logout", "/api/auth/demo"]) {
       const response = await gate(path, { method: "POST", headers: { ...viewer, origin: "https://evil.example" } });
       expect(response.status).toBe(403);
@@ -41,9 +48,7 @@ describe("proxy.ts", () => {
   });
 
   it("stops everything but liveness when sign-in is misconfigured, telling callers nothing but that; the log names the variable", async () => {
-    vi.stubEnv("NODE_ENV", "production");
-    vi.stubEnv("AVIARY_AUTH_MODE", "oidc");
-    vi.stubEnv("AVIARY_OIDC_ISSUER", "http://idp.internal.corp:8080/realms/secret-realm");
+    signIn({ NODE_ENV: "production", AVIARY_AUTH_MODE: "oidc", AVIARY_OIDC_ISSUER: "http://idp.internal.corp:8080/realms/secret-realm" });
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const response = await gate("/api/rollouts");
     expect(response.status).toBe(500);
@@ -64,7 +69,7 @@ describe("proxy.ts", () => {
   });
 
   it("refuses framing and sniffing on pages and API answers; pages get a script nonce that Next.js reads from the request", async () => {
-    for (const [name, value] of Object.entries(PROXY_MODE)) vi.stubEnv(name, value);
+    signIn(PROXY_MODE);
     const page = await gate("/", { headers: viewer });
     const csp = page.headers.get("content-security-policy")!;
     const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
@@ -89,8 +94,8 @@ describe("proxy.ts", () => {
   });
 
   it("in demo mode answers only to loopback names and AVIARY_PUBLIC_URL's host (DNS rebinding)", async () => {
-    vi.stubEnv("AVIARY_AUTH_MODE", "demo");
-    vi.stubEnv("AVIARY_SESSION_SECRET", "x".repeat(32));
+    const demo = { AVIARY_AUTH_MODE: "demo", AVIARY_SESSION_SECRET: "x".repeat(32) };
+    signIn(demo);
     const at = (host: string, path = "/api/rollouts") => proxy(new NextRequest(`http://${host}${path}`, { headers: { host } }));
     const refused = await at("rebound.evil.example:3000");
     expect(refused.status).toBe(421);
@@ -99,13 +104,13 @@ describe("proxy.ts", () => {
     expect((await at("127.0.0.1:3000")).status).toBe(401);
     expect((await at("[::1]:3000")).status).toBe(401);
     expect(passedThrough(await at("localhost:3000", "/signin"))).toBe(true);
-    vi.stubEnv("AVIARY_PUBLIC_URL", "http://aviary.lan:8080");
+    signIn({ ...demo, AVIARY_PUBLIC_URL: "http://aviary.lan:8080" });
     expect((await at("aviary.lan:8080")).status).toBe(401);
     expect((await at("aviary.lan")).status).toBe(421);
   });
 
   it("refuses identity headers that came more than once", async () => {
-    for (const [name, value] of Object.entries(PROXY_MODE)) vi.stubEnv(name, value);
+    signIn(PROXY_MODE);
     // Fetch joins a repeated header with ", ": a comma in the user header is the tell.
     const joined = await gate("/api/slis", { headers: { ...viewer, "x-forwarded-user": "mallory, vera" } });
     expect(joined.status).toBe(401);

@@ -6,6 +6,7 @@ import { useFreshDatabase } from "@/test/database";
 import { rolloutInput } from "@/test/fixtures";
 import { requestContext } from "./request-context";
 import { getDeps } from "@/lib/server/deps";
+import { configureWith } from "@/test/config";
 
 /**
  * Identity and roles through the real route handlers and a real database, in "behind an auth
@@ -37,26 +38,18 @@ const params = (id: string) => ({ params: Promise.resolve({ id }) });
 const admin: Who = { user: "dana", email: "dana@example.com", groups: "sre-leads,eng" };
 const operator: Who = { user: "omar", email: "omar@example.com", groups: "eng, sre" };
 const viewer: Who = { user: "vera", email: "vera@example.com", groups: "eng" };
-const saved: Record<string, string | undefined> = {};
+let restoreSignIn = () => {};
 let rolloutId = "";
 
 beforeAll(async () => {
   await useFreshDatabase();
-  for (const [name, value] of Object.entries(PROXY_ENV)) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
+  restoreSignIn = configureWith(PROXY_ENV, "auth");
   const created = await call(collection.POST(request("POST", "/api/rollouts", admin, rolloutInput())));
   expect(created.status).toBe(201);
   rolloutId = created.body.id as string;
 });
 
-afterAll(() => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+afterAll(() => restoreSignIn());
 
 async function lastAuditEvent() {
   return getDeps().db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
@@ -142,8 +135,7 @@ describe("behind an auth proxy", () => {
 
 describe("without sign-in (AVIARY_AUTH_MODE=none, the Vitest default)", () => {
   it("still refuses a cross-site POST to an action route", async () => {
-    const mode = process.env.AVIARY_AUTH_MODE;
-    process.env.AVIARY_AUTH_MODE = "none";
+    const restore = configureWith({ AVIARY_AUTH_MODE: "none" }, "auth");
     try {
       const headers = new Headers({ "content-type": "application/json", origin: "https://evil.example", host: "aviary.test" });
       const response = await actions.POST(
@@ -152,7 +144,7 @@ describe("without sign-in (AVIARY_AUTH_MODE=none, the Vitest default)", () => {
       );
       expect(response.status).toBe(403);
     } finally {
-      process.env.AVIARY_AUTH_MODE = mode;
+      restore();
     }
   });
 });

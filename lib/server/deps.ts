@@ -1,15 +1,15 @@
-import { authConfig, type AuthConfig } from "../auth/config";
+import type { AuthConfig } from "../auth/config";
 import { createAuditReader, type AuditReader } from "../db/audit/reader";
 import { createDb, type Db } from "../db/client";
 import { createRolloutLocks, type RolloutLocks } from "../db/rollout-lock";
-import { databaseUrl, parseServerEnv, processEnv } from "../env";
 import { createSandboxMesh, type SandboxMesh } from "../mesh/sandbox-mesh";
 import { createKubeAdapter, type KubeAdapter, type KubePort } from "../kube/virtual-services";
 import type { PrometheusClient } from "../prometheus/client";
-import { prometheusFromEnv } from "../prometheus/config";
+import { createPrometheusClient } from "../prometheus/client";
 import { readChainHead } from "../db/audit/chain-reader";
 import { createOwnMetrics, type OwnMetrics } from "./own-metrics";
-import { parseEgressPolicy, type EgressPolicy } from "../domain/egress/policy";
+import type { EgressPolicy } from "../domain/egress/policy";
+import { loadConfig, type AppConfig } from "./app-config";
 
 /**
  * The composition root: the one place where real adapters are chosen and built. Routes, pages and
@@ -18,6 +18,8 @@ import { parseEgressPolicy, type EgressPolicy } from "../domain/egress/policy";
  * fixed clock) without module mocking.
  */
 export type Deps = {
+  /** The configuration everything here was built from, parsed once (./app-config.ts). */
+  config: AppConfig;
   db: Db;
   /** Bulk reads of the audit log (listing, history, export, integrity) over node-postgres. */
   audit: AuditReader;
@@ -29,7 +31,7 @@ export type Deps = {
   sandboxMesh: SandboxMesh | null;
   /** Where checks and webhooks may connect (AVIARY_EGRESS_ALLOW / _DENY over the built-in refusals). */
   egress: EgressPolicy;
-  /** The sign-in configuration (re-read only when the environment changes; throws when it is invalid). */
+  /** The sign-in configuration (config.auth: parsed once; throws, naming the variable, when it is invalid). */
   auth: () => AuthConfig;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
@@ -43,31 +45,54 @@ export type Deps = {
 export type DepsOverrides = Partial<Pick<Deps, "kube" | "prometheus" | "locks">>;
 
 type Container = {
-  /** The database the pools below point at; a new DATABASE_URL (tests) builds new ones. */
+  /** What the adapters below are built from; `configured` when a test or script set it, not the environment. */
+  config?: { value: AppConfig; configured: boolean };
+  /** The database the pools below point at; another one (tests) builds new ones. */
   url?: string;
   db?: Db;
   audit?: AuditReader;
   locks?: RolloutLocks;
-  kube?: KubeAdapter;
-  prometheus?: PrometheusClient;
-  sandboxMesh?: SandboxMesh | null;
+  /** Each adapter remembers the section it was built from, so configuring another one rebuilds it. */
+  kube?: { from: AppConfig["clusters"]; adapter: KubeAdapter };
+  prometheus?: { from: AppConfig["prometheus"]; client: PrometheusClient };
+  sandboxMesh?: { from: AppConfig["server"]; mesh: SandboxMesh | null };
   metrics?: OwnMetrics;
-  egress?: { key: string; policy: EgressPolicy };
   overrides: DepsOverrides;
 };
 
 // One container per process, on globalThis under a process-wide symbol: Next.js loads this module
-// into several bundles (pages, route handlers, instrumentation) and all must share one set of
-// pools, one watch per cluster and namespace and one Prometheus client. Sharing is safe because the
-// errors adapters throw are branded (lib/app-error.ts), so `instanceof` holds in every bundle.
+// into several bundles (pages, route handlers, instrumentation, the proxy) and all must share one
+// configuration, one set of pools, one watch per cluster and namespace and one Prometheus client.
+// Sharing is safe because the errors adapters throw are branded (lib/app-error.ts), so
+// `instanceof` holds in every bundle.
 const slot = globalThis as unknown as Record<symbol, Container | undefined>;
 const CONTAINER = Symbol.for("aviary.deps");
 const container = (): Container => (slot[CONTAINER] ??= { overrides: {} });
 
-function databaseAdapters(c: Container): { db: Db; audit: AuditReader; locks: RolloutLocks } {
-  const url = databaseUrl();
+/**
+ * The process's configuration: the environment's, parsed on first use and kept, unless a test or
+ * script configured another. Builds no adapter, so the proxy reads sign-in from it even when the
+ * database settings are broken.
+ */
+export function getConfig(): AppConfig {
+  const c = container();
+  return (c.config ??= { value: loadConfig(), configured: false }).value;
+}
+
+/**
+ * Replaces sections of the configuration for every getDeps() caller (route handlers included):
+ * tests configure their database, cluster, Prometheus or sign-in here instead of in process.env.
+ * Adapters built from a replaced section are rebuilt on the next getDeps().
+ */
+export function configureDeps(sections: Partial<AppConfig>): void {
+  const c = container();
+  c.config = { value: { ...getConfig(), ...sections }, configured: true };
+}
+
+function databaseAdapters(c: Container, config: AppConfig): { db: Db; audit: AuditReader; locks: RolloutLocks } {
+  const url = config.databaseUrl();
   if (c.url !== url || !c.db || !c.audit || !c.locks) {
-    closeDatabaseAdapters(c);
+    void closeDatabaseAdapters(c);
     c.url = url;
     c.db = createDb(url);
     c.audit = createAuditReader(url);
@@ -84,26 +109,53 @@ function closeDatabaseAdapters(c: Container): Promise<unknown> {
 
 export function getDeps(): Deps {
   const c = container();
-  const { db, audit, locks } = databaseAdapters(c);
+  const config = getConfig();
+  const { db, audit, locks } = databaseAdapters(c, config);
   const metrics = (c.metrics ??= createOwnMetrics({
     defaultMetrics: true,
     // At scrape time, from whichever database the container points at then (one indexed row).
-    auditHead: async () => (await readChainHead(databaseAdapters(c).audit))?.id ?? null,
-    prometheusLoad: () => (c.overrides.prometheus ?? c.prometheus)?.load(),
+    auditHead: async () => (await readChainHead(databaseAdapters(c, getConfig()).audit))?.id ?? null,
+    prometheusLoad: () => (c.overrides.prometheus ?? c.prometheus?.client)?.load(),
   }));
   return {
+    config,
     db,
     audit,
     locks: c.overrides.locks ?? locks,
-    kube: c.overrides.kube ?? (c.kube ??= createKubeAdapter({ observe: (call) => metrics.kubeCall(call) })),
-    prometheus: c.overrides.prometheus ?? (c.prometheus ??= prometheusFromEnv(undefined, { observe: (call) => metrics.prometheusCall(call) })),
-    egress: egressPolicy(c),
-    sandboxMesh: c.sandboxMesh === undefined ? (c.sandboxMesh = sandboxMeshFromEnv()) : c.sandboxMesh,
-    auth: () => authConfig(),
+    kube: c.overrides.kube ?? kubeAdapter(c, config, metrics),
+    prometheus: c.overrides.prometheus ?? prometheusClient(c, config, metrics),
+    egress: config.egress(),
+    sandboxMesh: sandboxMesh(c, config),
+    auth: config.auth,
     now: () => new Date(),
     sleep,
     metrics,
   };
+}
+
+function kubeAdapter(c: Container, config: AppConfig, metrics: OwnMetrics): KubeAdapter {
+  if (c.kube?.from !== config.clusters) {
+    void c.kube?.adapter.close().catch(() => {});
+    const adapter = createKubeAdapter({ configs: config.clusters(), observe: (call) => metrics.kubeCall(call) });
+    c.kube = { from: config.clusters, adapter };
+  }
+  return c.kube.adapter;
+}
+
+function prometheusClient(c: Container, config: AppConfig, metrics: OwnMetrics): PrometheusClient {
+  if (c.prometheus?.from !== config.prometheus) {
+    const client = createPrometheusClient({ ...config.prometheus(), observe: (call) => metrics.prometheusCall(call) });
+    c.prometheus = { from: config.prometheus, client };
+  }
+  return c.prometheus.client;
+}
+
+function sandboxMesh(c: Container, config: AppConfig): SandboxMesh | null {
+  if (c.sandboxMesh?.from !== config.server) {
+    const url = config.server().AVIARY_SANDBOX_MESH_ADMIN_URL;
+    c.sandboxMesh = { from: config.server, mesh: url ? createSandboxMesh(url) : null };
+  }
+  return c.sandboxMesh.mesh;
 }
 
 /** Puts test or benchmark adapters in place for every caller; `{}` removes them again. */
@@ -111,34 +163,23 @@ export function overrideDeps(overrides: DepsOverrides): void {
   container().overrides = overrides;
 }
 
-/** Forgets (and closes) the cluster and Prometheus adapters built from the environment, so the next getDeps() reads it again. */
+/**
+ * Forgets (and closes) the cluster and Prometheus adapters, and a configuration read from the
+ * environment (not one a test configured), so the next getDeps() reads the environment again:
+ * benchmarks and scripts that point it elsewhere call this.
+ */
 export function resetDeps(): void {
   const c = container();
-  void c.kube?.close().catch(() => {});
-  c.kube = c.prometheus = undefined;
-  c.sandboxMesh = undefined;
+  void c.kube?.adapter.close().catch(() => {});
+  c.kube = c.prometheus = c.sandboxMesh = undefined;
+  if (!c.config?.configured) c.config = undefined;
 }
 
-/** Parsed (and validated, naming the variable) again only when the variables change: tests set them per file. */
-function egressPolicy(c: Container): EgressPolicy {
-  const raw = processEnv();
-  const key = JSON.stringify([raw.AVIARY_EGRESS_ALLOW, raw.AVIARY_EGRESS_DENY]);
-  if (c.egress?.key !== key) {
-    const { AVIARY_EGRESS_ALLOW: allow, AVIARY_EGRESS_DENY: deny } = parseServerEnv(raw);
-    c.egress = { key, policy: parseEgressPolicy({ allow, deny }).policy };
-  }
-  return c.egress.policy;
-}
-
-function sandboxMeshFromEnv(): SandboxMesh | null {
-  const url = parseServerEnv().AVIARY_SANDBOX_MESH_ADMIN_URL;
-  return url ? createSandboxMesh(url) : null;
-}
-
-/** Closes everything the container built (pools, watches), for scripts and benchmarks that end. */
+/** Closes everything the container built (pools, watches) and forgets its configuration, for scripts and benchmarks that end. */
 export async function closeDeps(): Promise<void> {
   const c = container();
   resetDeps();
+  c.config = undefined;
   await closeDatabaseAdapters(c);
 }
 

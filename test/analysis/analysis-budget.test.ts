@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as metricsRoute } from "@/app/metrics/route";
 import type { PrometheusClient } from "@/lib/prometheus/client";
 import { analyseRollouts, type IterationResult } from "@/lib/server/analyse-rollouts";
 import type { PassBudget } from "@/lib/server/admit-within-budget";
 import { getDeps, resetDeps, type Deps } from "@/lib/server/deps";
 import { api } from "../api/client";
+import { configureWith } from "../config";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
@@ -23,9 +24,8 @@ let sent = 0;
 
 beforeAll(async () => {
   await useFreshDatabase();
-  vi.stubEnv("AVIARY_METRICS_TOKEN", TOKEN);
-  vi.stubEnv("AVIARY_PROMETHEUS_URL", prometheus.url);
-  resetDeps();
+  configureWith({ AVIARY_METRICS_TOKEN: TOKEN }, "server");
+  configureWith({ AVIARY_PROMETHEUS_URL: prometheus.url }, "prometheus");
   const real = getDeps().prometheus;
   const counted: PrometheusClient = {
     ...real,
@@ -36,7 +36,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  vi.unstubAllEnvs();
   resetDeps();
 });
 

@@ -6,6 +6,7 @@ import { fuzzApi } from "../fuzz/api-fuzz";
 import { startKubeForFile } from "../kube";
 import { startPrometheusForFile } from "../prometheus";
 import { api } from "./client";
+import { configureWith } from "../config";
 
 /**
  * A seed-stable sample of the API fuzzing (`npm run fuzz` runs 10,000 inputs or more): no 5xx,
@@ -20,7 +21,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 let url: string;
 beforeAll(async () => {
   url = await useFreshDatabase();
-  process.env.AVIARY_PROMETHEUS_URL = prometheus.url;
+  configureWith({ AVIARY_PROMETHEUS_URL: prometheus.url }, "prometheus");
 });
 
 describe("API fuzzing", () => {

@@ -1,13 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as metricsRoute } from "@/app/metrics/route";
 import { readChainHead } from "@/lib/db/audit/chain-reader";
 import { createLeaderLock } from "@/lib/db/leader-lock";
 import { analyseRollouts } from "@/lib/server/analyse-rollouts";
 import { startAnalysisLoop } from "@/lib/background/analysis-task";
-import { getDeps, resetDeps } from "@/lib/server/deps";
+import { getConfig, getDeps, resetDeps } from "@/lib/server/deps";
 import { createOwnMetrics } from "@/lib/server/own-metrics";
 import { proxy } from "@/proxy";
 import type { ScrapeConfig } from "@/scripts/lib/prometheus-server";
@@ -16,6 +16,7 @@ import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
 import { startPrometheusForFile } from "../prometheus";
 import { api } from "./client";
+import { configureWith } from "../config";
 
 /**
  * Aviary's own metrics on GET /metrics, on the real parts: the route handler, a real database,
@@ -45,18 +46,16 @@ const prometheus = startPrometheusForFile({ scrapeConfigs });
 
 beforeAll(async () => {
   await useFreshDatabase();
-  vi.stubEnv("AVIARY_METRICS_TOKEN", TOKEN);
-  vi.stubEnv("AVIARY_PROMETHEUS_URL", prometheus.url);
-  resetDeps(); // the Prometheus adapter is rebuilt from the environment, with its observer
+  configureWith({ AVIARY_METRICS_TOKEN: TOKEN }, "server");
+  configureWith({ AVIARY_PROMETHEUS_URL: prometheus.url }, "prometheus"); // the next getDeps() builds its client, with its observer
 });
 
 afterAll(async () => {
-  vi.unstubAllEnvs();
   resetDeps();
   await new Promise((resolve) => aviary?.close(resolve));
 });
 
-afterEach(() => vi.stubEnv("AVIARY_METRICS_TOKEN", TOKEN));
+afterEach(() => void configureWith({ AVIARY_METRICS_TOKEN: TOKEN }, "server"));
 
 function scrape(authorization?: string) {
   const headers = new Headers(authorization ? { authorization } : {});
@@ -124,7 +123,7 @@ async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T)
 
 describe("GET /metrics: who may read it", () => {
   it("answers 404 saying how to turn it on when AVIARY_METRICS_TOKEN is unset, whatever the caller sends", async () => {
-    vi.stubEnv("AVIARY_METRICS_TOKEN", undefined);
+    configureWith({ AVIARY_METRICS_TOKEN: undefined }, "server");
     for (const authorization of [undefined, `Bearer ${TOKEN}`]) {
       const response = await scrape(authorization);
       expect(response.status).toBe(404);
@@ -133,7 +132,7 @@ describe("GET /metrics: who may read it", () => {
   });
 
   it("401 without a bearer token, 403 with a wrong one, 200 in the text format with the right one", async () => {
-    vi.stubEnv("AVIARY_METRICS_TOKEN", TOKEN);
+    configureWith({ AVIARY_METRICS_TOKEN: TOKEN }, "server");
     const anonymous = await scrape();
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer/);
@@ -152,23 +151,22 @@ describe("GET /metrics: who may read it", () => {
   });
 
   it("is let through proxy.ts without a session (the route is the gate), with a request id handed on", async () => {
-    vi.stubEnv("AVIARY_AUTH_MODE", "proxy");
-    vi.stubEnv("AVIARY_PROXY_SECRET", "gate-test-secret-0123");
-    vi.stubEnv("AVIARY_ROLE_GROUPS", '{"viewer":["eng"]}');
+    const restoreSignIn = configureWith(
+      { AVIARY_AUTH_MODE: "proxy", AVIARY_PROXY_SECRET: "gate-test-secret-0123", AVIARY_ROLE_GROUPS: '{"viewer":["eng"]}' },
+      "auth",
+    );
     const passed = await proxy(new NextRequest("http://aviary.test/metrics", { headers: { host: "aviary.test" } }));
     expect(passed.headers.get("x-middleware-next")).toBe("1");
     expect(passed.headers.get("x-middleware-request-x-request-id")).toMatch(/^[\w.-]+$/);
     const api = await proxy(new NextRequest("http://aviary.test/api/rollouts", { headers: { host: "aviary.test" } }));
     expect(api.status).toBe(401);
-    vi.stubEnv("AVIARY_AUTH_MODE", undefined);
-    vi.stubEnv("AVIARY_PROXY_SECRET", undefined);
-    vi.stubEnv("AVIARY_ROLE_GROUPS", undefined);
+    restoreSignIn();
   });
 });
 
 describe("what the metrics count", () => {
   it("a rollback and a refused action each move aviary_actions_total by exactly one, with their labels, and are timed", async () => {
-    vi.stubEnv("AVIARY_METRICS_TOKEN", TOKEN);
+    configureWith({ AVIARY_METRICS_TOKEN: TOKEN }, "server");
     const id = await startedRollout();
     const before = await metrics();
     const ok = { action: "rollback", outcome: "ok", code: "none" };
@@ -247,7 +245,7 @@ describe("what the metrics count", () => {
 
   it("the leadership gauge is 1 in the process leading the analysis loop, 0 in another replica and after it stops", async () => {
     const deps = getDeps();
-    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(process.env.DATABASE_URL!), tickMs: 200, log: () => {} });
+    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), tickMs: 200, log: () => {} });
     // A second replica, with its own registry (as another process would have), cannot lead meanwhile.
     const other = { ...deps, metrics: createOwnMetrics() };
     let stopOther: (() => Promise<void>) | undefined;
@@ -257,7 +255,7 @@ describe("what the metrics count", () => {
         async () => value(await metrics(), "aviary_analysis_leader"),
         (v) => v === 1,
       );
-      stopOther = startAnalysisLoop({ deps: other, leader: createLeaderLock(process.env.DATABASE_URL!), tickMs: 200, log: () => {} });
+      stopOther = startAnalysisLoop({ deps: other, leader: createLeaderLock(getConfig().databaseUrl()), tickMs: 200, log: () => {} });
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect(await other.metrics.registry.getSingleMetricAsString("aviary_analysis_leader")).toMatch(/^aviary_analysis_leader 0$/m);
       // The leader's passes are timed (nothing is analysed, so they are quick and ok).

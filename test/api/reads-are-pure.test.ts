@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import { createPrometheusClient } from "@/lib/prometheus/client";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
-import { getDeps, overrideDeps, type DepsOverrides } from "@/lib/server/deps";
+import { getConfig, getDeps, overrideDeps, type DepsOverrides } from "@/lib/server/deps";
 import { createRolloutLocks, type RolloutLocks } from "@/lib/db/rollout-lock";
 import { getRollout } from "@/lib/server/get-rollout";
 import { getRolloutTimeline } from "@/lib/server/get-rollout-timeline";
@@ -99,7 +99,7 @@ beforeAll(async () => {
     },
   });
 
-  const realLocks = createRolloutLocks(process.env.DATABASE_URL!);
+  const realLocks = createRolloutLocks(getConfig().databaseUrl());
   locks = realLocks;
   injected.locks = {
     withLock: (...args) => {
@@ -132,7 +132,7 @@ async function snapshot() {
 
 /** Advisory locks seen in this database while `work` runs, polled on a connection of its own. */
 async function advisoryLocksDuring(work: () => Promise<void>): Promise<string[]> {
-  const watcher = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const watcher = new pg.Client({ connectionString: getConfig().databaseUrl() });
   await watcher.connect();
   const seen = new Set<string>();
   let done = false;

@@ -10,6 +10,7 @@ import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
 import { getDeps } from "@/lib/server/deps";
+import { configureWith } from "../config";
 
 /**
  * A viewer looping on a forbidden route: a bounded number of audit events (one now, one folded
@@ -20,22 +21,14 @@ import { getDeps } from "@/lib/server/deps";
 const kube = startKubeForFile();
 const SECRET = "proxy-shared-secret-0123456789";
 const ENV = { AVIARY_AUTH_MODE: "proxy", AVIARY_PROXY_SECRET: SECRET, AVIARY_ROLE_GROUPS: '{"admin":["sre-leads"],"operator":["sre"],"viewer":["eng"]}' };
-const saved: Record<string, string | undefined> = {};
+let restoreSignIn = () => {};
 
 beforeAll(async () => {
   await useFreshDatabase();
-  for (const [name, value] of Object.entries(ENV)) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
+  restoreSignIn = configureWith(ENV, "auth");
 });
 
-afterAll(() => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+afterAll(() => restoreSignIn());
 
 afterEach(async () => {
   await flushRefusals({ all: true });

@@ -8,6 +8,7 @@ import { analyseRollouts, type RolloutOutcome } from "@/lib/server/analyse-rollo
 import { tickChecklistItem } from "@/lib/server/approvals/tick-checklist-item";
 import { createRollout } from "@/lib/server/create-rollout";
 import { getDeps, resetDeps, type Deps } from "@/lib/server/deps";
+import { configureWith } from "../config";
 import { createFreezeWindow } from "@/lib/server/freeze/manage-freeze-windows";
 import { getRollout } from "@/lib/server/get-rollout";
 import { getRolloutAnalysis } from "@/lib/server/get-rollout-analysis";
@@ -31,15 +32,14 @@ const ERIN: Actor = { id: "erin", email: "erin@example.com", role: "operator" };
 let stack: RunningStack;
 let deps: Deps;
 let services: Awaited<ReturnType<typeof startCheckServer>>;
-let previousClusters: string | undefined;
+let restoreClusters = () => {};
 
 beforeAll(async () => {
   allowLoopbackEgress(); // the local receivers below; the default policy refuses loopback
   await useFreshDatabase();
   services = await startCheckServer();
   stack = await startStack({ dataDir, fresh: true, seed: false, ownsProcess: false });
-  previousClusters = process.env.AVIARY_CLUSTERS;
-  process.env.AVIARY_CLUSTERS = JSON.stringify({ default: { kubeconfig: stack.kube.kubeconfigPath } });
+  restoreClusters = configureWith({ AVIARY_CLUSTERS: JSON.stringify({ default: { kubeconfig: stack.kube.kubeconfigPath } }) }, "clusters");
   resetDeps();
   deps = { ...getDeps(), prometheus: createPrometheusClient({ baseUrl: stack.prometheus.url }) };
 }, 90_000);
@@ -48,8 +48,7 @@ afterAll(async () => {
   await stack?.stop();
   await services?.close();
   await rm(dataDir, { recursive: true, force: true });
-  if (previousClusters === undefined) delete process.env.AVIARY_CLUSTERS;
-  else process.env.AVIARY_CLUSTERS = previousClusters;
+  restoreClusters();
   resetDeps();
 });
 

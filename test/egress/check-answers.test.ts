@@ -8,6 +8,7 @@ import { api } from "../api/client";
 import { approvalsApi } from "../approvals/client";
 import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
+import { configureWith } from "../config";
 import { allowLoopbackEgress } from "../egress";
 import { rolloutInput } from "../fixtures";
 
@@ -92,14 +93,14 @@ describe("a check's answer", () => {
   it("a destination refused when the check runs (the policy tightened since) is a result naming the rule, and nothing is sent", async () => {
     const id = await withCheck(`${base}/healthz`);
     const before = hits;
-    process.env.AVIARY_EGRESS_ALLOW = "";
+    const restore = configureWith({ AVIARY_EGRESS_ALLOW: "" }, "egress");
     try {
       const run = await approvalsApi.runChecks(id);
       expect(run.status).toBe(200);
       expect(run.body.checks[0].last).toMatchObject({ ok: false, status: null, summary: "refused by the egress policy: loopback (127.0.0.0/8)" });
       expect(hits).toBe(before);
     } finally {
-      allowLoopbackEgress();
+      restore();
     }
   });
 });
