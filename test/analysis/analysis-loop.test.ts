@@ -17,7 +17,8 @@ import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { analyseRollouts } from "@/lib/server/analyse-rollouts";
 import { startAnalysisLoop } from "@/lib/background/analysis-task";
 import { createRollout } from "@/lib/server/create-rollout";
-import { getDeps, resetDeps, type Deps } from "@/lib/server/deps";
+import { getConfig, getDeps, resetDeps, type Deps } from "@/lib/server/deps";
+import { configureWith } from "../config";
 import { getRollout } from "@/lib/server/get-rollout";
 import { injectDemoFault } from "@/lib/server/inject-demo-fault";
 import { DEMO_SERVICES } from "@/scripts/lib/demo-rollouts";
@@ -36,13 +37,12 @@ const CONTEXT = { actor: LOCAL_ACTOR, requestId: "analysis-test", clientAddress:
 let stack: RunningStack;
 let cluster: CustomObjectsApi;
 let deps: Deps;
-let previousClusters: string | undefined;
+let restoreClusters = () => {};
 
 beforeAll(async () => {
   await useFreshDatabase();
   stack = await startStack({ dataDir, fresh: true, seed: false, ownsProcess: false });
-  previousClusters = process.env.AVIARY_CLUSTERS;
-  process.env.AVIARY_CLUSTERS = JSON.stringify({ default: { kubeconfig: stack.kube.kubeconfigPath } });
+  restoreClusters = configureWith({ AVIARY_CLUSTERS: JSON.stringify({ default: { kubeconfig: stack.kube.kubeconfigPath } }) }, "clusters");
   resetDeps();
   deps = { ...getDeps(), prometheus: createPrometheusClient({ baseUrl: stack.prometheus.url }) };
   const kc = new KubeConfig();
@@ -53,8 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await rm(dataDir, { recursive: true, force: true });
-  if (previousClusters === undefined) delete process.env.AVIARY_CLUSTERS;
-  else process.env.AVIARY_CLUSTERS = previousClusters;
+  restoreClusters();
   resetDeps();
 });
 
@@ -93,7 +92,7 @@ describe("the analysis loop on the real stack", () => {
   it("rolls back a canary whose errors burst (10 requests/s, 0.05% -> 5%), as aviary-analysis, naming the gate", async () => {
     const rollout = await startedRollout("checkout-v2", { mode: "rollback" });
     await actOnRollout(deps, { id: rollout.id, input: { action: "promote" }, context: CONTEXT }); // 25% of 40 req/s
-    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(process.env.DATABASE_URL!), log: () => {} });
+    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), log: () => {} });
     try {
       // Healthy first: the loop evaluates and leaves it alone.
       await waitFor(
@@ -137,7 +136,7 @@ describe("the analysis loop on the real stack", () => {
     const steps = [{ weight: 10, pauseSeconds: 8 }, { weight: 50, pauseSeconds: 8 }, { weight: 100 }];
     const rollout = await startedRollout("search-v7", { mode: "auto" }, { steps, slo: { availability: 99, latencyP95Ms: 500 } });
     await setProfile("search", "search-v7", { errorRatio: 0, p95Ms: 90 });
-    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(process.env.DATABASE_URL!), log: () => {} });
+    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), log: () => {} });
     try {
       await waitFor(
         "promoted",
@@ -176,7 +175,7 @@ describe("the analysis loop on the real stack", () => {
     // Its own gate: the workload's burn rate still remembers the error burst above for an hour.
     const rollout = await startedRollout("checkout-v2", { mode: "rollback", gates: [{ kind: "latencyP95", max: 250 }] }, { name: "checkout-v3" });
     await actOnRollout(deps, { id: rollout.id, input: { action: "promote" }, context: CONTEXT });
-    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(process.env.DATABASE_URL!), log: () => {} });
+    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), log: () => {} });
     try {
       await setProfile("shop", "checkout-v2", { p50Ms: 300, p95Ms: 600 });
       await waitFor(
@@ -223,7 +222,7 @@ describe("the analysis loop on the real stack", () => {
     const steps = [{ weight: 25, pauseSeconds: 6 }, { weight: 50, pauseSeconds: 6 }, { weight: 100 }];
     const rollout = await startedRollout("payments-v2", { mode: "auto" }, { name: "payments-v3", steps, slo: { availability: 99, latencyP95Ms: 1000 } });
     await actOnRollout(deps, { id: rollout.id, input: { action: "pause", reason: "looking at a dashboard" }, context: CONTEXT });
-    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(process.env.DATABASE_URL!), log: () => {} });
+    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), log: () => {} });
     try {
       // Well past the step's 6 s pause, with the loop evaluating all along.
       await waitFor(
@@ -272,7 +271,13 @@ describe("the analysis loop on the real stack", () => {
       context: CONTEXT,
     });
     const replica = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "analysis-replica.ts")], {
-      env: { ...process.env, AVIARY_PROMETHEUS_URL: stack.prometheus.url },
+      // A process of its own, configured the way a replica is: through its environment.
+      env: {
+        ...process.env,
+        DATABASE_URL: getConfig().databaseUrl(),
+        AVIARY_CLUSTERS: JSON.stringify({ default: { kubeconfig: stack.kube.kubeconfigPath } }),
+        AVIARY_PROMETHEUS_URL: stack.prometheus.url,
+      },
       stdio: ["ignore", "pipe", "inherit"],
     });
     const exited = new Promise((resolve) => replica.once("exit", resolve));
@@ -292,7 +297,7 @@ describe("the analysis loop on the real stack", () => {
       replica.kill("SIGKILL");
       await exited;
       // This process is the other replica: its loop takes the lock the dead one held.
-      stop = startAnalysisLoop({ deps, leader: createLeaderLock(process.env.DATABASE_URL!), log: () => {} });
+      stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), log: () => {} });
       await waitFor(
         "promoted",
         () => getRollout(deps, { id: rollout.id }),
@@ -386,8 +391,8 @@ describe("the analysis loop on the real stack", () => {
   }, 90_000);
 
   it("hands leadership over when the leader's connection goes: one loop across replicas", async () => {
-    const first = createLeaderLock(process.env.DATABASE_URL!);
-    const second = createLeaderLock(process.env.DATABASE_URL!);
+    const first = createLeaderLock(getConfig().databaseUrl());
+    const second = createLeaderLock(getConfig().databaseUrl());
     try {
       expect(await first.check()).toBe(true);
       expect(await second.check()).toBe(false);
