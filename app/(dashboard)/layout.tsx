@@ -9,6 +9,7 @@ import { can, hasRole } from "@/lib/domain/roles";
 import { currentIdentity } from "@/lib/auth/session";
 import { signInPath } from "@/lib/auth/session-response";
 import { SessionProvider } from "@/lib/client/use-session";
+import "./dashboard.css";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   // proxy.ts already sent anonymous visitors to sign in; this is the second lock on the door.

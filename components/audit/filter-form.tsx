@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useSyncExternalStore, type FormEvent, type ReactNode } from "react";
 import { Field, fieldId } from "@/components/ui/field";
+import "./audit-trail.css";
 
 /**
  * The filter bar of /audit and /history. The filters live in the URL: submitting navigates to

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { toQueryString } from "@/lib/domain/audit/filter-fields";
+import "./audit-trail.css";
 
 /**
  * Keyset pages: "Older" continues after the last row shown; "Newest" starts over. Going back a

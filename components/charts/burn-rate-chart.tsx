@@ -9,6 +9,7 @@ import { barTopLabel, plainTick } from "./plain-text";
 import { useElementWidth } from "./use-element-width";
 import { useSeen } from "./use-seen";
 import { useStaggered } from "./use-staggered";
+import "./charts.css";
 
 export type BurnRateRow = { window: string; service: number | null; canary: number | null };
 /** `label` goes in the legend (with the windows); the line itself carries only the number. */

@@ -1,4 +1,5 @@
 import { formatPercent } from "./format";
+import "./charts.css";
 
 /**
  * Share of the period's error budget still unspent. Overspent budgets go below zero and say

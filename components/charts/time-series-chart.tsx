@@ -12,6 +12,7 @@ import { useElementWidth } from "./use-element-width";
 import { useSeen } from "./use-seen";
 import { useStaggered } from "./use-staggered";
 import { useTimeZone } from "./use-time-zone";
+import "./charts.css";
 
 export type ChartSeries = {
   key: string;

@@ -7,6 +7,7 @@ import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import { LocalTime } from "@/components/ui/local-time";
 import { RolloutTable, type ListedRollout } from "./rollout-table";
 import styles from "./overview.module.css";
+import "./overview.css";
 
 /**
  * Rows drawn at first per section. Finished rollouts are mostly history: the ten most recent.

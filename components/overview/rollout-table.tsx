@@ -11,6 +11,7 @@ import type { Attention } from "@/lib/domain/attention";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import { isAllowed } from "@/lib/domain/rollout-actions";
 import styles from "./overview.module.css";
+import "./overview.css";
 
 export type ListedRollout = { rollout: OverviewRowJson; attention: Attention };
 

@@ -8,6 +8,7 @@ import { queryKeys } from "@/lib/client/query-keys";
 import { planAction, REASON_REQUIRED, type RolloutAction } from "@/lib/domain/rollout-actions";
 import type { RolloutJson } from "@/lib/contracts/rollout";
 import { ACTION_COPY } from "./action-copy";
+import "./action-dialog.css";
 
 /**
  * The confirmation every action goes through: the weights before and after in words, a reason

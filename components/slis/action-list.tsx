@@ -1,5 +1,6 @@
 import { formatFullTime } from "@/components/charts/format";
 import type { ActionMarker } from "@/lib/domain/weight-history";
+import "./slis.css";
 
 /** The actions drawn as markers, in words: when, what, who, how it ended and why. */
 export function ActionList({ markers, zone }: { markers: readonly ActionMarker[]; zone: string }) {

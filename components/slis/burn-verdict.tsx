@@ -1,6 +1,7 @@
 import { formatBurn, formatThreshold } from "@/components/charts/format";
 import type { BurnSummary, VerdictStatus } from "@/lib/domain/burn-summary";
 import type { BurnVerdict } from "@/lib/domain/slo";
+import "./slis.css";
 
 const BADGE_TEXT: Record<VerdictStatus, string> = { page: "Page", ticket: "Ticket", ok: "OK", no_data: "No data" };
 

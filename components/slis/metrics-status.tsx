@@ -2,6 +2,7 @@
 
 import { formatFullTime } from "@/components/charts/format";
 import { ApiError } from "@/lib/client/api";
+import "./slis.css";
 
 /**
  * Why the SLIs are not live, in words: Prometheus not answering, a query it refused, or Aviary

@@ -7,6 +7,7 @@ import { ApiError } from "@/lib/client/api";
 import { metricsApi, type SliOverview, type SliOverviewRow } from "@/lib/client/metrics-api";
 import { queryKeys } from "@/lib/client/query-keys";
 import { VerdictBadge } from "./burn-verdict";
+import "./slis.css";
 
 export const OVERVIEW_POLL_SECONDS = 5;
 

@@ -12,6 +12,7 @@ import { ActionList } from "./action-list";
 import { MetricsErrorBanner } from "./metrics-status";
 import { useMetricsWindow } from "./use-metrics-window";
 import { WindowPicker } from "./window-picker";
+import "./slis.css";
 
 export const POLL_SECONDS = 5;
 

@@ -12,6 +12,7 @@ import { BURN_WINDOWS } from "@/lib/domain/slo";
 import { BurnVerdictText } from "./burn-verdict";
 import { NoTrafficNotice } from "./metrics-status";
 import { ANALYSIS_ACTOR } from "@/lib/domain/actor";
+import "./slis.css";
 
 /**
  * The six SLI panels of one rollout, from a ready RolloutMetrics answer. TanStack Query keeps the

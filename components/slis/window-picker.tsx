@@ -2,6 +2,7 @@
 
 import { useId } from "react";
 import { METRICS_WINDOWS, WINDOW_LABELS, type MetricsWindow } from "@/lib/domain/metrics-window";
+import "./slis.css";
 
 /** Native radios styled as a segmented control: Tab reaches it, arrow keys move, Space selects. */
 export function WindowPicker({ value, onChange }: { value: MetricsWindow; onChange: (next: MetricsWindow) => void }) {

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, type ReactNode } from "react";
+import "./confirm-dialog.css";
 
 /**
  * A modal confirmation on the native <dialog>: focus is trapped, Escape cancels, and the

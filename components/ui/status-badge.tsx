@@ -1,4 +1,5 @@
 import type { RolloutStatus } from "@/lib/domain/rollout";
+import "./status-badge.css";
 
 const LABELS: Record<RolloutStatus, string> = {
   draft: "Draft",

@@ -1,3 +1,4 @@
+import "./weight-bar.css";
 /** Canary vs stable share of traffic as a bar plus the numbers, so it reads without colour too. */
 export function WeightBar({ canaryWeight, compact = false }: { canaryWeight: number; compact?: boolean }) {
   const stable = 100 - canaryWeight;

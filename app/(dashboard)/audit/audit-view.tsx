@@ -8,6 +8,7 @@ import type { AuditLogPage } from "@/lib/server/list-audit-events";
 import { DateFilter, FilterForm, SelectFilter, TextFilter } from "@/components/audit/filter-form";
 import { actionLabel, OutcomeBadge } from "@/components/audit/event-labels";
 import { FilterErrors, Pager } from "@/components/audit/pager";
+import "@/components/audit/audit-trail.css";
 
 const ACTION_OPTIONS = KNOWN_AUDIT_ACTIONS.map((action) => ({ value: action, label: actionLabel(action) }));
 const OUTCOME_OPTIONS = [

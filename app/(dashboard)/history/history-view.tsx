@@ -9,6 +9,7 @@ import type { HistoryPage } from "@/lib/server/list-rollout-history";
 import { DateFilter, FilterForm, SelectFilter, TextFilter } from "@/components/audit/filter-form";
 import { actionLabel, OutcomeBadge } from "@/components/audit/event-labels";
 import { FilterErrors, Pager } from "@/components/audit/pager";
+import "@/components/audit/audit-trail.css";
 
 const STATUS_OPTIONS = ROLLOUT_STATUSES.map((status) => ({ value: status, label: status.replace("_", " ") }));
 

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { ApiError, api } from "@/lib/client/api";
 import type { VirtualServiceInspection } from "@/lib/contracts/inspection";
+import "./rollout-form.css";
 
 type Target = { cluster?: string; namespace: string; virtualService: string; route?: string; stable: unknown; canary: unknown };
 

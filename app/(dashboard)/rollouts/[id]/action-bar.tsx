@@ -9,6 +9,7 @@ import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import type { RolloutJson } from "@/lib/contracts/rollout";
 import { useSession } from "@/lib/client/use-session";
 import { unexplainedDrift } from "./pending-operation";
+import "./rollout-detail.css";
 
 /** Which buttons a status shows; the rest would only ever be disabled noise. */
 const SHOWN: Record<RolloutJson["status"], RolloutAction[]> = {

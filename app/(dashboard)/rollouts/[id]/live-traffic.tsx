@@ -7,6 +7,7 @@ import type { RolloutJson } from "@/lib/contracts/rollout";
 import { useTrafficReadAt } from "@/lib/client/traffic-read-at";
 import { useSession } from "@/lib/client/use-session";
 import { unexplainedDrift } from "./pending-operation";
+import "./rollout-detail.css";
 
 /** Aviary's record beside what the cluster has now, so a hand edit cannot hide. */
 export function LiveTrafficFacts({ rollout, live, error }: { rollout: RolloutJson; live: LiveTraffic | undefined; error: string | null }) {

@@ -2,6 +2,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import type { StoredAuditEntry } from "@/lib/domain/audit/entry";
 import { describeChange } from "@/lib/domain/audit/change";
 import { actionLabel, OutcomeBadge } from "@/components/audit/event-labels";
+import "@/components/audit/audit-trail.css";
 
 /** Every event of the rollout, oldest first: when, what, who, what changed, why, and how it ended. */
 export function TimelineEvents({ events }: { events: StoredAuditEntry[] }) {

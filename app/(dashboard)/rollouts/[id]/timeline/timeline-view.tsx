@@ -9,6 +9,7 @@ import { TIMELINE_LIMIT } from "@/lib/server/get-rollout-timeline";
 import { TimelineEvents } from "./timeline-events";
 import { WeightOverTime } from "./weight-over-time";
 import { auditEntryOf } from "@/lib/domain/weight-history";
+import "@/components/audit/audit-trail.css";
 
 /**
  * A live rollout's chart runs to now; a finished one ends shortly after its last event, so last
