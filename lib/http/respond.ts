@@ -65,7 +65,7 @@ export function toAppError(error: unknown, requestId?: string): AppError {
   return new AppError("INTERNAL", `something went wrong on the server; the details are in the server log${which}`);
 }
 
-function isDatabaseDown(error: unknown): boolean {
+export function isDatabaseDown(error: unknown): boolean {
   const text = String((error as { code?: string })?.code ?? "") + " " + String((error as Error)?.message ?? "");
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1017|DatabaseNotReachable|Connection terminated|connect ECONN/i.test(text);
 }

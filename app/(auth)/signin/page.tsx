@@ -9,7 +9,6 @@ import { getDeps } from "@/lib/server/deps";
 import { DemoSignInForm } from "./demo-sign-in-form";
 import { signInError } from "./sign-in-errors";
 
-export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in" };
 
 type Search = { returnTo?: string; error?: string; signedOut?: string };

@@ -1,7 +1,5 @@
+import { PageLoading } from "@/components/ui/page-loading";
+
 export default function Loading() {
-  return (
-    <p className="muted" role="status">
-      Loading the audit log…
-    </p>
-  );
+  return <PageLoading what="the audit log" />;
 }

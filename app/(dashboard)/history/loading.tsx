@@ -1,7 +1,5 @@
+import { PageLoading } from "@/components/ui/page-loading";
+
 export default function Loading() {
-  return (
-    <p className="muted" role="status">
-      Loading the history…
-    </p>
-  );
+  return <PageLoading what="the history" />;
 }

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
+import { DatabaseDown } from "@/components/ui/database-down";
 import { isAppError } from "@/lib/app-error";
 import { HISTORY_PARAMS } from "@/lib/domain/audit/history-filter";
 import { cleanParams } from "@/lib/domain/audit/filter-fields";
 import { listRolloutHistory, type HistoryPage as Page } from "@/lib/server/list-rollout-history";
 import { HistoryView } from "./history-view";
 import { getDeps } from "@/lib/server/deps";
+import { pageRead } from "../page-reads";
 
-export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "History" };
 
 type Query = Record<string, string | string[] | undefined>;
@@ -23,7 +24,9 @@ async function load(query: Query): Promise<{ page: Page; errors: Record<string, 
 
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Query> }) {
   const query = await searchParams;
-  const { page, errors } = await load(query);
+  const read = await pageRead(() => load(query));
+  if (read.down) return <DatabaseDown />;
+  const { page, errors } = read.value;
   const cursor = typeof query.cursor === "string" && query.cursor ? query.cursor : undefined;
   return <HistoryView page={page} cursor={cursor} errors={errors} />;
 }

@@ -4,7 +4,6 @@ import { getDeps } from "@/lib/server/deps";
 import { getEgressSettings, tryEgress } from "@/lib/server/get-egress-settings";
 import { EgressSettingsView } from "./egress-settings-view";
 
-export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Settings: outbound requests" };
 
 /** Admin page: the egress policy in force, and a URL tried against it (?url=, so a link can be shared). */

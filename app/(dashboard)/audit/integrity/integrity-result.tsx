@@ -1,6 +1,9 @@
+import { DatabaseDown } from "@/components/ui/database-down";
 import { LocalTime } from "@/components/ui/local-time";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 import { getDeps } from "@/lib/server/deps";
+import { pageRead } from "../../page-reads";
+import "@/components/audit/audit-trail.css";
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -14,7 +17,9 @@ const PROBLEM_TEXT = {
 
 export async function IntegrityResult() {
   const deps = getDeps();
-  const report = await verifyAuditChain(deps);
+  const read = await pageRead(() => verifyAuditChain(deps));
+  if (read.down) return <DatabaseDown />;
+  const report = read.value;
   const checkedAt = deps.now().toISOString();
   const seconds = report.durationMs < 1_000 ? `${report.durationMs} ms` : `${(report.durationMs / 1000).toFixed(1)} s`;
   if (report.ok) {

@@ -4,8 +4,8 @@ import { Suspense } from "react";
 import { requirePageRole } from "@/lib/auth/session";
 import { getDeps } from "@/lib/server/deps";
 import { IntegrityResult } from "./integrity-result";
+import "@/components/audit/audit-trail.css";
 
-export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit log integrity" };
 
 /** Admin page: recomputes the audit log's hash chain on every visit (the same check as `npm run audit:verify`). */

@@ -1,32 +1,24 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
-import { isAppError } from "@/lib/app-error";
+import { DatabaseDown } from "@/components/ui/database-down";
 import { isDemoMode } from "@/lib/auth/config";
 import { rolloutJson } from "@/lib/contracts/rollout";
 import { getDeps } from "@/lib/server/deps";
-import { getRollout } from "@/lib/server/get-rollout";
+import { pageRead, readRolloutForPage } from "../../page-reads";
 import { RolloutDetailView } from "./rollout-detail-view";
 
-export const dynamic = "force-dynamic";
+// No loading.tsx on this route: a streamed page starts with status 200, and an unknown id must answer 404.
+type Props = { params: Promise<{ id: string }> };
 
-async function load(id: string) {
-  try {
-    return await getRollout(getDeps(), { id });
-  } catch (error) {
-    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
-    throw error;
-  }
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const read = await pageRead(async () => readRolloutForPage((await params).id));
+  return { title: read.down ? "Database unreachable" : read.value.name };
 }
 
-export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const rollout = await load((await params).id);
-  return { title: rollout.name };
-}
-
-export default async function RolloutPage({ params }: { params: Promise<{ id: string }> }) {
-  const rollout = await load((await params).id);
+export default async function RolloutPage({ params }: Props) {
+  const read = await pageRead(async () => readRolloutForPage((await params).id));
+  if (read.down) return <DatabaseDown />;
   const deps = getDeps();
   // The demo lets visitors break a canary in its sandbox mesh; nothing else has one.
   const demoFaults = deps.sandboxMesh !== null && isDemoMode(deps.auth);
-  return <RolloutDetailView initial={rolloutJson(rollout)} demoFaults={demoFaults} />;
+  return <RolloutDetailView initial={rolloutJson(read.value)} demoFaults={demoFaults} />;
 }

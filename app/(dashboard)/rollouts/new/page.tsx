@@ -3,10 +3,9 @@ import { requirePageRole } from "@/lib/auth/session";
 import { getDeps } from "@/lib/server/deps";
 import { RolloutForm } from "../rollout-form";
 import { EMPTY_FORM } from "../form-values";
+import "../rollout-form.css";
 
 export const metadata: Metadata = { title: "New rollout" };
-
-export const dynamic = "force-dynamic";
 
 export default async function NewRolloutPage() {
   const { allowed, reason } = await requirePageRole({ config: getDeps().auth(), need: "admin", returnTo: "/rollouts/new" });

@@ -1,25 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { isAppError } from "@/lib/app-error";
+import { DatabaseDown } from "@/components/ui/database-down";
 import { requirePageRole } from "@/lib/auth/session";
 import { canEdit } from "@/lib/domain/rollout-lifecycle";
 import { getDeps } from "@/lib/server/deps";
 import { definitionOf } from "@/lib/server/definition-of";
-import { getRollout } from "@/lib/server/get-rollout";
+import { pageRead, readRolloutForPage } from "../../../page-reads";
 import { RolloutForm } from "../../rollout-form";
 import { fromDefinition } from "../../form-values";
+import "../../rollout-form.css";
 
-export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Edit rollout" };
 
 export default async function EditRolloutPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const access = await requirePageRole({ config: getDeps().auth(), need: "admin", returnTo: `/rollouts/${id}/edit` });
-  const rollout = await getRollout(getDeps(), { id }).catch((error: unknown) => {
-    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
-    throw error;
-  });
+  const read = await pageRead(() => readRolloutForPage(id));
+  if (read.down) return <DatabaseDown />;
+  const rollout = read.value;
   return (
     <>
       <div className="page-header">

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
+import { DatabaseDown } from "@/components/ui/database-down";
 import { isAppError } from "@/lib/app-error";
 import { getDeps } from "@/lib/server/deps";
 import { getRolloutTimeline } from "@/lib/server/get-rollout-timeline";
+import { pageRead } from "../../../page-reads";
 import { TimelineView } from "./timeline-view";
-
-export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -21,8 +21,8 @@ const load = cache(async (id: string) => {
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { rollout } = await load((await params).id);
-  return { title: `${rollout.name}: timeline` };
+  const read = await pageRead(async () => load((await params).id));
+  return { title: read.down ? "Database unreachable" : `${read.value.rollout.name}: timeline` };
 }
 
 /** Every event of one rollout in order, the weights over its life, and its SLIs since it started. */
@@ -30,6 +30,7 @@ export default async function TimelinePage({ params, searchParams }: Props) {
   const { id } = await params;
   // The SLI charts read their window from the URL; an auditor wants the rollout's whole life.
   if (!(await searchParams).window) redirect(`/rollouts/${encodeURIComponent(id)}/timeline?window=rollout`);
-  const timeline = await load(id);
-  return <TimelineView timeline={timeline} now={getDeps().now()} />;
+  const read = await pageRead(() => load(id));
+  if (read.down) return <DatabaseDown />;
+  return <TimelineView timeline={read.value} now={getDeps().now()} />;
 }
