@@ -1,16 +1,14 @@
-import { errorRateScanWindows, type Gate, type GateOf } from "../domain/analysis/definition";
+import { GATE_KINDS, type Gate, type GateKind, type GateOf } from "../domain/analysis/definition";
 import { burnCapFor, type GateEvaluation } from "../domain/analysis/evaluate";
-import { durationSeconds } from "../domain/analysis/promql-template";
-import { MULTIWINDOW_CONDITIONS } from "../domain/slo";
 import type { PrometheusClient } from "./client";
-import { attempt, judgeEvidence, promqlEvidence, unreachable, type GateEvidence, type ShownQuery } from "./custom-gate-evidence";
-import { burnConditionQueries, type BurnConditions } from "./burn-condition-queries";
-import { fetchBurnRatesWith, type OverviewBurnInputs } from "./fetch-overview-burn-rates";
+import { attempt, type ShownQuery } from "./custom-gate-evidence";
+import { burnConditionQueries } from "./burn-condition-queries";
+import { fetchBurnRatesWith } from "./fetch-overview-burn-rates";
+import type { BurnFetched, Found, WindowAnswer } from "./gates/entry";
+import { GATE_QUERIES, queriesOf, type GateEvidence, type GateEvidenceOf } from "./gates";
 import { fetchGroupedParts, type GroupedPart, type RolloutPart } from "./grouped-instant";
-import { anyOfRegex, labelMatcher } from "./promql";
-import { baseMatchers, NAMESPACE_LABEL, type ResolvedTargets, type RolloutTargets } from "./selector";
-import { windowEvidence } from "./window-evidence";
-import { canarySharePercentExpr, errorPercentExpr, quantileExpr, requestRateExpr, requestsExpr, type GroupedOptions } from "./sli-queries";
+import type { RolloutTargets } from "./selector";
+import { quantileExpr, requestsExpr } from "./sli-queries";
 
 export type { GateEvidence, ShownQuery };
 
@@ -23,50 +21,37 @@ export type EvidenceRequest = { targets: RolloutTargets; gates: readonly Gate[];
 /**
  * The parts of one window's grouped queries: whole counts (`counted`, for the binomial tests, not
  * increase()) in one query, quantiles in another (always both: the query budget counts two per
- * window). Each gate's value is itself a part (the error share, the quantile, the request rate),
- * so the query shown beside a verdict is one the loop sent and read, and returns the stored value.
+ * window), and between them the parts the window's gate kinds add (lib/prometheus/gates), in the
+ * registry's order. Each gate's value is itself a part, so the query shown beside a verdict is
+ * one the loop sent and read, and returns the stored value.
  */
-function windowParts(window: string, kinds: ReadonlySet<Gate["kind"]>): GroupedPart[] {
-  const counted = (name: string, at: string): GroupedPart[] => [
-    { name: `requests${name}`, batch: 0, expr: (g: GroupedOptions) => requestsExpr({ ...g, window: at, fn: "counted" }) },
+function windowParts(window: string, kinds: ReadonlySet<GateKind>): GroupedPart[] {
+  const added = GATE_KINDS.flatMap((kind) => {
+    const queries = GATE_QUERIES[kind];
+    return kinds.has(kind) && queries.source === "window" ? (queries.parts?.(window) ?? []) : [];
+  });
+  return [
+    { name: "requests", batch: 0, expr: (g) => requestsExpr({ ...g, window, fn: "counted" }) },
+    ...added,
+    { name: "p95", batch: 1, expr: (g) => quantileExpr({ ...g, q: 0.95 }) },
+    { name: "p99", batch: 1, expr: (g) => quantileExpr({ ...g, q: 0.99 }) },
   ];
-  const share = (name: string, at: string): GroupedPart => ({ name: `errorRate${name}`, batch: 0, expr: (g) => errorPercentExpr({ ...g, window: at }) });
-  const parts = counted("", window);
-  if (kinds.has("errorRate")) {
-    parts.push(share("", window));
-    // The canary's counts over the gate's shorter scan windows ride in the same query.
-    for (const short of errorRateScanWindows(window)) parts.push(...counted(`@${short}`, short), share(`@${short}`, short));
-  }
-  if (kinds.has("requestRate")) parts.push({ name: "requestRate", batch: 0, expr: (g) => requestRateExpr({ ...g, seconds: durationSeconds(window) ?? 1 }) });
-  parts.push({ name: "p95", batch: 1, expr: (g) => quantileExpr({ ...g, q: 0.95 }) }, { name: "p99", batch: 1, expr: (g) => quantileExpr({ ...g, q: 0.99 }) });
-  return parts;
-}
-
-/** The split gate's value per rollout that has one: its canary's share of its two workloads' counts. */
-function splitParts(window: string, rollouts: ReadonlySet<number> | undefined): RolloutPart[] {
-  if (!rollouts) return [];
-  const expr = (r: ResolvedTargets) =>
-    canarySharePercentExpr({
-      matchers: baseMatchers({ namespaceMatcher: labelMatcher(NAMESPACE_LABEL, "=", r.namespace), extraMatchers: r.extraMatchers }),
-      canary: labelMatcher(r.label, "=", r.canary),
-      both: labelMatcher(r.label, "=~", anyOfRegex([r.stable, r.canary])),
-      window,
-    });
-  return [{ name: "split", batch: 0, rollouts, expr }];
 }
 
 /** The query that produced an evaluation's value: its deciding window's or condition's when it names one. */
-export function shownQuery(evidence: GateEvidence, evaluation: Pick<GateEvaluation, "window" | "condition">): ShownQuery | null {
+export function shownQuery(evidence: Pick<GateEvidence, "query" | "byDecider">, evaluation: Pick<GateEvaluation, "window" | "condition">): ShownQuery | null {
   const decider = evaluation.window ?? evaluation.condition;
   return (decider === undefined ? undefined : evidence.byDecider?.[decider]) ?? evidence.query;
 }
 
+type Window = { kinds: Set<GateKind>; rolloutParts: Map<string, RolloutPart & { rollouts: Set<number> }> };
+
 /**
- * The evidence for every gate of every analysed rollout at `time`. The built-in gates share
- * grouped queries (fetchGroupedParts, fetchOverviewBurnRates, fetchBurnConditions): their number
- * depends on the distinct windows the gates use, not on the number of rollouts. Custom PromQL and
- * judge gates are queried per rollout (their templates cannot be grouped). A Prometheus failure
- * makes the gates that needed that query inconclusive ("unreachable"); it never throws.
+ * The evidence for every gate of every analysed rollout at `time`, each tied to its gate. The
+ * built-in gates share grouped queries (one set per distinct window, and one burn-rate query):
+ * their number depends on the distinct windows the gates use, not on the number of rollouts.
+ * Template gates are queried per rollout. A Prometheus failure makes the gates that needed that
+ * query inconclusive ("unreachable"); it never throws.
  */
 export async function fetchAnalysisEvidence(
   client: PrometheusClient,
@@ -74,39 +59,41 @@ export async function fetchAnalysisEvidence(
   { time }: { time: Date },
 ): Promise<GateEvidence[][]> {
   const targets = requests.map((r) => r.targets);
-  const kindsByWindow = new Map<string, Set<Gate["kind"]>>();
-  const splitsByWindow = new Map<string, Set<number>>();
-  const burnGates = new Map<number, GateOf<"burnRate">>();
+  const windows = new Map<string, Window>();
+  const availability = new Map<number, number>(); // the first burn-rate gate's, per rollout
   requests.forEach(({ gates }, index) => {
     for (const gate of gates) {
-      if (gate.kind === "burnRate") burnGates.set(index, burnGates.get(index) ?? gate);
-      else if (gate.kind !== "promql" && gate.kind !== "judge") kindsByWindow.set(gate.window, (kindsByWindow.get(gate.window) ?? new Set()).add(gate.kind));
-      if (gate.kind === "split") splitsByWindow.set(gate.window, (splitsByWindow.get(gate.window) ?? new Set()).add(index));
+      const queries = queriesOf(gate);
+      if (queries.source === "burn") {
+        if (!availability.has(index)) availability.set(index, queries.availability(gate));
+      } else if (queries.source === "window") {
+        const window = windows.get(gate.window) ?? { kinds: new Set(), rolloutParts: new Map() };
+        windows.set(gate.window, window);
+        window.kinds.add(gate.kind);
+        for (const part of queries.rolloutParts?.(gate.window) ?? []) {
+          const entry = window.rolloutParts.get(part.name) ?? { ...part, rollouts: new Set<number>() };
+          window.rolloutParts.set(part.name, entry);
+          entry.rollouts.add(index);
+        }
+      }
     }
   });
   const ageOf = (request: EvidenceRequest) => (request.createdAt ? Math.max(0, (time.getTime() - request.createdAt.getTime()) / 1000) : undefined);
   // Only the rollouts with a burn gate; burnSlot maps a rollout to its place among them.
-  const burned = [...burnGates.keys()];
+  const burned = [...availability.keys()];
   const burnSlot = new Map(burned.map((index, slot) => [index, slot]));
-  const burnRequests = burned.map((i) => ({
-    targets: requests[i]!.targets,
-    availability: burnGates.get(i)!.availability,
-    cap: burnCapFor(ageOf(requests[i]!)),
-  }));
-  const needsBurn = burned.length > 0;
+  const burnRequests = burned.map((i) => ({ targets: requests[i]!.targets, availability: availability.get(i)!, cap: burnCapFor(ageOf(requests[i]!)) }));
   const [perWindow, burn] = await Promise.all([
     Promise.all(
-      [...kindsByWindow].map(
-        async ([window, kinds]) =>
+      [...windows].map(
+        async ([window, { kinds, rolloutParts }]) =>
           [
             window,
-            await attempt(() =>
-              fetchGroupedParts(client, targets, windowParts(window, kinds), { window, time, perRollout: splitParts(window, splitsByWindow.get(window)) }),
-            ),
+            await attempt(() => fetchGroupedParts(client, targets, windowParts(window, kinds), { window, time, perRollout: [...rolloutParts.values()] })),
           ] as const,
       ),
     ),
-    needsBurn
+    burned.length > 0
       ? attempt(async () => {
           const conditions = burnConditionQueries(burnRequests);
           const { inputs, answer } = await fetchBurnRatesWith(client, targets, { time, riders: conditions.exprs });
@@ -116,44 +103,33 @@ export async function fetchAnalysisEvidence(
   ]);
   const byWindow = new Map(perWindow);
 
-  return Promise.all(
-    requests.map((request, index) =>
-      Promise.all(
-        request.gates.map(async (gate): Promise<GateEvidence> => {
-          if (gate.kind === "burnRate") return burnEvidence(gate, burn, { index, slot: burnSlot.get(index) ?? -1 }, ageOf(request));
-          if (gate.kind === "promql") return promqlEvidence(client, gate, request.targets, time);
-          if (gate.kind === "judge") return judgeEvidence(client, gate, request.targets, time);
-          return windowEvidence(gate, byWindow.get(gate.window), index, request.setWeight);
-        }),
-      ),
-    ),
-  );
+  const evidenceOf = async <K extends GateKind>(gate: GateOf<K>, request: EvidenceRequest, index: number): Promise<GateEvidenceOf<K>> => {
+    const found = await fetchOne(gate, {
+      client,
+      time,
+      targets: request.targets,
+      window: { fetched: byWindow.get(gate.window), index, setWeight: request.setWeight },
+      burn: { fetched: burn, index, slot: burnSlot.get(index) ?? -1, ageSeconds: ageOf(request) },
+    });
+    // Found<K> with GateOf<K> is the K member of the union; TypeScript resolves a mapped type
+    // indexed by a generic K as the intersection of all members, so it needs saying.
+    return { ...found, gate } as GateEvidenceOf<K>;
+  };
+  return Promise.all(requests.map((request, index) => Promise.all(request.gates.map((gate) => evidenceOf(gate, request, index)))));
 }
 
-type BurnFetched = { ok: true; value: { ratios: OverviewBurnInputs[]; conditions: BurnConditions } } | { ok: false; message: string };
+type FetchContext = {
+  client: PrometheusClient;
+  time: Date;
+  targets: RolloutTargets;
+  window: WindowAnswer;
+  burn: { fetched: BurnFetched | null; index: number; slot: number; ageSeconds: number | undefined };
+};
 
-/** `index`: the rollout's place in the request; `slot`: its place in the burn-condition query's. */
-function burnEvidence(
-  gate: GateOf<"burnRate">,
-  burn: BurnFetched | null,
-  { index, slot }: { index: number; slot: number },
-  ageSeconds: number | undefined,
-): GateEvidence {
-  const queryOf = (conditions: BurnConditions | null, name: string): ShownQuery | null => {
-    const text = conditions?.expr(slot, name);
-    return text === undefined ? null : { text, series: conditions?.series(slot) ?? null };
-  };
-  const conditions = burn?.ok ? burn.value.conditions : null;
-  const byDecider = Object.fromEntries(MULTIWINDOW_CONDITIONS.flatMap(({ name }) => (queryOf(conditions, name) ? [[name, queryOf(conditions, name)!]] : [])));
-  const query = queryOf(conditions, MULTIWINDOW_CONDITIONS[0].name);
-  if (!burn) return { observation: { status: "no_data" }, query };
-  if (!burn.ok) return { observation: unreachable(burn.message), query };
-  const canary = burn.value.ratios[index]?.canary;
-  if (!canary || canary.requests["5m"] === null) return { observation: { status: "no_data" }, query, byDecider };
-  const seconds = durationSeconds(gate.window) ?? 300;
-  // The gate's own window decides how many requests count as enough; the 5m window is the nearest measured.
-  const canaryRequests = (canary.requests["5m"] ?? 0) * Math.min(1, seconds / 300);
-  const age = ageSeconds === undefined ? {} : { rolloutAgeSeconds: ageSeconds };
-  const conditionBurnRates = Object.fromEntries(MULTIWINDOW_CONDITIONS.map(({ name }) => [name, burn.value.conditions.get(slot, name) ?? null]));
-  return { observation: { status: "ok", data: { canaryErrorRatio: canary.errorRatio, canaryRequests, ...age, conditionBurnRates } }, query, byDecider };
+/** One gate's evidence through its kind's queries: read from the shared answers, or fetched for it alone. */
+async function fetchOne<K extends GateKind>(gate: GateOf<K>, context: FetchContext): Promise<Found<K>> {
+  const queries = queriesOf(gate);
+  if (queries.source === "window") return queries.read(gate, context.window);
+  if (queries.source === "burn") return queries.read(gate, context.burn);
+  return queries.fetch(context.client, gate, context.targets, context.time);
 }

@@ -29,7 +29,6 @@ export type RolloutOutcome = {
 export type IterationResult = {
   evaluated: number;
   outcomes: RolloutOutcome[];
-  prometheusQueries?: number;
   /** Due rollouts left for a later pass for lack of query budget. */
   deferred?: Deferral[];
 };
@@ -78,9 +77,10 @@ export async function analyseRollouts(
   const rows: NewEvaluation[] = [];
   const evaluated = rollouts.map((rollout, index) => {
     const gates = gatesOf.get(rollout.id)!;
-    const evaluations = gates.map((gate, g) => {
-      const found = evidence[index]![g]!;
-      const evaluation = evaluateGate(gate as never, found.observation as never);
+    // Each evidence carries its gate (fetchAnalysisEvidence keeps them in the gates' order).
+    const evaluations = evidence[index]!.map((found) => {
+      const { gate } = found;
+      const evaluation = evaluateGate(gate, found.observation);
       deps.metrics.evaluation({ kind: gate.kind, verdict: evaluation.verdict });
       const shown = shownQuery(found, evaluation);
       rows.push({
