@@ -145,5 +145,13 @@ describe("Teams and Google Chat destinations", () => {
     expect(refused.status).toBe(400);
     expect(Object.keys(refused.body.error.fields as object)).toEqual(["notifications.teams.1"]);
     expect((await api.get(id)).body.notifications).toBeUndefined();
+    const edited = await api.patch(id, { notifications: { googleChat: [chat.url], on: ["verdict"] } });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.notifications).toEqual({
+      googleChat: [`http://127.0.0.1:${new URL(chat.url).port}/…${chat.url.slice(-4)}`],
+      on: ["verdict"],
+      global: true,
+      waitingMinutes: 30,
+    });
   });
 });
