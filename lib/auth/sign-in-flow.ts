@@ -4,6 +4,7 @@ import { findDemoUser } from "./demo-users";
 import { beginLogin, finishLogin } from "./oidc";
 import { relevantGroups, roleForGroups } from "./role-mapping";
 import { ROLES } from "../domain/roles";
+import { log } from "../log";
 import { checkSameOrigin } from "./same-origin";
 import { LOGIN_COOKIE, loginTransactionSchema, readCookie, unseal } from "./session-cookie";
 import { isSecure, redirectTo, safeReturnTo, signInPath, withLoginTransaction, withoutLoginTransaction, withoutSession, withSession } from "./session-response";
@@ -21,7 +22,7 @@ export async function startOidcLogin(request: Request, config: AuthConfig): Prom
     const { url, transaction } = await beginLogin(config, returnTo);
     return withLoginTransaction(redirectTo(url.href, 302), config, isSecure(config, request.headers, request.url), transaction);
   } catch (error) {
-    console.error(`sign-in: cannot reach the identity provider at ${config.issuer.href}`, error);
+    log.error("sign-in: cannot reach the identity provider", { issuer: config.issuer.href, error });
     return redirectTo(signInPath(returnTo, "provider-unreachable"));
   }
 }
@@ -39,13 +40,13 @@ export async function completeOidcLogin(request: Request, config: AuthConfig): P
   if (!transaction) return withoutLoginTransaction(redirectTo(signInPath(undefined, "login-expired")));
   const providerError = url.searchParams.get("error");
   if (providerError) {
-    console.warn(`sign-in: the identity provider answered ${providerError}: ${url.searchParams.get("error_description") ?? ""}`);
+    log.warn("sign-in: the identity provider refused the sign-in", { providerError, description: url.searchParams.get("error_description") ?? "" });
     return withoutLoginTransaction(redirectTo(signInPath(transaction.returnTo, providerError === "access_denied" ? "access-denied" : "login-failed")));
   }
   try {
     const { user, groups } = await finishLogin(config, url, transaction);
     if (!roleForGroups(config.roleGroups, groups)) {
-      console.warn(`sign-in: ${user.email ?? user.id} has no Aviary role (groups: ${groups.join(", ") || "none"})`);
+      log.warn("sign-in: the user has no Aviary role", { user: user.email ?? user.id, groups: groups.join(", ") || "none" });
       return withoutLoginTransaction(redirectTo(signInPath(transaction.returnTo, "no-role")));
     }
     const response = redirectTo(transaction.returnTo);
@@ -56,7 +57,7 @@ export async function completeOidcLogin(request: Request, config: AuthConfig): P
     });
     return withoutLoginTransaction(response);
   } catch (error) {
-    console.error("sign-in: the identity provider's answer did not check out", error);
+    log.error("sign-in: the identity provider's answer did not check out", { error });
     return withoutLoginTransaction(redirectTo(signInPath(transaction.returnTo, "login-failed")));
   }
 }

@@ -1,4 +1,5 @@
 import type { Deps } from "./deps";
+import { log } from "../log";
 import { withTimeout } from "../with-timeout";
 
 export type ReadinessReport = {
@@ -27,13 +28,14 @@ export async function checkReadiness(deps: () => Deps): Promise<ReadinessReport>
   } catch (error) {
     return notReady("database unreachable", error);
   }
-  if (lastLogged) console.error("readiness: the database answers again");
+  if (lastLogged) log.info("readiness: the database answers again");
   lastLogged = "";
   return { status: "ready", checks: { database: { ok: true, latencyMs: Math.round(performance.now() - started) } } };
 }
 
 function notReady(reason: string, error: unknown): ReadinessReport {
   const detail = error instanceof Error ? error.message : String(error);
-  if (detail !== lastLogged) console.error(`readiness: ${reason}: ${(lastLogged = detail)}`);
+  // Through the log, which masks credentials: a driver's message can carry the connection string.
+  if (detail !== lastLogged) log.error(`readiness: ${reason}`, { detail: (lastLogged = detail) });
   return { status: "not_ready", checks: { database: { ok: false, reason } } };
 }
