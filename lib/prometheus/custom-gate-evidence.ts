@@ -5,6 +5,9 @@ import type { RolloutTargets } from "./selector";
 
 /** What the gate kinds' query sides share (gates/<kind>.ts): the shown query, failures as evidence, template arguments. */
 
+// For gates/: the layer rule reads "../client" from a subfolder as lib/client (the browser's).
+export type { PrometheusClient };
+
 /**
  * A query as a page shows it: its text, verbatim as Aviary sent it, and the labels of the series
  * in its answer that hold the rollout's value (null: the answer's first series is the value).

@@ -1,8 +1,7 @@
 import type { GateKind, GateOf } from "../../domain/analysis/definition";
 import type { Observation } from "../../domain/analysis/evaluate";
-import type { PrometheusClient } from "../client";
 import type { BurnConditions } from "../burn-condition-queries";
-import type { ShownQuery } from "../custom-gate-evidence";
+import type { PrometheusClient, ShownQuery } from "../custom-gate-evidence";
 import type { OverviewBurnInputs } from "../fetch-overview-burn-rates";
 import type { GroupedPart, GroupedValues, RolloutPart } from "../grouped-instant";
 import type { RolloutTargets } from "../selector";
