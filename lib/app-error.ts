@@ -83,20 +83,17 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
-/** Whether trying again can help: the object changed under us, a passing fault, or never. */
-export type RetryClass = "conflict" | "transient" | "final";
-
 /**
- * The one error type of the adapters (Kubernetes, Prometheus): the AppError it means, plus its
- * retry class, so use cases decide retries the same way whichever adapter failed.
+ * The base of the adapters' errors (Kubernetes, Prometheus, the sandbox mesh): the AppError each
+ * failure means, branded per subclass. Whether a retry can help is each adapter's own vocabulary
+ * (KubeError's failure.kind, PrometheusError's kind), read by the code that retries it; a shared
+ * retry class here was never read by anything and was removed.
  */
 export class AdapterError extends AppError {
   static override readonly brand: string = "AdapterError";
-  readonly retry: RetryClass;
 
-  constructor(code: AppErrorCode, message: string, options: { retry: RetryClass; fields?: FieldErrors; cause?: unknown }) {
+  constructor(code: AppErrorCode, message: string, options: { fields?: FieldErrors; cause?: unknown } = {}) {
     super(code, message, options);
     this.name = "AdapterError";
-    this.retry = options.retry;
   }
 }

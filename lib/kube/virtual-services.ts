@@ -36,7 +36,7 @@ export class KubeError extends AdapterError {
   static override readonly brand = "KubeError";
 
   constructor(readonly failure: KubeFailure) {
-    super(failure.error.code, failure.error.message, { retry: failure.kind, cause: failure.error, fields: failure.error.fields });
+    super(failure.error.code, failure.error.message, { cause: failure.error, fields: failure.error.fields });
     this.name = "KubeError";
   }
 }

@@ -17,7 +17,7 @@ export class SandboxMeshError extends AdapterError {
   static override readonly brand = "SandboxMeshError";
 
   constructor(message: string) {
-    super("SANDBOX_UNAVAILABLE", message, { retry: "transient" });
+    super("SANDBOX_UNAVAILABLE", message);
     this.name = "SandboxMeshError";
   }
 }

@@ -43,7 +43,7 @@ export class PrometheusError extends AdapterError {
   }) {
     const unavailable =
       kind === "unreachable" || kind === "timeout" || kind === "busy" || (kind === "http" && httpStatus !== undefined && GATEWAY_DOWN.has(httpStatus));
-    super(unavailable ? "METRICS_UNAVAILABLE" : "METRICS_ERROR", message, { retry: unavailable ? "transient" : "final", cause });
+    super(unavailable ? "METRICS_UNAVAILABLE" : "METRICS_ERROR", message, { cause });
     this.name = "PrometheusError";
     this.kind = kind;
     this.url = url;
