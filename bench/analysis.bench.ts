@@ -95,7 +95,9 @@ async function main({ log }: BenchContext): Promise<string> {
     const { createRollout } = await import("../lib/server/create-rollout");
     const { actOnRollout } = await import("../lib/server/act-on-rollout");
     const { getRollout } = await import("../lib/server/get-rollout");
-    const { startAnalysisLoop } = await import("../lib/background/analysis-task");
+    const { analysisTask } = await import("../lib/background/analysis-task");
+    const { startTasks } = await import("../lib/background/runner");
+    const { createLogger } = await import("../lib/log");
     const { analyseRollouts } = await import("../lib/server/analyse-rollouts");
     const { createLeaderLock } = await import("../lib/db/leader-lock");
     const { listEvaluations } = await import("../lib/db/evaluations");
@@ -142,8 +144,12 @@ async function main({ log }: BenchContext): Promise<string> {
       for (let i = 0; i < promotions; i++) await actOnRollout(deps, { id: rollout.id, input: { action: "promote" }, context: CONTEXT });
       return getRollout(deps, { id: rollout.id });
     };
-    const loopLog: Record<string, unknown>[] = [];
-    const startLoop = () => startAnalysisLoop({ deps, leader: createLeaderLock(postgres.url), tickMs: 1_000, log: (entry) => loopLog.push(entry) });
+    const loopLog: string[] = [];
+    const startLoop = () =>
+      startTasks([analysisTask({ deps, leader: createLeaderLock(postgres.url), tickMs: 1_000 })], {
+        metrics: deps.metrics,
+        log: createLogger({ write: (_level, line) => loopLog.push(line) }),
+      });
 
     // 1. Soak first, on clean history: every demo canary healthy at ~1 req/s.
     log(`soak: the three demo canaries at ~1 req/s, ${HEALTHY_ERROR_RATIO * 100}% errors, for ${SOAK_MINUTES} min`);

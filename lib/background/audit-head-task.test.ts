@@ -4,7 +4,10 @@ import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 import { parseKnownHead } from "@/lib/domain/audit/chain";
 import { seedEvent } from "@/test/api/audit-seed";
 import { useFreshDatabase } from "@/test/database";
-import { startAuditHeadLog } from "./audit-head-task";
+import { createLogger } from "@/lib/log";
+import { createOwnMetrics } from "@/lib/server/own-metrics";
+import { auditHeadTask } from "./audit-head-task";
+import { startTasks } from "./runner";
 
 let url: string;
 beforeAll(async () => {
@@ -21,7 +24,10 @@ describe("the audit head log line", () => {
     const audit = createAuditReader(url, { max: 1 });
     const lines: string[] = [];
     await seedEvent({ action: "create", actor: "alice", outcome: "success", at: "2026-06-01T08:00:00Z" });
-    const stop = startAuditHeadLog({ audit, intervalMs: 50, write: (line) => lines.push(line) });
+    const stop = startTasks([auditHeadTask({ audit, intervalMs: 50 })], {
+      metrics: createOwnMetrics(),
+      log: createLogger({ write: (_level, line) => lines.push(line) }),
+    });
     try {
       await until(() => lines.length >= 1);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -42,7 +48,7 @@ describe("the audit head log line", () => {
         broken: { problem: "head_missing" },
       });
     } finally {
-      stop();
+      await stop();
       await audit.close();
     }
   });

@@ -1,10 +1,23 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startReconcileSweep } from "./tasks";
+import { createLogger } from "../log";
 import type { Deps } from "../server/deps";
+import { createOwnMetrics } from "../server/own-metrics";
 import type { SweepResult } from "../server/reconcile-interrupted-operations";
+import { reconcileTask } from "./reconcile-task";
+import { startTasks } from "./runner";
 
 const NOTHING: SweepResult = { reconciled: 0, postponed: 0, busy: 0, errors: 0 };
 const deps = {} as Deps; // the sweep is replaced: nothing here is touched
+
+/** The sweep as the server runs it (the shared runner), its log lines kept here. */
+function startReconcileSweep({ intervalMs, sweep }: { intervalMs: number; sweep: () => Promise<SweepResult> }) {
+  const lines: string[] = [];
+  const stop = startTasks([reconcileTask({ deps, intervalMs, sweep })], {
+    metrics: createOwnMetrics(),
+    log: createLogger({ write: (_level, line) => lines.push(line) }),
+  });
+  return { stop, lines };
+}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -22,13 +35,13 @@ describe("the reconcile sweep", () => {
       running--;
       return NOTHING;
     });
-    const stop = startReconcileSweep({ deps, intervalMs: 30_000, sweep });
+    const { stop } = startReconcileSweep({ intervalMs: 30_000, sweep });
     expect(sweep).toHaveBeenCalledTimes(1); // at once: a crash of the previous process left work behind
     await vi.advanceTimersByTimeAsync(30_000); // the first is still running: skipped
     expect(sweep).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(30_000); // finished at 45 s: the 60 s tick runs
     expect(sweep).toHaveBeenCalledTimes(2);
-    stop();
+    void stop();
     await vi.advanceTimersByTimeAsync(120_000);
     expect(sweep).toHaveBeenCalledTimes(2);
     expect(overlapped).toBe(false);
@@ -36,12 +49,11 @@ describe("the reconcile sweep", () => {
 
   it("keeps going after a sweep that throws", async () => {
     vi.useFakeTimers();
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const sweep = vi.fn().mockRejectedValueOnce(new Error("database restarting")).mockResolvedValue(NOTHING);
-    const stop = startReconcileSweep({ deps, intervalMs: 30_000, sweep });
+    const { stop, lines } = startReconcileSweep({ intervalMs: 30_000, sweep });
     await vi.advanceTimersByTimeAsync(30_000);
-    stop();
+    void stop();
     expect(sweep).toHaveBeenCalledTimes(2);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining("database restarting"));
+    expect(lines).toContainEqual(expect.stringContaining("database restarting"));
   });
 });

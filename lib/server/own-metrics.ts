@@ -23,12 +23,12 @@ export type OwnMetrics = {
   evaluation(entry: { kind: string; verdict: string }): void;
   /** What the analysis loop did about a decision that asked for an action. */
   analysisAction(entry: { action: string; result: "done" | "superseded" | "failed" }): void;
-  /** One pass of the analysis loop as leader. */
-  analysisIteration(entry: { outcome: "ok" | "failed"; seconds: number }): void;
   /** One pass's query budget: the budget, the queries its plan spends, the due rollouts it left for later. */
   analysisBudget(entry: { budget: number; planned: number; deferred: number }): void;
-  /** Whether this process holds the analysis loop's leader lock. */
-  setLeader(leader: boolean): void;
+  /** One pass of a background task (lib/background): ok, or failed (it threw and requeues with backoff). */
+  taskRun(entry: { task: string; outcome: "ok" | "failed"; seconds: number }): void;
+  /** Whether this process leads a leader-elected background task now. */
+  taskLeader(entry: { task: string; leader: boolean }): void;
   /** An HTTP call to Prometheus (lib/prometheus/client.ts). */
   prometheusCall(entry: { endpoint: string; outcome: string; seconds: number }): void;
   /** An HTTP call to a cluster's API server (lib/kube). */
@@ -86,6 +86,26 @@ export function createOwnMetrics({ registry = new Registry(), auditHead, prometh
     labelNames: ["action", "result"] as const,
     registers,
   });
+  const taskRuns = new Counter({
+    name: "aviary_background_task_runs_total",
+    help: "Passes of each background task (analysis, notifications, reconcile, audit-head, prune-*), by outcome: ok, or failed (requeued with backoff).",
+    labelNames: ["task", "outcome"] as const,
+    registers,
+  });
+  const taskSeconds = new Histogram({
+    name: "aviary_background_task_duration_seconds",
+    help: "How long one pass of a background task took, by task and outcome.",
+    labelNames: ["task", "outcome"] as const,
+    buckets: ACTION_BUCKETS,
+    registers,
+  });
+  const taskLeader = new Gauge({
+    name: "aviary_background_task_leader",
+    help: "1 if this process leads the leader-elected background task (one replica at a time per lock), else 0.",
+    labelNames: ["task"] as const,
+    registers,
+  });
+  // The analysis series from before the shared runner, kept for the dashboards and alerts that read them.
   const iterations = new Histogram({
     name: "aviary_analysis_iteration_duration_seconds",
     help: "One pass of the analysis loop as leader (pick, fetch evidence, evaluate, store, act), by outcome.",
@@ -193,14 +213,21 @@ export function createOwnMetrics({ registry = new Registry(), auditHead, prometh
     },
     evaluation: ({ kind, verdict }) => evaluations.inc({ kind, verdict }),
     analysisAction: ({ action, result }) => analysisActions.inc({ action, result }),
-    analysisIteration: ({ outcome, seconds }) => iterations.observe({ outcome }, seconds),
     analysisBudget(entry) {
       budget.set(entry.budget);
       planned.set(entry.planned);
       deferred.set(entry.deferred);
       deferrals.inc(entry.deferred);
     },
-    setLeader: (isLeader) => leader.set(isLeader ? 1 : 0),
+    taskRun({ task, outcome, seconds }) {
+      taskRuns.inc({ task, outcome });
+      taskSeconds.observe({ task, outcome }, seconds);
+      if (task === "analysis") iterations.observe({ outcome }, seconds);
+    },
+    taskLeader({ task, leader: leading }) {
+      taskLeader.set({ task }, leading ? 1 : 0);
+      if (task === "analysis") leader.set(leading ? 1 : 0);
+    },
     prometheusCall({ endpoint, outcome, seconds }) {
       prometheusCalls.observe({ endpoint, outcome }, seconds);
     },

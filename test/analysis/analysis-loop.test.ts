@@ -10,12 +10,14 @@ import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import type { AnalysisInput } from "@/lib/domain/analysis/definition";
 import { gateSchema } from "@/lib/domain/analysis/definition";
 import { evaluateGate } from "@/lib/domain/analysis/evaluate";
+import { createLogger } from "@/lib/log";
 import { createSandboxMesh } from "@/lib/mesh/sandbox-mesh";
 import { fetchAnalysisEvidence } from "@/lib/prometheus/fetch-analysis-evidence";
 import { createPrometheusClient } from "@/lib/prometheus/client";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { analyseRollouts } from "@/lib/server/analyse-rollouts";
-import { startAnalysisLoop } from "@/lib/background/analysis-task";
+import { analysisTask } from "@/lib/background/analysis-task";
+import { startTasks } from "@/lib/background/runner";
 import { createRollout } from "@/lib/server/create-rollout";
 import { getConfig, getDeps, resetDeps, type Deps } from "@/lib/server/deps";
 import { configureWith } from "../config";
@@ -86,13 +88,17 @@ async function startedRollout(name: string, analysis: AnalysisInput, overrides: 
   return rollout;
 }
 
+/** The analysis task as the server runs it (its leader lock, one pass a second at most), with its log kept quiet. */
+const startLoop = () =>
+  startTasks([analysisTask({ deps, leader: createLeaderLock(getConfig().databaseUrl()) })], { metrics: deps.metrics, log: createLogger({ write: () => {} }) });
+
 const auditOf = (rolloutId: string) => deps.db.auditEvent.findMany({ where: { rolloutId }, orderBy: { id: "asc" } });
 
 describe("the analysis loop on the real stack", () => {
   it("rolls back a canary whose errors burst (10 requests/s, 0.05% -> 5%), as aviary-analysis, naming the gate", async () => {
     const rollout = await startedRollout("checkout-v2", { mode: "rollback" });
     await actOnRollout(deps, { id: rollout.id, input: { action: "promote" }, context: CONTEXT }); // 25% of 40 req/s
-    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), log: () => {} });
+    const stop = startLoop();
     try {
       // Healthy first: the loop evaluates and leaves it alone.
       await waitFor(
@@ -136,7 +142,7 @@ describe("the analysis loop on the real stack", () => {
     const steps = [{ weight: 10, pauseSeconds: 8 }, { weight: 50, pauseSeconds: 8 }, { weight: 100 }];
     const rollout = await startedRollout("search-v7", { mode: "auto" }, { steps, slo: { availability: 99, latencyP95Ms: 500 } });
     await setProfile("search", "search-v7", { errorRatio: 0, p95Ms: 90 });
-    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), log: () => {} });
+    const stop = startLoop();
     try {
       await waitFor(
         "promoted",
@@ -175,7 +181,7 @@ describe("the analysis loop on the real stack", () => {
     // Its own gate: the workload's burn rate still remembers the error burst above for an hour.
     const rollout = await startedRollout("checkout-v2", { mode: "rollback", gates: [{ kind: "latencyP95", max: 250 }] }, { name: "checkout-v3" });
     await actOnRollout(deps, { id: rollout.id, input: { action: "promote" }, context: CONTEXT });
-    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), log: () => {} });
+    const stop = startLoop();
     try {
       await setProfile("shop", "checkout-v2", { p50Ms: 300, p95Ms: 600 });
       await waitFor(
@@ -222,7 +228,7 @@ describe("the analysis loop on the real stack", () => {
     const steps = [{ weight: 25, pauseSeconds: 6 }, { weight: 50, pauseSeconds: 6 }, { weight: 100 }];
     const rollout = await startedRollout("payments-v2", { mode: "auto" }, { name: "payments-v3", steps, slo: { availability: 99, latencyP95Ms: 1000 } });
     await actOnRollout(deps, { id: rollout.id, input: { action: "pause", reason: "looking at a dashboard" }, context: CONTEXT });
-    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), log: () => {} });
+    const stop = startLoop();
     try {
       // Well past the step's 6 s pause, with the loop evaluating all along.
       await waitFor(
@@ -297,7 +303,7 @@ describe("the analysis loop on the real stack", () => {
       replica.kill("SIGKILL");
       await exited;
       // This process is the other replica: its loop takes the lock the dead one held.
-      stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), log: () => {} });
+      stop = startLoop();
       await waitFor(
         "promoted",
         () => getRollout(deps, { id: rollout.id }),

@@ -5,14 +5,18 @@
  */
 import { createLeaderLock } from "@/lib/db/leader-lock";
 import { databaseUrl } from "@/lib/env";
-import { startAnalysisLoop } from "@/lib/background/analysis-task";
+import { analysisTask } from "@/lib/background/analysis-task";
+import { startTasks } from "@/lib/background/runner";
+import { createLogger } from "@/lib/log";
 import { getDeps } from "@/lib/server/deps";
 
-startAnalysisLoop({
-  deps: getDeps(),
-  leader: createLeaderLock(databaseUrl()),
-  log: (entry) => {
-    if (entry.msg === "analysis leadership taken") console.log("leader");
-  },
+const deps = getDeps();
+startTasks([analysisTask({ deps, leader: createLeaderLock(databaseUrl()) })], {
+  metrics: deps.metrics,
+  log: createLogger({
+    write: (_level, line) => {
+      if ((JSON.parse(line) as { msg: string }).msg === "analysis leadership taken") console.log("leader");
+    },
+  }),
 });
 setInterval(() => {}, 60_000);

@@ -4,10 +4,14 @@ import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as metricsRoute } from "@/app/metrics/route";
 import { readChainHead } from "@/lib/db/audit/chain-reader";
-import { createLeaderLock } from "@/lib/db/leader-lock";
+import { createLeaderLock, NOTIFY_LEADER_KEY } from "@/lib/db/leader-lock";
 import { analyseRollouts } from "@/lib/server/analyse-rollouts";
-import { startAnalysisLoop } from "@/lib/background/analysis-task";
+import { analysisTask } from "@/lib/background/analysis-task";
+import { notificationTask } from "@/lib/background/notification-task";
+import { startTasks } from "@/lib/background/runner";
+import { createLogger } from "@/lib/log";
 import { getConfig, getDeps, resetDeps } from "@/lib/server/deps";
+import { notifyConfigFromEnv } from "@/lib/server/notifications/config";
 import { createOwnMetrics } from "@/lib/server/own-metrics";
 import { proxy } from "@/proxy";
 import type { ScrapeConfig } from "@/scripts/lib/prometheus-server";
@@ -25,6 +29,7 @@ import { configureWith } from "../config";
  */
 const TOKEN = "test-metrics-token-0123456789abcdef";
 const kube = startKubeForFile();
+const quiet = createLogger({ write: () => {} });
 
 // Aviary's /metrics over HTTP, started before Prometheus so its scrape config can name the port.
 let aviary: Server;
@@ -245,7 +250,7 @@ describe("what the metrics count", () => {
 
   it("the leadership gauge is 1 in the process leading the analysis loop, 0 in another replica and after it stops", async () => {
     const deps = getDeps();
-    const stop = startAnalysisLoop({ deps, leader: createLeaderLock(getConfig().databaseUrl()), tickMs: 200, log: () => {} });
+    const stop = startTasks([analysisTask({ deps, leader: createLeaderLock(getConfig().databaseUrl()), tickMs: 200 })], { metrics: deps.metrics, log: quiet });
     // A second replica, with its own registry (as another process would have), cannot lead meanwhile.
     const other = { ...deps, metrics: createOwnMetrics() };
     let stopOther: (() => Promise<void>) | undefined;
@@ -255,7 +260,10 @@ describe("what the metrics count", () => {
         async () => value(await metrics(), "aviary_analysis_leader"),
         (v) => v === 1,
       );
-      stopOther = startAnalysisLoop({ deps: other, leader: createLeaderLock(getConfig().databaseUrl()), tickMs: 200, log: () => {} });
+      stopOther = startTasks([analysisTask({ deps: other, leader: createLeaderLock(getConfig().databaseUrl()), tickMs: 200 })], {
+        metrics: other.metrics,
+        log: quiet,
+      });
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect(await other.metrics.registry.getSingleMetricAsString("aviary_analysis_leader")).toMatch(/^aviary_analysis_leader 0$/m);
       // The leader's passes are timed (nothing is analysed, so they are quick and ok).
@@ -265,6 +273,40 @@ describe("what the metrics count", () => {
       await stopOther?.();
     }
     expect(value(await metrics(), "aviary_analysis_leader")).toBe(0);
+  });
+
+  it("both leader-elected tasks, analysis and notifications, report their leadership and passes per task, and 0 once stopped", async () => {
+    const deps = getDeps();
+    const leader = (key?: number) => createLeaderLock(getConfig().databaseUrl(), key === undefined ? {} : { key });
+    const stop = startTasks(
+      [
+        analysisTask({ deps, leader: leader(), tickMs: 200 }),
+        notificationTask({ deps, config: notifyConfigFromEnv({}), leader: leader(NOTIFY_LEADER_KEY), tickMs: 200 }),
+      ],
+      { metrics: deps.metrics, log: quiet },
+    );
+    let parsed: Sample[] = [];
+    const leading = () => ({
+      analysis: value(parsed, "aviary_background_task_leader", { task: "analysis" }),
+      notifications: value(parsed, "aviary_background_task_leader", { task: "notifications" }),
+    });
+    try {
+      await waitFor(
+        "both tasks leading and having run",
+        async () => {
+          parsed = await metrics();
+          return { ...leading(), runs: value(parsed, "aviary_background_task_runs_total", { task: "notifications", outcome: "ok" }) };
+        },
+        (seen) => seen.analysis === 1 && seen.notifications === 1 && seen.runs > 0,
+      );
+      expect(value(parsed, "aviary_background_task_runs_total", { task: "analysis", outcome: "ok" })).toBeGreaterThan(0);
+      expect(value(parsed, "aviary_background_task_duration_seconds_count", { task: "analysis", outcome: "ok" })).toBeGreaterThan(0);
+      expect(value(parsed, "aviary_analysis_leader")).toBe(1); // the series from before the shared runner, still set
+    } finally {
+      await stop();
+    }
+    parsed = await metrics();
+    expect(leading()).toEqual({ analysis: 0, notifications: 0 });
   });
 
   it("the real Prometheus scrapes /metrics with the bearer token and reads aviary_actions_total back; a wrong token is down", async () => {

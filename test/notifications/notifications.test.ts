@@ -6,7 +6,9 @@ import { auditCursor } from "@/lib/db/notifications";
 import { deriveWebhookSecret, verifyWebhookSignature } from "@/lib/domain/notifications/signature";
 import { getDeps, type Deps } from "@/lib/server/deps";
 import type { NotifyConfig } from "@/lib/server/notifications/config";
-import { startNotificationLoop } from "@/lib/background/notification-task";
+import { notificationTask } from "@/lib/background/notification-task";
+import { startTasks } from "@/lib/background/runner";
+import { createLogger } from "@/lib/log";
 import { watchConditions } from "@/lib/server/notifications/watch-conditions";
 import { api } from "../api/client";
 import { useFreshDatabase } from "../database";
@@ -63,7 +65,10 @@ afterAll(async () => {
 });
 
 function dispatcher(deps: Deps = getDeps()) {
-  const stop = startNotificationLoop({ deps, config, leader: ALWAYS_LEADER, tickMs: 50, conditionsEveryMs: 3_600_000, log: () => {} });
+  const stop = startTasks([notificationTask({ deps, config, leader: ALWAYS_LEADER, tickMs: 50, conditionsEveryMs: 3_600_000 })], {
+    metrics: deps.metrics,
+    log: createLogger({ write: () => {} }),
+  });
   stops.push(stop);
 }
 

@@ -7,7 +7,9 @@ import { auditCursor } from "@/lib/db/notifications";
 import { signWebhook, verifyWebhookSignature } from "@/lib/domain/notifications/signature";
 import { getDeps } from "@/lib/server/deps";
 import type { NotifyConfig } from "@/lib/server/notifications/config";
-import { startNotificationLoop } from "@/lib/background/notification-task";
+import { notificationTask } from "@/lib/background/notification-task";
+import { startTasks } from "@/lib/background/runner";
+import { createLogger } from "@/lib/log";
 import { api } from "../api/client";
 import { useFreshDatabase } from "../database";
 import { allowLoopbackEgress } from "../egress";
@@ -46,7 +48,11 @@ beforeAll(async () => {
     waitingMinutes: 30,
   };
   await auditCursor(getDeps().db);
-  stop = startNotificationLoop({ deps: getDeps(), config, leader: ALWAYS_LEADER, tickMs: 50, conditionsEveryMs: 3_600_000, log: () => {} });
+  const deps = getDeps();
+  stop = startTasks([notificationTask({ deps, config, leader: ALWAYS_LEADER, tickMs: 50, conditionsEveryMs: 3_600_000 })], {
+    metrics: deps.metrics,
+    log: createLogger({ write: () => {} }),
+  });
 });
 
 afterEach(() => kube.restore());
