@@ -18,7 +18,7 @@ export type SweepResult = {
  * The explicit repair step for operations left pending by a writer that died between patching a
  * VirtualService and recording it. Reads never do this (they only report the pending operation);
  * actions do it for their own rollout first; this sweep does it for every rollout whose lock is
- * free, at process start-up and periodically (background.ts). A rollout whose lock is held is
+ * free, at process start-up and periodically (lib/background/reconcile-task.ts). A rollout whose lock is held is
  * left alone: its holder is alive and will reconcile before acting.
  */
 export async function reconcileInterruptedOperations(deps: Deps): Promise<SweepResult> {
