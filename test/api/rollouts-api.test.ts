@@ -89,6 +89,17 @@ describe("rollouts API", () => {
     expect(again.body.error.fields.name).toContain("already exists");
     expect(await counts()).toEqual(before);
   });
+
+  it("refuses renaming a draft onto a name already taken, naming the field (409, never a 500), and writes nothing", async () => {
+    const taken = rolloutInput();
+    expect((await api.create(taken)).status).toBe(201);
+    const { body: other } = await api.create(rolloutInput());
+    const before = await counts();
+    const renamed = await api.patch(other.id, { name: taken.name });
+    expect(renamed.status).toBe(409);
+    expect(renamed.body.error).toMatchObject({ code: "CONFLICT", fields: { name: expect.stringContaining("already exists") } });
+    expect(await counts()).toEqual(before);
+  });
 });
 
 describe("bad input writes nothing", () => {
