@@ -25,6 +25,9 @@ const VERDICT_TEXT: Record<EvaluationJson["verdict"], string> = { pass: "Pass", 
 // each cell of the verdict strips formats two numbers for its title (hundreds on a page).
 const NUMBER_FORMATS = [0, 1, 2, 3].map((digits) => new Intl.NumberFormat("en-US", { maximumFractionDigits: digits }));
 
+/** A unit as the gate's note says it, before any value is in (the values say it in their own form). */
+const UNIT_TEXT: Record<string, string> = { x: "multiples of the error budget's burn rate", score: "a score out of 100" };
+
 function formatValue(value: number | null, unit: string): string {
   if (value === null) return "–";
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
@@ -179,7 +182,8 @@ export function AnalysisPanel({ rolloutId, gateCount, demoFaults = false }: { ro
                 <th scope="row">
                   {gate.id}
                   <div className="muted analysis-note">
-                    {gate.window} window · acts after {gate.failureLimit} failure{gate.failureLimit === 1 ? "" : "s"}
+                    {gate.window} window{gate.unit ? ` · in ${UNIT_TEXT[gate.unit] ?? gate.unit}` : ""} · acts after {gate.failureLimit} failure
+                    {gate.failureLimit === 1 ? "" : "s"}
                   </div>
                 </th>
                 <td>

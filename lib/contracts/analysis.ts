@@ -12,8 +12,8 @@ export type EvaluationJson = EvaluationRecord<string> & { queryId: string | null
 export type RolloutAnalysisJson = {
   mode: AnalysisMode;
   intervalSeconds: number;
-  /** The gates it runs: its own, or `derived` from its SLO. */
-  gates: { id: string; kind: GateKind; window: string; failureLimit: number; minRequests: number }[];
+  /** The gates it runs: its own, or `derived` from its SLO; `unit`: what its values and limits are in (its kind's, as each evaluation stores it). */
+  gates: { id: string; kind: GateKind; unit: string; window: string; failureLimit: number; minRequests: number }[];
   derived: boolean;
   /** Each gate's latest evaluation (null before the first). */
   latest: Record<string, EvaluationJson | null>;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { ANALYSIS_ACTOR } from "../domain/actor";
 import type { EvaluationRecord, GateEvaluation, Verdict } from "../domain/analysis/evaluate";
 import type { Db } from "./client";
 
@@ -121,6 +122,24 @@ export async function evaluationsSince(db: Db, since: ReadonlyMap<string, Date>,
     ORDER BY at ASC, id ASC`;
   for (const row of rows) result.get(row.rolloutId)?.push({ ...row, verdict: row.verdict as Verdict });
   return result;
+}
+
+/** When any gate of the rollout was last evaluated, however long ago; null before the first. */
+export async function newestEvaluationAt(db: Db, rolloutId: string): Promise<Date | null> {
+  const newest = await db.analysisEvaluation.findFirst({ where: { rolloutId }, orderBy: { at: "desc" }, select: { at: true } });
+  return newest?.at ?? null;
+}
+
+/**
+ * The rollout's latest rollback by analysis that succeeded, from the audit log (its reason names
+ * the gate): what its page says once analysis has rolled it back. Beside the evaluations it explains.
+ */
+export async function latestAnalysisRollback(db: Db, rolloutId: string): Promise<{ at: Date; reason: string | null } | null> {
+  return db.auditEvent.findFirst({
+    where: { rolloutId, action: "rollback", outcome: "success", actorId: ANALYSIS_ACTOR.id },
+    orderBy: { id: "desc" },
+    select: { at: true, reason: true },
+  });
 }
 
 /** Bounded retention: drops evaluations older than `before`, then the query texts none refers to. Returns how many evaluations. */

@@ -1,10 +1,10 @@
 import { deferralOf } from "../db/analysis-deferrals";
-import { listEvaluations, type StoredEvaluation } from "../db/evaluations";
+import { latestAnalysisRollback, listEvaluations, newestEvaluationAt, type StoredEvaluation } from "../db/evaluations";
 import type { EvaluationJson, RolloutAnalysisJson } from "../contracts/analysis";
 import { decideForRollout } from "../domain/analysis/decide";
 import { effectiveGates, gateId } from "../domain/analysis/definition";
+import { unitOf } from "../domain/analysis/evaluate";
 import { deferralReason } from "../domain/analysis/query-budget";
-import { ANALYSIS_ACTOR } from "../domain/actor";
 import { staleVerdictsFor } from "../domain/attention";
 import type { Deps } from "./deps";
 import { heldDecision, holdLoopPromotion } from "./approvals/hold-loop-promotion";
@@ -41,17 +41,13 @@ export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string;
   const start = from ?? new Date(Math.min(now.getTime() - STRIP_MS, rollout.stepStartedAt?.getTime() ?? now.getTime()));
   const [evaluations, newest, rollback, deferral] = await Promise.all([
     listEvaluations(deps.db, rollout.id, { from: start, limit: 5_000 }),
-    deps.db.analysisEvaluation.findFirst({ where: { rolloutId: rollout.id }, orderBy: { at: "desc" }, select: { at: true } }),
-    deps.db.auditEvent.findFirst({
-      where: { rolloutId: rollout.id, action: "rollback", outcome: "success", actorId: ANALYSIS_ACTOR.id },
-      orderBy: { id: "desc" },
-      select: { at: true, reason: true },
-    }),
+    newestEvaluationAt(deps.db, rollout.id),
+    latestAnalysisRollback(deps.db, rollout.id),
     deferralOf(deps.db, rollout.id),
   ]);
   // A row older than the newest evaluation is a wait that ended under another leader; a finished rollout waits for nothing.
   const live = rollout.status === "progressing" || rollout.status === "paused";
-  const waiting = deferral && live && (!newest || deferral.at > newest.at) ? deferral : null;
+  const waiting = deferral && live && (!newest || deferral.at > newest) ? deferral : null;
   const gates = effectiveGates(rollout.analysis, rollout.slo);
   const latest = Object.fromEntries(gates.map((gate) => [gateId(gate), null as EvaluationJson | null]));
   for (const e of evaluations) latest[e.gate] = json(e);
@@ -60,14 +56,21 @@ export async function getRolloutAnalysis(deps: Deps, { id, from }: { id: string;
   return {
     mode: rollout.analysis.mode,
     intervalSeconds: rollout.analysis.intervalSeconds,
-    gates: gates.map((gate) => ({ id: gateId(gate), kind: gate.kind, window: gate.window, failureLimit: gate.failureLimit, minRequests: gate.minRequests })),
+    gates: gates.map((gate) => ({
+      id: gateId(gate),
+      kind: gate.kind,
+      unit: unitOf(gate.kind),
+      window: gate.window,
+      failureLimit: gate.failureLimit,
+      minRequests: gate.minRequests,
+    })),
     derived: rollout.analysis.gates === undefined,
     latest,
     evaluations: evaluations.map((e) => ({ ...json(e), query: e.queryId ? null : e.query })),
     queries: Object.fromEntries(evaluations.flatMap((e) => (e.queryId && e.query ? [[e.queryId, e.query] as const] : []))),
     from: start.toISOString(),
-    lastEvaluatedAt: newest ? newest.at.toISOString() : null,
-    stale: staleVerdictsFor({ rollout, newestAt: newest?.at ?? null, now }) !== null,
+    lastEvaluatedAt: newest ? newest.toISOString() : null,
+    stale: staleVerdictsFor({ rollout, newestAt: newest, now }) !== null,
     decision: { action: decision.action, enforce: decision.enforce, reason: decision.reason, advanceInSeconds: decision.advanceInSeconds ?? null },
     waitingForBudget: waiting
       ? {
