@@ -3,6 +3,7 @@ import { findPendingOperations, finishOperation, type PendingOperation } from ".
 import { applyRolloutState, findRollout } from "../db/rollouts";
 import { locateRoute } from "../domain/virtual-service-route";
 import { log } from "../log";
+import { inTransaction } from "../db/transaction";
 import { recordAttempt, withStable } from "./commands/record-attempt";
 import type { Deps } from "./deps";
 import { unwrap } from "./write-weights";
@@ -49,7 +50,7 @@ async function reconcileOne(deps: Deps, op: PendingOperation): Promise<boolean> 
   const landed = live === op.toState.canaryWeight;
   const shows = live === null ? "no usable route" : `canary ${live}%`;
   const context = { actor: op.actor, requestId: op.requestId ?? `reconcile-${op.id}`, clientAddress: op.clientAddress };
-  await deps.db.$transaction(async (tx) => {
+  await inTransaction(deps.db, async (tx) => {
     if (landed) {
       await applyRolloutState(tx, rollout.id, op.toState, { stepChanged: op.toState.currentStep !== op.fromState.currentStep, at: deps.now() });
     }

@@ -1,5 +1,5 @@
 import type { AuditOutcome } from "../../db/audit/events";
-import type { Prisma } from "../../db/generated/client";
+import { inTransaction, type Tx } from "../../db/transaction";
 import type { RequestContext } from "../../domain/actor";
 import type { Role } from "../../domain/roles";
 import type { Deps } from "../deps";
@@ -46,7 +46,7 @@ export type Trail = {
   after?: unknown;
   readonly startedAt: number;
   /** A transaction whose change and audit event commit together; the attempt counts as recorded only once it committed. */
-  write<T>(work: (tx: Prisma.TransactionClient, record: (details?: AttemptDetails) => Promise<void>) => Promise<T>): Promise<T>;
+  write<T>(work: (tx: Tx, record: (details?: AttemptDetails) => Promise<void>) => Promise<T>): Promise<T>;
   /** A simulated crash (tests): like a dead process, nothing is recorded; `outcome` is for metrics and logs. */
   unrecorded(outcome: AuditOutcome): void;
 };
@@ -76,7 +76,7 @@ export async function audited<T>(deps: Pick<Deps, "db">, options: AuditedOptions
     startedAt,
     async write(work) {
       let outcome: AuditOutcome | null = null;
-      const result = await deps.db.$transaction((tx) =>
+      const result = await inTransaction(deps.db, (tx) =>
         work(tx, async (details = {}) => {
           await recordAttempt(tx, { ...facts(), ...details, action, context, startedAt });
           outcome = attemptOutcome(details.error, details.outcome);

@@ -1,7 +1,7 @@
 import { isAppError } from "../../app-error";
 import { appendAuditEvent, type AuditOutcome, type NewAuditEvent } from "../../db/audit/events";
 import type { DbTx } from "../../db/rollouts";
-import type { Prisma } from "../../db/generated/client";
+import type { Tx } from "../../db/transaction";
 import type { RequestContext } from "../../domain/actor";
 import type { TargetState } from "../../domain/rollout-actions";
 
@@ -62,10 +62,10 @@ export function attemptOutcome(error: unknown, override?: AuditOutcome): AuditOu
 }
 
 /** The audit event of one attempt, in the caller's transaction when it has one (the change and its event commit together). */
-export async function recordAttempt(db: Prisma.TransactionClient | DbTx, attempt: Attempt): Promise<void> {
+export async function recordAttempt(db: Tx | DbTx, attempt: Attempt): Promise<void> {
   const { error } = attempt;
   const code = attemptErrorCode(error);
-  await appendAuditEvent(db as Prisma.TransactionClient, {
+  await appendAuditEvent(db as Tx, {
     rolloutId: attempt.rolloutId,
     actor: attempt.context.actor,
     action: attempt.action,
