@@ -13,7 +13,7 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Every page renders per request, the not-found page included: proxy.ts gives each response a
   // fresh CSP script nonce, which Next.js can only put on scripts it renders then, not at build time.
-  // This one call makes the whole tree dynamic, so no page exports `dynamic = "force-dynamic"`.
+  // This one call makes the whole tree dynamic, so no page needs its own `dynamic` segment config.
   await connection();
   return (
     <html lang="en">
