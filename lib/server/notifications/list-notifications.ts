@@ -4,7 +4,7 @@ import { parseDestinationId } from "../../domain/notifications/destinations/dest
 import type { Notice } from "../../domain/notifications/notice";
 import type { Deps } from "../deps";
 import { getRollout } from "../get-rollout";
-import { notifyConfigFromEnv, type NotifyConfig } from "./config";
+import type { NotifyConfig } from "./config";
 import { describeDestination, describeDestinationRow, describeGlobalDestinations } from "./destinations";
 
 const RECENT = 20;
@@ -33,7 +33,7 @@ function deliveryJson(row: Row, label: string): DeliveryJson {
 /** A rollout's latest notifications and how each delivery went (a read: nothing is retried here). */
 export async function listRolloutNotifications(
   deps: Deps,
-  { id, config = notifyConfigFromEnv() }: { id: string; config?: NotifyConfig },
+  { id, config = deps.config.notify() }: { id: string; config?: NotifyConfig },
 ): Promise<RolloutNotificationsJson> {
   const rollout = await getRollout(deps, { id });
   const rows = await listRolloutDeliveries(deps.db, rollout.id, RECENT);
@@ -43,7 +43,7 @@ export async function listRolloutNotifications(
 /** Every destination's record over the last week and the deliveries retrying or failed. */
 export async function listNotificationsOverview(
   deps: Deps,
-  { config = notifyConfigFromEnv() }: { config?: NotifyConfig } = {},
+  { config = deps.config.notify() }: { config?: NotifyConfig } = {},
 ): Promise<NotificationsOverviewJson> {
   const since = new Date(deps.now().getTime() - SUMMARY_DAYS * 86_400_000);
   const [summaries, troubled] = await Promise.all([summarizeDestinations(deps.db, since), listTroubledDeliveries(deps.db, { since, limit: 50 })]);
