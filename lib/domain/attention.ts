@@ -1,6 +1,11 @@
 import type { AnalysisMode } from "./analysis/definition";
 import type { Verdict } from "./analysis/evaluate";
 import type { Rollout } from "./rollout";
+import { formatDuration } from "./duration";
+import { holdReason, pauseOf } from "./steps/plan";
+
+// Its callers (notifications, pages) import it from here; it lives apart so step kinds can use it without a cycle.
+export { formatDuration };
 
 /**
  * The overview's attention rule: which rollouts need a person now, and why, in words. Pure: the
@@ -61,14 +66,6 @@ export type Attention = {
 const LIVE_STATUSES: readonly Rollout["status"][] = ["progressing", "paused"];
 const FINISHED_STATUSES: readonly Rollout["status"][] = ["promoted", "rolled_back", "archived"];
 
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
-  const minutes = Math.round(s / 60);
-  return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
 type Found = { urgency: Urgency; text: string };
 
 function stepName(rollout: AttentionInput["rollout"]): string {
@@ -80,20 +77,23 @@ function stepName(rollout: AttentionInput["rollout"]): string {
 function promotionState({ rollout, now }: AttentionInput): { waiting: string } | { next: string } {
   const step = rollout.currentStep === null ? undefined : rollout.steps[rollout.currentStep];
   const mode = rollout.analysis?.mode ?? "off";
-  if (step?.pauseSeconds === undefined) return { waiting: `waiting for a manual promotion: ${stepName(rollout)} has no pause` };
+  const hold = holdReason(step);
+  if (hold !== null) return { waiting: `waiting for a manual promotion: ${stepName(rollout)} waits for a person (${hold})` };
+  const pauseSeconds = pauseOf(step);
+  if (pauseSeconds === undefined) return { waiting: `waiting for a manual promotion: ${stepName(rollout)} has no pause` };
   const started = (rollout.stepStartedAt ?? rollout.updatedAt).getTime();
-  const left = (started + step.pauseSeconds * 1000 - now.getTime()) / 1000;
+  const left = (started + pauseSeconds * 1000 - now.getTime()) / 1000;
   if (mode === "auto") {
     return {
       next:
         left > 0
           ? `analysis promotes ${stepName(rollout)} after its pause if every gate passes: ${formatDuration(left)} left`
-          : `analysis promotes ${stepName(rollout)} once every gate has passed for ${formatDuration(step.pauseSeconds)}`,
+          : `analysis promotes ${stepName(rollout)} once every gate has passed for ${formatDuration(pauseSeconds)}`,
     };
   }
   if (left > 0) return { next: `${stepName(rollout)} pause: ${formatDuration(left)} left, then it waits for a manual promotion` };
   const why = mode === "off" ? "analysis is off" : `analysis is in ${mode} mode`;
-  return { waiting: `waiting for a manual promotion: ${why} and the ${formatDuration(step.pauseSeconds)} pause of ${stepName(rollout)} is over` };
+  return { waiting: `waiting for a manual promotion: ${why} and the ${formatDuration(pauseSeconds)} pause of ${stepName(rollout)} is over` };
 }
 
 /** Verdicts older than this many intervals (plus STALE_SLACK_SECONDS) mean the loop is not running for the rollout. */

@@ -67,6 +67,19 @@ describe("rollout state machine", () => {
     }
   });
 
+  it("moves onto a hold step at its weight, and a person's promote moves past it", () => {
+    const withHold = [{ weight: 5 }, { weight: 25 }, { kind: "hold" as const, weight: 50, reason: "release captain sign-off" }, { weight: 100 }];
+    const onto = planAction({ status: "progressing", currentStep: 1, canaryWeight: 25, steps: withHold }, "promote");
+    expect(onto).toMatchObject({ to: { status: "progressing", currentStep: 2, canaryWeight: 50 }, changesWeights: true });
+    const past = planAction({ status: "progressing", currentStep: 2, canaryWeight: 50, steps: withHold }, "promote");
+    expect(past.to).toEqual({ status: "promoted", currentStep: 3, canaryWeight: 100 });
+    expect(planAction({ status: "progressing", currentStep: 2, canaryWeight: 50, steps: withHold }, "rollback").to).toEqual({
+      status: "rolled_back",
+      currentStep: 2,
+      canaryWeight: 0,
+    });
+  });
+
   it("words weight changes the way the confirmation shows them", () => {
     expect(describeWeights(25, 0)).toBe("canary 25% → 0%, stable 75% → 100%");
   });

@@ -1,5 +1,6 @@
 import { AppError } from "../app-error";
 import type { Rollout, RolloutStatus } from "./rollout";
+import { rollbackRoute, routeAt } from "./steps/plan";
 
 /**
  * The rollout state machine: which action is allowed from which status, and the state it leads
@@ -70,16 +71,17 @@ export function planAction(rollout: Current, action: RolloutAction, { liveCanary
   return { action, from, to, changesWeights: to.canaryWeight !== from.canaryWeight && action !== "adopt" };
 }
 
+// The weights come from the steps' kinds (lib/domain/steps): the route at a step, the route a rollback leaves.
 function nextState(rollout: Current, action: RolloutAction, liveCanaryWeight: number | undefined): TargetState {
   const { steps, currentStep } = rollout;
   switch (action) {
     case "start":
-      return { status: "progressing", currentStep: 0, canaryWeight: steps[0]?.weight ?? 0 };
+      return { status: "progressing", currentStep: 0, canaryWeight: steps.length > 0 ? routeAt(steps, 0).canaryWeight : 0 };
     case "promote": {
       const next = (currentStep ?? -1) + 1;
-      const step = steps[next];
-      if (!step) return { status: "promoted", currentStep: steps.length - 1, canaryWeight: 100 };
-      return { status: step.weight === 100 ? "promoted" : "progressing", currentStep: next, canaryWeight: step.weight };
+      if (next >= steps.length) return { status: "promoted", currentStep: steps.length - 1, canaryWeight: 100 };
+      const { canaryWeight } = routeAt(steps, next);
+      return { status: canaryWeight === 100 ? "promoted" : "progressing", currentStep: next, canaryWeight };
     }
     case "promote_full":
       return { status: "promoted", currentStep: steps.length - 1, canaryWeight: 100 };
@@ -88,7 +90,7 @@ function nextState(rollout: Current, action: RolloutAction, liveCanaryWeight: nu
     case "resume":
       return { status: "progressing", currentStep, canaryWeight: rollout.canaryWeight };
     case "rollback":
-      return { status: "rolled_back", currentStep, canaryWeight: 0 };
+      return { status: "rolled_back", currentStep, canaryWeight: rollbackRoute(steps, currentStep).canaryWeight };
     case "adopt": {
       if (liveCanaryWeight === undefined) throw new AppError("INVALID_STATE", "there are no live weights to adopt");
       return { status: rollout.status, currentStep, canaryWeight: liveCanaryWeight };

@@ -86,6 +86,22 @@ describe("rollout definition", () => {
     expect(errors["steps.1.pauseSeconds"]).toContain("at least 0");
   });
 
+  it("accepts a hold step beside stored-style weight steps, keeping both as given", () => {
+    const steps = [{ weight: 5, pauseSeconds: 300 }, { weight: 25 }, { kind: "hold", weight: 50, reason: "release captain sign-off" }, { weight: 100 }];
+    expect(rolloutDefinitionSchema.parse({ ...valid, steps }).steps).toEqual(steps);
+  });
+
+  it("refuses a bad hold step, naming its field", () => {
+    const errors = errorsFor({
+      ...valid,
+      steps: [{ weight: 5 }, { kind: "hold", weight: 25 }, { kind: "hold", weight: 20, reason: "sign-off" }, { kind: "wait", weight: 60 }],
+    });
+    expect(errors["steps.1.reason"]).toBe("reason is required");
+    expect(errors["steps.3.kind"]).toBe("kind must be one of weight, hold (absent means weight)");
+    const lower = errorsFor({ ...valid, steps: [{ weight: 25 }, { kind: "hold", weight: 20, reason: "sign-off" }] });
+    expect(lower["steps.1.weight"]).toBe("weights must be strictly increasing: 20% comes after 25%");
+  });
+
   it("rejects bad destinations", () => {
     expect(errorsFor(withField(["stable", "port"], 70000))["stable.port"]).toContain("at most 65535");
     expect(errorsFor(withField(["canary", "host"], "Checkout!"))["canary.host"]).toContain("DNS-1123");

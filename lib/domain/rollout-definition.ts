@@ -4,6 +4,10 @@ import { approvalsSchema } from "./approvals/definition";
 import { notificationsEditSchema, notificationsSchema } from "./notifications/definition";
 import { resolveKeptSecrets } from "./notifications/webhook-secrets";
 import type { RolloutDefinition } from "./rollout";
+import { typed as typeError } from "./safe-text";
+import { int } from "./steps/fields";
+import { weightProblems } from "./steps/plan";
+import { stepSchema } from "./steps/registry";
 
 /**
  * Every rule a rollout definition must satisfy, in one place, shared by the API, the form and
@@ -11,17 +15,13 @@ import type { RolloutDefinition } from "./rollout";
  */
 
 export const MAX_STEPS = 20;
-export const MAX_PAUSE_SECONDS = 7 * 24 * 3600;
+export { MAX_PAUSE_SECONDS } from "./steps/fields";
+export { stepSchema };
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // Istio subset and route names are free-form in the CRD; keep them printable and short.
 const ROUTE_OR_SUBSET = /^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
-
-/** "is required" when absent, "must be a <kind>" when present with the wrong type. */
-const typeError = (what: string, kind: string) => ({
-  error: (issue: { input?: unknown }) => (issue.input === undefined ? `${what} is required` : `${what} must be ${kind}`),
-});
 
 const label = (what: string) =>
   z
@@ -48,13 +48,6 @@ const freeName = (what: string) =>
     .max(63, { error: `${what} must be at most 63 characters` })
     .regex(ROUTE_OR_SUBSET, { error: `${what} may contain letters, digits, '_', '.' and '-' only` });
 
-const int = (what: string, min: number, max: number) =>
-  z
-    .number(typeError(what, "a number"))
-    .int({ error: `${what} must be a whole number` })
-    .min(min, { error: `${what} must be at least ${min}` })
-    .max(max, { error: `${what} must be at most ${max}` });
-
 export const destinationSchema = z.strictObject(
   {
     host: subdomain("host"),
@@ -64,29 +57,13 @@ export const destinationSchema = z.strictObject(
   typeError("destination", "an object {host, subset?, port?}"),
 );
 
-export const stepSchema = z.strictObject(
-  {
-    weight: int("weight", 1, 100),
-    pauseSeconds: int("pauseSeconds", 0, MAX_PAUSE_SECONDS).optional(),
-  },
-  typeError("step", "an object {weight, pauseSeconds?}"),
-);
-
+// Each step's shape and what it means are its kind's (lib/domain/steps); the plan's rule is here.
 const stepsSchema = z
-  .array(stepSchema, typeError("steps", "a list of {weight, pauseSeconds?}"))
+  .array(stepSchema, typeError("steps", "a list of steps, each {weight, pauseSeconds?} or {kind, …}"))
   .min(1, { error: "steps needs at least one step" })
   .max(MAX_STEPS, { error: `steps may have at most ${MAX_STEPS} entries` })
   .superRefine((steps, ctx) => {
-    steps.forEach((step, index) => {
-      const previous = steps[index - 1];
-      if (previous && step.weight <= previous.weight) {
-        ctx.addIssue({
-          code: "custom",
-          path: [index, "weight"],
-          message: `weights must be strictly increasing: ${step.weight}% comes after ${previous.weight}%`,
-        });
-      }
-    });
+    for (const [index, message] of weightProblems(steps)) ctx.addIssue({ code: "custom", path: [index, "weight"], message });
   });
 
 const definitionShape = {

@@ -10,7 +10,9 @@ export type RolloutStatus = (typeof ROLLOUT_STATUSES)[number];
 /** A destination as it appears in the VirtualService route. */
 export type Destination = { host: string; subset?: string; port?: number };
 
-export type Step = { weight: number; pauseSeconds?: number };
+/** A step of the plan: its kinds (weight, hold, …) and what each means are in lib/domain/steps. */
+export type { Step } from "./steps/registry";
+import type { Step } from "./steps/registry";
 
 export type RolloutDefinition = {
   name: string;

@@ -1,10 +1,11 @@
 import { AppError } from "../app-error";
 import type { Destination } from "./rollout";
+import type { RouteTarget } from "./steps/entry";
 
 /**
  * Finding the rollout's HTTP route and its two destinations in a VirtualService, and the JSON
- * patch that changes their weights and nothing else. Pure: the Kubernetes adapter supplies the
- * parsed object and applies the patch.
+ * patch that brings it to what a step wants (lib/domain/steps: today the two weights) and changes
+ * nothing else. Pure: the Kubernetes adapter supplies the parsed object and applies the patch.
  */
 export type VsDestination = { host: string; subset?: string; port?: { number?: number } };
 export type VsRouteEntry = { destination: VsDestination; weight?: number };
@@ -93,4 +94,18 @@ export function weightPatch(vs: VirtualServiceView, located: LocatedRoute, canar
   });
   ops.push(set(located.stableIndex, 100 - canaryWeight), set(located.canaryIndex, canaryWeight));
   return ops;
+}
+
+/**
+ * The patch from the live route to a step's route target. The one door from step kinds to the
+ * VirtualService: a kind that adds to the route (a header route, a mirror) adds its operations and
+ * their `test` preconditions here, so every writer and the rollback path get them.
+ */
+export function routePatch(vs: VirtualServiceView, located: LocatedRoute, target: RouteTarget): JsonPatchOp[] {
+  return weightPatch(vs, located, target.canaryWeight);
+}
+
+/** Whether the live route already is the target (an earlier attempt landed): nothing to write. */
+export function routeIsAt(located: LocatedRoute, target: RouteTarget): boolean {
+  return located.canaryWeight === target.canaryWeight;
 }

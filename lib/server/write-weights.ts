@@ -1,6 +1,7 @@
 import { AppError } from "../app-error";
 import type { Rollout } from "../domain/rollout";
-import { locateRoute, weightPatch, type LocatedRoute, type VirtualServiceView } from "../domain/virtual-service-route";
+import type { RouteTarget } from "../domain/steps/entry";
+import { locateRoute, routeIsAt, routePatch, type LocatedRoute, type VirtualServiceView } from "../domain/virtual-service-route";
 import { KubeError, type VsRef } from "../kube/virtual-services";
 import type { Deps } from "./deps";
 
@@ -70,15 +71,18 @@ async function readRetrying(
   }
 }
 
+/** writeRoute for the two weights, as actions and the reconcile path call it. */
 export async function writeWeights(
+  deps: Pick<Deps, "kube" | "sleep">,
+  { canaryWeight, ...write }: { rollout: Rollout; vs: VirtualServiceView; located: LocatedRoute; canaryWeight: number; policy: WritePolicy },
+): Promise<WriteResult> {
+  return writeRoute(deps, { ...write, target: { canaryWeight } });
+}
+
+/** Brings the rollout's route to a step's target (lib/domain/steps), the patch built by routePatch. */
+export async function writeRoute(
   { kube, sleep }: Pick<Deps, "kube" | "sleep">,
-  {
-    rollout,
-    vs,
-    located,
-    canaryWeight,
-    policy,
-  }: { rollout: Rollout; vs: VirtualServiceView; located: LocatedRoute; canaryWeight: number; policy: WritePolicy },
+  { rollout, vs, located, target, policy }: { rollout: Rollout; vs: VirtualServiceView; located: LocatedRoute; target: RouteTarget; policy: WritePolicy },
 ): Promise<WriteResult> {
   const ref = { cluster: rollout.cluster, namespace: rollout.namespace, name: rollout.virtualService };
   let current = { vs, located };
@@ -96,7 +100,7 @@ export async function writeWeights(
         }
         throw unwrap(error);
       }
-      if (current.located.canaryWeight === canaryWeight) return { vs: current.vs, attempts: attempt - 1 };
+      if (routeIsAt(current.located, target)) return { vs: current.vs, attempts: attempt - 1 };
       if (!policy.tolerateDrift && current.located.canaryWeight !== rollout.canaryWeight) {
         throw new AppError(
           "DRIFT",
@@ -105,7 +109,7 @@ export async function writeWeights(
       }
     }
     try {
-      const written = await kube.patchVirtualService({ ...ref, ops: weightPatch(current.vs, current.located, canaryWeight) });
+      const written = await kube.patchVirtualService({ ...ref, ops: routePatch(current.vs, current.located, target) });
       return { vs: written, attempts: attempt };
     } catch (error) {
       if (!(error instanceof KubeError) || error.failure.kind === "final") throw unwrap(error);

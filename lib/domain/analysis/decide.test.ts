@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decide, type DecideInput, type TimedEvaluation } from "./decide";
+import { decide, decideForRollout, type DecideInput, type TimedEvaluation } from "./decide";
+import { analysisSchema, effectiveGates, gateId } from "./definition";
 
 const T0 = Date.parse("2026-01-01T12:00:00Z");
 const at = (s: number) => new Date(T0 + s * 1000);
@@ -118,5 +119,48 @@ describe("auto-advance", () => {
     expect(decide({ ...base, rollout: { ...base.rollout, pauseSeconds: undefined } }).reason).toBe(
       "step 2 of 4 (25%) has no pause: it waits for a person to promote",
     );
+  });
+});
+
+describe("a hold step", () => {
+  const hold = { ...base, rollout: { status: "progressing" as const, currentStep: 2, stepCount: 4, weight: 50, holdFor: "release captain sign-off" } };
+
+  it("never promotes in auto mode, however long every gate passes, and says what it waits for", () => {
+    for (const now of [61, 600, 86_400]) {
+      const decision = decide({ ...hold, now: at(now), evaluations: every5(["errorRate", "latencyP95"], 5, now) });
+      expect(decision).toEqual({ action: "none", enforce: false, reason: "step 3 of 4 (50%) waits for a person (release captain sign-off)" });
+    }
+  });
+
+  it("still rolls back when a gate fails", () => {
+    const decision = decide({ ...hold, evaluations: [...hold.evaluations, ev("errorRate", 61, "fail")] });
+    expect(decision).toMatchObject({ action: "rollback", enforce: true, failing: { gate: "errorRate" } });
+  });
+
+  it("is read from the stored plan: a hold step's reason, a weight step's pause", () => {
+    const stored = {
+      status: "progressing" as const,
+      currentStep: 2,
+      canaryWeight: 50,
+      stepStartedAt: at(0),
+      analysis: analysisSchema.parse({ mode: "auto", intervalSeconds: 5 }),
+      slo: { availability: 99.9, latencyP95Ms: 300 },
+      steps: [
+        { weight: 5, pauseSeconds: 60 },
+        { weight: 25, pauseSeconds: 60 },
+        { kind: "hold" as const, weight: 50, reason: "release captain sign-off" },
+        { weight: 100 },
+      ],
+    };
+    const passing = every5(effectiveGates(stored.analysis, stored.slo).map(gateId), 5, 600);
+    expect(decideForRollout(stored, passing, at(600)).reason).toBe("step 3 of 4 (50%) waits for a person (release captain sign-off)");
+    const before = { ...stored, currentStep: 1, canaryWeight: 25 };
+    expect(
+      decideForRollout(
+        before,
+        passing.filter((e) => e.at <= at(61)),
+        at(61),
+      ),
+    ).toMatchObject({ action: "promote", reason: expect.stringContaining("on to step 3") });
   });
 });

@@ -1,4 +1,5 @@
 import type { Rollout, RolloutStatus } from "../rollout";
+import { advanceOf } from "../steps/plan";
 import { effectiveGates, gateId, type AnalysisMode } from "./definition";
 import type { GateEvaluation } from "./evaluate";
 
@@ -14,7 +15,8 @@ import type { GateEvaluation } from "./evaluate";
  *   passed every evaluation during it, with no gap longer than three intervals (a loop that was
  *   down has not watched the canary). A failed or inconclusive evaluation restarts the pause: the
  *   step advances only after pauseSeconds in which every gate passed every evaluation. Paused
- *   rollouts never advance; a step without pauseSeconds waits for a person.
+ *   rollouts never advance; a step without pauseSeconds waits for a person, and a hold step
+ *   (lib/domain/steps/hold.ts) waits for one whatever the gates say, saying for what.
  * - `observe` returns the same decision with `enforce: false`: shown, recorded, never acted on.
  */
 
@@ -35,6 +37,8 @@ export type RolloutSummary = {
   /** The current step's weight and pause. */
   weight: number;
   pauseSeconds?: number;
+  /** What the step holds for ("release captain sign-off"): only a person promotes past it. */
+  holdFor?: string;
 };
 
 export type TimedEvaluation = Pick<GateEvaluation, "gate" | "verdict" | "value" | "threshold" | "unit" | "reason"> & { at: Date };
@@ -89,6 +93,7 @@ export function decide({ mode, rollout, stepStartedAt, now, intervalSeconds, gat
   if (rollout.status === "paused") return none("the rollout is paused: it does not advance until resumed");
   if (rollout.currentStep === null || stepStartedAt === null) return none("the rollout has not started a step");
   const stepName = `step ${rollout.currentStep + 1} of ${rollout.stepCount} (${rollout.weight}%)`;
+  if (rollout.holdFor !== undefined) return none(`${stepName} waits for a person (${rollout.holdFor})`);
   if (rollout.pauseSeconds === undefined) return none(`${stepName} has no pause: it waits for a person to promote`);
 
   // The pause counts from the step's start, or from the last evaluation that did not pass: a failed
@@ -143,6 +148,8 @@ export function decideForRollout(
 ): Decision {
   if (!rollout.analysis) return none("analysis is off");
   const step = rollout.currentStep === null ? undefined : rollout.steps[rollout.currentStep];
+  // What the step's kind allows analysis to do past it (lib/domain/steps).
+  const advance = step ? advanceOf(step) : { person: true as const };
   return decide({
     mode: rollout.analysis.mode,
     rollout: {
@@ -150,7 +157,8 @@ export function decideForRollout(
       currentStep: rollout.currentStep,
       stepCount: rollout.steps.length,
       weight: rollout.canaryWeight,
-      ...(step?.pauseSeconds === undefined ? {} : { pauseSeconds: step.pauseSeconds }),
+      ...("afterSeconds" in advance ? { pauseSeconds: advance.afterSeconds } : {}),
+      ...("hold" in advance ? { holdFor: advance.hold } : {}),
     },
     stepStartedAt: rollout.stepStartedAt,
     now,

@@ -1,6 +1,7 @@
 import type { Decision } from "../analysis/decide";
 import { attentionOf, formatDuration, type LiveWeights } from "../attention";
 import type { Rollout } from "../rollout";
+import { pauseOf } from "../steps/plan";
 import type { NoticeType } from "./definition";
 
 /**
@@ -34,7 +35,7 @@ export function conditionsOf({ rollout, live, observeDecision, waitingMinutes, n
   }
   const attention = attentionOf({ rollout, gates: [], live: null, now });
   if (attention.urgency === "paused" || attention.urgency === "waiting") {
-    const pause = rollout.steps[step]?.pauseSeconds ?? 0;
+    const pause = pauseOf(rollout.steps[step]) ?? 0;
     const since = rollout.status === "paused" ? rollout.updatedAt : new Date((rollout.stepStartedAt ?? rollout.updatedAt).getTime() + pause * 1000);
     const waited = (now.getTime() - since.getTime()) / 1000;
     if (waited >= waitingMinutes * 60) {
