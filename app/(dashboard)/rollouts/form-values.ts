@@ -1,11 +1,13 @@
 import type { RolloutDefinition } from "@/lib/domain/rollout";
+import { DEFAULT_STEP_KIND, kindOf, STEP_KINDS, type Step, type StepKind } from "@/lib/domain/steps/registry";
 
 /**
  * What the form holds (strings, as typed) and how it becomes an API body. Empty optional inputs
  * are left out; numbers that do not parse are sent as typed so the server names the field.
  */
 export type DestinationValues = { host: string; subset: string; port: string };
-export type StepValues = { weight: string; pauseSeconds: string };
+/** A step's row: its kind, and one string per input its kind's entry lists (lib/domain/steps). */
+export type StepValues = { kind: StepKind; fields: Record<string, string> };
 export type FormValues = {
   name: string;
   namespace: string;
@@ -30,10 +32,10 @@ export const EMPTY_FORM: FormValues = {
   stable: { host: "", subset: "stable", port: "" },
   canary: { host: "", subset: "canary", port: "" },
   steps: [
-    { weight: "5", pauseSeconds: "300" },
-    { weight: "25", pauseSeconds: "300" },
-    { weight: "50", pauseSeconds: "600" },
-    { weight: "100", pauseSeconds: "" },
+    { kind: "weight", fields: { weight: "5", pauseSeconds: "300" } },
+    { kind: "weight", fields: { weight: "25", pauseSeconds: "300" } },
+    { kind: "weight", fields: { weight: "50", pauseSeconds: "600" } },
+    { kind: "weight", fields: { weight: "100", pauseSeconds: "" } },
   ],
   stableWorkload: "",
   canaryWorkload: "",
@@ -49,6 +51,27 @@ const number = (value: string) => {
   return Number.isFinite(parsed) ? parsed : trimmed;
 };
 
+const str = (value: number | string | undefined) => (value === undefined ? "" : String(value));
+
+/** A new row of a kind, keeping the inputs the kinds share (a weight stays when the kind changes). */
+export function stepValues(kind: StepKind, keep: Record<string, string> = {}): StepValues {
+  return { kind, fields: Object.fromEntries(STEP_KINDS[kind].form.fields.map((field) => [field.key, keep[field.key] ?? ""])) };
+}
+
+/** The step as the API takes it: the default kind is sent without `kind`, as steps always were. */
+export function stepPayload({ kind, fields }: StepValues) {
+  const values = STEP_KINDS[kind].form.fields.map((field) => [
+    field.key,
+    field.input === "number" ? number(fields[field.key] ?? "") : text(fields[field.key] ?? ""),
+  ]);
+  return { ...(kind === DEFAULT_STEP_KIND ? {} : { kind }), ...Object.fromEntries(values) };
+}
+
+function fromStep(step: Step): StepValues {
+  const stored: Record<string, unknown> = step;
+  return stepValues(kindOf(step), Object.fromEntries(Object.keys(stored).map((key) => [key, str(stored[key] as number | string | undefined)])));
+}
+
 function destination(values: DestinationValues) {
   return { host: values.host.trim(), subset: text(values.subset), port: number(values.port) };
 }
@@ -62,13 +85,11 @@ export function toPayload(values: FormValues) {
     route: text(values.route),
     stable: destination(values.stable),
     canary: destination(values.canary),
-    steps: values.steps.map((step) => ({ weight: number(step.weight), pauseSeconds: number(step.pauseSeconds) })),
+    steps: values.steps.map(stepPayload),
     metrics: { stableWorkload: values.stableWorkload.trim(), canaryWorkload: values.canaryWorkload.trim() },
     slo: { availability: number(values.availability), latencyP95Ms: number(values.latencyP95Ms) },
   };
 }
-
-const str = (value: number | string | undefined) => (value === undefined ? "" : String(value));
 
 export function fromDefinition(def: RolloutDefinition): FormValues {
   const dest = (d: RolloutDefinition["stable"]) => ({ host: d.host, subset: d.subset ?? "", port: str(d.port) });
@@ -80,7 +101,7 @@ export function fromDefinition(def: RolloutDefinition): FormValues {
     route: def.route ?? "",
     stable: dest(def.stable),
     canary: dest(def.canary),
-    steps: def.steps.map((step) => ({ weight: str(step.weight), pauseSeconds: str(step.pauseSeconds) })),
+    steps: def.steps.map(fromStep),
     stableWorkload: def.metrics.stableWorkload,
     canaryWorkload: def.metrics.canaryWorkload,
     availability: str(def.slo.availability),

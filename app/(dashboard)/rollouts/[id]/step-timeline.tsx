@@ -1,4 +1,5 @@
 import type { RolloutStatus, Step } from "@/lib/domain/rollout";
+import { holdReason, pauseOf } from "@/lib/domain/steps/plan";
 import { useNow } from "./use-now";
 
 export function formatDuration(seconds: number): string {
@@ -37,7 +38,8 @@ export function StepTimeline({
             <span className="timeline-weight">{step.weight}%</span>
             <span className="timeline-meta">
               Step {index + 1}
-              {step.pauseSeconds ? ` · soak ${formatDuration(step.pauseSeconds)}` : ""}
+              {pauseOf(step) ? ` · soak ${formatDuration(pauseOf(step) ?? 0)}` : ""}
+              {holdReason(step) ? ` · waits for a person (${holdReason(step)})` : ""}
             </span>
             {state === "current" ? <Soak step={step} status={status} stepStartedAt={stepStartedAt} now={now} /> : null}
           </li>
@@ -49,8 +51,9 @@ export function StepTimeline({
 
 function Soak({ step, status, stepStartedAt, now }: { step: Step; status: RolloutStatus; stepStartedAt: string | null; now: number | null }) {
   if (status === "paused") return <span className="timeline-soak">paused</span>;
-  if (!step.pauseSeconds || !stepStartedAt || now === null) return <span className="timeline-soak">current</span>;
-  const remaining = Math.ceil((new Date(stepStartedAt).getTime() + step.pauseSeconds * 1000 - now) / 1000);
+  const pauseSeconds = pauseOf(step);
+  if (!pauseSeconds || !stepStartedAt || now === null) return <span className="timeline-soak">current</span>;
+  const remaining = Math.ceil((new Date(stepStartedAt).getTime() + pauseSeconds * 1000 - now) / 1000);
   if (remaining <= 0) return <span className="timeline-soak timeline-soak-done">soak done · ready to promote</span>;
   return (
     <span className="timeline-soak" role="timer" aria-label={`soak time left: ${formatDuration(remaining)}`}>
