@@ -7,10 +7,10 @@ import nextTs from "eslint-config-next/typescript";
  */
 const layer = (...folders) =>
   folders.flatMap((folder) => [`@/lib/${folder}`, `@/lib/${folder}/**`, `**/lib/${folder}`, `**/lib/${folder}/**`, `../${folder}`, `../${folder}/**`]);
-const ADAPTERS = layer("db", "kube", "prometheus", "mesh", "webhooks");
+const ADAPTERS = layer("db", "kube", "prometheus", "mesh", "outbound");
 const SERVER_ONLY = [
   ...ADAPTERS,
-  ...layer("server", "http", "auth"),
+  ...layer("server", "composition", "background", "metrics", "http", "auth"),
   "@/proxy",
   "pg",
   "@prisma/*",
@@ -58,10 +58,14 @@ const config = [
     [...SERVER_ONLY, ...layer("client"), "next", "next/*", "react"],
     "lib/contracts holds types and schemas shared with the browser: nothing server-only.",
   ),
-  restrict(["lib/db/**/*.ts"], [...layer("server", "http", "auth", "client"), "next", "next/*"], "Adapters know nothing of use cases, HTTP or sign-in."),
   restrict(
-    ["lib/kube/**/*.ts", "lib/prometheus/**/*.ts", "lib/mesh/**/*.ts", "lib/webhooks/**/*.ts"],
-    [...layer("server", "http", "auth", "client"), "next", "next/*"],
+    ["lib/db/**/*.ts"],
+    [...layer("server", "composition", "background", "metrics", "http", "auth", "client"), "next", "next/*"],
+    "Adapters know nothing of use cases, HTTP or sign-in.",
+  ),
+  restrict(
+    ["lib/kube/**/*.ts", "lib/prometheus/**/*.ts", "lib/mesh/**/*.ts", "lib/outbound/**/*.ts"],
+    [...layer("server", "composition", "background", "metrics", "http", "auth", "client"), "next", "next/*"],
     "Adapters know nothing of use cases, HTTP or sign-in.",
     noPrisma,
   ),
@@ -73,10 +77,23 @@ const config = [
   ),
   // The folders no layer rule above covers still keep Prisma out.
   {
-    files: ["lib/auth/**/*.ts", "lib/http/**/*.ts", "lib/background/**/*.ts", "lib/*.ts", "proxy.ts", "instrumentation.ts"],
+    files: [
+      "lib/auth/**/*.ts",
+      "lib/http/**/*.ts",
+      "lib/background/**/*.ts",
+      "lib/composition/**/*.ts",
+      "lib/metrics/**/*.ts",
+      "lib/*.ts",
+      "proxy.ts",
+      "instrumentation.ts",
+    ],
     rules: { "no-restricted-imports": ["error", { patterns: noPrisma }] },
   },
-  restrict(["app/**/*.ts", "app/**/*.tsx"], ADAPTERS, "Routes and pages reach adapters only through the use cases and getDeps() (lib/server), never directly."),
+  restrict(
+    ["app/**/*.ts", "app/**/*.tsx"],
+    ADAPTERS,
+    "Routes and pages reach adapters only through the use cases and getDeps() (lib/composition), never directly.",
+  ),
   restrict(
     ["lib/client/**/*.ts", "lib/client/**/*.tsx", "components/**/*.tsx", "components/**/*.ts"],
     [...SERVER_ONLY],

@@ -9,7 +9,7 @@ import { API_CSP, newNonce, pageCsp, withSecurityHeaders } from "@/lib/http/secu
 import { recordRefusal } from "@/lib/server/commands/refusals";
 import { processEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { getConfig } from "@/lib/server/deps";
+import { getConfig } from "@/lib/composition/deps";
 import { requestIdOf } from "@/lib/http/request-context";
 
 /**

@@ -91,7 +91,7 @@ async function main({ log }: BenchContext): Promise<string> {
     process.env.AVIARY_PROMETHEUS_URL = stack.prometheus.url;
     process.env.AVIARY_AUTH_MODE = "none";
     // Imported only now: the adapters are built from the environment set above.
-    const { closeDeps, getDeps } = await import("../lib/server/deps");
+    const { closeDeps, getDeps } = await import("../lib/composition/deps");
     const { createRollout } = await import("../lib/server/create-rollout");
     const { actOnRollout } = await import("../lib/server/act-on-rollout");
     const { getRollout } = await import("../lib/server/get-rollout");

@@ -243,7 +243,7 @@ async function main({ log }: BenchContext): Promise<string> {
     process.env.DATABASE_URL = postgres.url;
     process.env.AVIARY_AUTH_MODE = "none";
     const { createAuditReader } = await import("../lib/db/audit/reader");
-    const { closeDeps, getDeps } = await import("../lib/server/deps");
+    const { closeDeps, getDeps } = await import("../lib/composition/deps");
     const { listAuditEvents } = await import("../lib/server/list-audit-events");
     const { listRolloutHistory } = await import("../lib/server/list-rollout-history");
     const { verifyAuditChain } = await import("../lib/server/verify-audit-chain");

@@ -79,7 +79,7 @@ async function main({ log }: BenchContext): Promise<string> {
       traffic.capture?.push({ url: String(input), body: String(init?.body ?? "") });
       return fetch(input, init);
     };
-    const { closeDeps, getDeps, overrideDeps } = await import("../lib/server/deps");
+    const { closeDeps, getDeps, overrideDeps } = await import("../lib/composition/deps");
     overrideDeps({ prometheus: createPrometheusClient({ baseUrl: prometheus.url, fetchImpl: countingFetch }) });
 
     const metricsRoute = await import("../app/api/rollouts/[id]/metrics/route");

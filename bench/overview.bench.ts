@@ -205,7 +205,7 @@ async function main({ log }: BenchContext): Promise<string> {
 
     process.env.DATABASE_URL = postgres.url;
     process.env.AVIARY_AUTH_MODE = "none";
-    const { closeDeps, getDeps } = await import("../lib/server/deps");
+    const { closeDeps, getDeps } = await import("../lib/composition/deps");
     stops.unshift(() => closeDeps());
     const { listAttention } = await import("../lib/server/list-attention");
     const { latestGateEvaluations } = await import("../lib/db/evaluation-summaries");

@@ -119,7 +119,7 @@ async function main({ log }: BenchContext): Promise<string> {
     process.env.DATABASE_URL = postgres.url;
     process.env.AVIARY_CLUSTERS = JSON.stringify({ default: { kubeconfig: kube.kubeconfigPath } });
     process.env.AVIARY_AUTH_MODE = "none";
-    const { closeDeps } = await import("../lib/server/deps");
+    const { closeDeps } = await import("../lib/composition/deps");
     await closeDeps();
 
     // Imported only now: the route's adapters are built from the environment set above.
@@ -205,7 +205,7 @@ async function main({ log }: BenchContext): Promise<string> {
     // Round trips of one rollback, counted (not timed): every statement sent on any node-postgres
     // connection (Prisma's adapter, the lock pool and the audit reader all use pg), and every call
     // to the cluster adapter.
-    const { getDeps, overrideDeps } = await import("../lib/server/deps");
+    const { getDeps, overrideDeps } = await import("../lib/composition/deps");
     const trips = { statements: [] as string[], cluster: [] as string[] };
     const realQuery = pg.Client.prototype.query;
     const countedId = await promotedRollout();

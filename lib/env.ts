@@ -79,7 +79,7 @@ export type Env = Record<string, string | undefined>;
 /**
  * The process environment. This module is the app's one door to it: configuration parsers
  * (auth, Prometheus, clusters, the audit key, notifications) take an Env and default to this one.
- * The app parses it once, in lib/server/app-config.ts, and hands the result around (deps.config);
+ * The app parses it once, in lib/composition/app-config.ts, and hands the result around (deps.config);
  * tests and scripts hand the parsers, or the container, another.
  */
 export function processEnv(): NodeJS.ProcessEnv {

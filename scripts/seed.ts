@@ -4,7 +4,7 @@ import { locateRoute, weightPatch } from "../lib/domain/virtual-service-route";
 import type { RequestContext } from "../lib/domain/actor";
 import { actOnRollout } from "../lib/server/act-on-rollout";
 import { createRollout } from "../lib/server/create-rollout";
-import { getDeps, type Deps } from "../lib/server/deps";
+import { getDeps, type Deps } from "../lib/composition/deps";
 import { unwrap } from "../lib/server/write-weights";
 import { DEMO_SERVICES, type DemoService } from "./lib/demo-rollouts";
 import { log } from "./lib/log";

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { createAuditReader } from "@/lib/db/audit/reader";
-import { getConfig } from "@/lib/server/deps";
+import { getConfig } from "@/lib/composition/deps";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 
 /**

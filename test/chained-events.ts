@@ -1,5 +1,5 @@
 import { appendAuditEvent } from "@/lib/db/audit/events";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 /**
  * Test-only: audit events at chosen (past) times, written through the real append path, as the

@@ -1,6 +1,6 @@
 import { processEnv, type Env } from "../lib/env";
-import { loadConfig, type AppConfig } from "../lib/server/app-config";
-import { configureDeps, getConfig } from "../lib/server/deps";
+import { loadConfig, type AppConfig } from "../lib/composition/app-config";
+import { configureDeps, getConfig } from "../lib/composition/deps";
 
 /**
  * Tests configure Aviary the way it is meant to be configured, by handing the container a

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { createDatabaseIfMissing } from "../lib/db/embedded-postgres";
-import { configureDeps } from "../lib/server/deps";
+import { configureDeps } from "../lib/composition/deps";
 import { TEMPLATE_DB, withDatabase, withRole } from "./global-setup";
 
 export type TestRole = "runtime" | "owner" | "superuser";

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { startKubeApi, type KubeApi } from "../sandbox/kube-api/server";
 import type { KubeObject } from "../sandbox/kube-api/types";
-import { resetDeps } from "../lib/server/deps";
+import { resetDeps } from "../lib/composition/deps";
 import { configureWith } from "./config";
 import { assertLocalUrl } from "./local-only";
 

@@ -3,9 +3,9 @@ import type { KubePort } from "@/lib/kube/virtual-services";
 import type { PrometheusClient } from "@/lib/prometheus/client";
 import { CHECKOUT } from "@/lib/prometheus/test-support";
 import { createRollout } from "@/lib/server/create-rollout";
-import type { Deps } from "@/lib/server/deps";
+import type { Deps } from "@/lib/composition/deps";
 import { rolloutInput } from "./fixtures";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 /**
  * Test-only helpers for the SLI use cases: deps around a test Prometheus and a fixed clock, a

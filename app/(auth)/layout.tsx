@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { DemoBanner } from "@/components/auth/demo-banner";
 import { isDemoMode } from "@/lib/auth/config";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import styles from "@/components/auth/auth.module.css";
 
 /** Pages for visitors who are not signed in: no navigation, one card in the middle. */

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { DemoBanner } from "@/components/auth/demo-banner";
 import { isDemoMode } from "@/lib/auth/config";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { UserMenu } from "@/components/auth/user-menu";
 import { can, hasRole } from "@/lib/domain/roles";
 import { currentIdentity } from "@/lib/auth/session";

@@ -4,7 +4,7 @@ import { useFreshDatabase } from "@/test/database";
 import { freePort } from "@/test/free-port";
 import { createDb, type Db } from "@/lib/db/client";
 import { findRollout } from "@/lib/db/rollouts";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { getRollout } from "@/lib/server/get-rollout";
 import { pageRead } from "./page-reads";
 

@@ -3,7 +3,7 @@ import { cache } from "react";
 import { isAppError } from "@/lib/app-error";
 import { isDatabaseDown } from "@/lib/http/respond";
 import { log } from "@/lib/log";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { getRollout, type RolloutRead } from "@/lib/server/get-rollout";
 
 /**

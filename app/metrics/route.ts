@@ -1,6 +1,6 @@
 import { checkBearerToken } from "@/lib/http/bearer-token";
 import { route } from "@/lib/http/respond";
-import { getConfig, getDeps } from "@/lib/server/deps";
+import { getConfig, getDeps } from "@/lib/composition/deps";
 import { readOwnMetrics } from "@/lib/server/read-own-metrics";
 
 /**

@@ -1,5 +1,6 @@
 "use client";
 
+import "./analysis.css";
 import { useQuery } from "@tanstack/react-query";
 import { memo, useMemo } from "react";
 import { formatAbsolute, LocalTime } from "@/components/ui/local-time";

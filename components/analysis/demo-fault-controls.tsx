@@ -1,5 +1,6 @@
 "use client";
 
+import "./analysis.css";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { analysisApi } from "@/lib/client/analysis-api";
 import { queryKeys } from "@/lib/client/query-keys";

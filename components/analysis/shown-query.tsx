@@ -1,5 +1,6 @@
 "use client";
 
+import "./analysis.css";
 import { useState } from "react";
 import { LocalTime } from "@/components/ui/local-time";
 import type { EvaluationJson } from "@/lib/contracts/analysis";

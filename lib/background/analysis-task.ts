@@ -6,7 +6,7 @@ import { type Rollout, workloadsOf } from "../domain/rollout";
 import { fetchNewestCanarySamples } from "../prometheus/fetch-newest-samples";
 import { PrometheusError } from "../prometheus/prometheus-error";
 import { analyseRollouts, type IterationResult } from "../server/analyse-rollouts";
-import type { Deps } from "../server/deps";
+import type { Deps } from "../composition/deps";
 import type { BackgroundTask } from "./task";
 
 export type AnalysisTaskOptions = {

@@ -5,7 +5,7 @@ import { parseKnownHead } from "@/lib/domain/audit/chain";
 import { seedEvent } from "@/test/api/audit-seed";
 import { useFreshDatabase } from "@/test/database";
 import { createLogger } from "@/lib/log";
-import { createOwnMetrics } from "@/lib/server/own-metrics";
+import { createOwnMetrics } from "@/lib/metrics/own-metrics";
 import { auditHeadTask } from "./audit-head-task";
 import { startTasks } from "./runner";
 

@@ -1,8 +1,8 @@
 import type { LeaderLock } from "../db/leader-lock";
 import { claimDeliveries } from "../db/notifications";
 import type { Logger } from "../log";
-import { postWebhookVia, type PostWebhook } from "../webhooks/post-webhook";
-import type { Deps } from "../server/deps";
+import { postWebhookVia, type PostWebhook } from "../outbound/post-webhook";
+import type { Deps } from "../composition/deps";
 import type { NotifyConfig } from "../server/notifications/config";
 import { deliverOne, type DeliveryOutcome } from "../server/notifications/deliver-notifications";
 import { queueAuditNotices } from "../server/notifications/queue-audit-notices";

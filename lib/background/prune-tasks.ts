@@ -1,7 +1,7 @@
 import type { LeaderLock } from "../db/leader-lock";
 import { pruneEvaluations } from "../db/evaluations";
 import { pruneDeliveries } from "../db/notifications";
-import type { Deps } from "../server/deps";
+import type { Deps } from "../composition/deps";
 import type { BackgroundTask } from "./task";
 
 /** Retention is counted in days: looking every 10 minutes keeps each prune small. */

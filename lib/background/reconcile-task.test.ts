@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../log";
-import type { Deps } from "../server/deps";
-import { createOwnMetrics } from "../server/own-metrics";
+import type { Deps } from "../composition/deps";
+import { createOwnMetrics } from "../metrics/own-metrics";
 import type { SweepResult } from "../server/reconcile-interrupted-operations";
 import { reconcileTask } from "./reconcile-task";
 import { startTasks } from "./runner";

@@ -1,4 +1,4 @@
-import type { Deps } from "../server/deps";
+import type { Deps } from "../composition/deps";
 import { reconcileInterruptedOperations } from "../server/reconcile-interrupted-operations";
 import { everyMs, type BackgroundTask } from "./task";
 

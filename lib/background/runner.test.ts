@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LeaderLock } from "../db/leader-lock";
 import { createLogger } from "../log";
-import { createOwnMetrics } from "../server/own-metrics";
+import { createOwnMetrics } from "../metrics/own-metrics";
 import { startTasks } from "./runner";
 import { systemClock, type BackgroundTask, type Clock, type Requeue } from "./task";
 

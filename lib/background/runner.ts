@@ -1,6 +1,6 @@
 import type { LeaderLock } from "../db/leader-lock";
 import { log as serverLog, type Logger } from "../log";
-import type { OwnMetrics } from "../server/own-metrics";
+import type { OwnMetrics } from "../metrics/own-metrics";
 import { systemClock, type BackgroundTask, type Clock } from "./task";
 
 export type RunnerOptions = {

@@ -1,5 +1,5 @@
 import { createLeaderLock, NOTIFY_LEADER_KEY } from "../db/leader-lock";
-import { getConfig, getDeps, type Deps } from "../server/deps";
+import { getConfig, getDeps, type Deps } from "../composition/deps";
 import { analysisTask } from "./analysis-task";
 import { auditHeadTask } from "./audit-head-task";
 import { notificationTask } from "./notification-task";

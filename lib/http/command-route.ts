@@ -1,6 +1,6 @@
 import type { RequestContext } from "../domain/actor";
 import { commandName, type Command } from "../server/commands/audited";
-import { getDeps, type Deps } from "../server/deps";
+import { getDeps, type Deps } from "../composition/deps";
 import { readJsonBody } from "./read-json";
 import { requestContext } from "./request-context";
 import { route } from "./respond";

@@ -5,7 +5,7 @@ import * as collection from "@/app/api/rollouts/route";
 import { useFreshDatabase } from "@/test/database";
 import { rolloutInput } from "@/test/fixtures";
 import { requestContext } from "./request-context";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { configureWith } from "@/test/config";
 
 /**

@@ -4,7 +4,7 @@ import type { RequestContext } from "../domain/actor";
 import { identify } from "../auth/identify";
 import { hasRole, type Role } from "../domain/roles";
 import { checkSameOrigin } from "../auth/same-origin";
-import { getDeps } from "../server/deps";
+import { getDeps } from "../composition/deps";
 import { recordRefusal } from "../server/commands/refusals";
 import { clientAddress as clientAddressOf, peerAddress } from "./client-address";
 

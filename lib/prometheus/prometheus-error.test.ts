@@ -8,18 +8,18 @@ const failure = (kind: PrometheusError["kind"], httpStatus?: number) =>
 
 describe("Prometheus failures as API errors", () => {
   it.each([
-    ["unreachable", undefined, "METRICS_UNAVAILABLE", 503, "transient"],
-    ["timeout", undefined, "METRICS_UNAVAILABLE", 503, "transient"],
-    ["busy", undefined, "METRICS_UNAVAILABLE", 503, "transient"],
-    ["http", 504, "METRICS_UNAVAILABLE", 503, "transient"],
-    ["http", 401, "METRICS_ERROR", 502, "final"],
-    ["bad_response", 200, "METRICS_ERROR", 502, "final"],
-    ["too_large", 200, "METRICS_ERROR", 502, "final"],
-    ["query", 422, "METRICS_ERROR", 502, "final"],
-  ] as const)("%s (HTTP %s) answers %s", (kind, httpStatus, code, status, retry) => {
+    ["unreachable", undefined, "METRICS_UNAVAILABLE", 503],
+    ["timeout", undefined, "METRICS_UNAVAILABLE", 503],
+    ["busy", undefined, "METRICS_UNAVAILABLE", 503],
+    ["http", 504, "METRICS_UNAVAILABLE", 503],
+    ["http", 401, "METRICS_ERROR", 502],
+    ["bad_response", 200, "METRICS_ERROR", 502],
+    ["too_large", 200, "METRICS_ERROR", 502],
+    ["query", 422, "METRICS_ERROR", 502],
+  ] as const)("%s (HTTP %s) answers %s", (kind, httpStatus, code, status) => {
     const error = failure(kind, httpStatus);
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code, status, retry, message: `Prometheus at ${url}: ${kind}` });
+    expect(error).toMatchObject({ code, status, message: `Prometheus at ${url}: ${kind}` });
   });
 
   it("is recognised whichever copy of the module built it (another Next.js bundle layer)", async () => {

@@ -11,7 +11,7 @@ import type { RequestContext } from "../domain/actor";
 import { log } from "../log";
 import { audited, type Command, type CommandInput, type Ending, type Trail } from "./commands/audited";
 import { attemptErrorCode, withStable } from "./commands/record-attempt";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { reconcileRollout } from "./reconcile-rollout";
 import { assertRolloutId, notFound } from "./rollout-id";
 import { assertOverrideAllowed, assertPromotionAllowed } from "./promotion-guard";

@@ -2,7 +2,7 @@ import { clearDeferrals, recordDeferrals } from "../db/analysis-deferrals";
 import type { Gate } from "../domain/analysis/definition";
 import { nextDeferredSince, planPass, queryCostOf, type Deferral } from "../domain/analysis/query-budget";
 import type { Rollout } from "../domain/rollout";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 
 /**
  * The query budget of a pass (lib/domain/analysis/query-budget.ts) and the line of rollouts

@@ -14,7 +14,7 @@ import { fetchAnalysisEvidence, shownQuery } from "../prometheus/fetch-analysis-
 import { actOnRollout } from "./act-on-rollout";
 import { admitWithinBudget, type PassBudget } from "./admit-within-budget";
 import { heldDecision, holdLoopPromotion } from "./approvals/hold-loop-promotion";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 
 export type RolloutOutcome = {
   rolloutId: string;

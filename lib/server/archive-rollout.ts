@@ -2,7 +2,7 @@ import { archiveRolloutRow, lockRollout } from "../db/rollouts";
 import { assertArchivable } from "../domain/rollout-lifecycle";
 import type { Rollout } from "../domain/rollout";
 import { audited, type Command, type CommandInput } from "./commands/audited";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { assertRolloutId, notFound } from "./rollout-id";
 
 /** DELETE /api/rollouts/{id}: admins; no body. A refused role is audited at the route, like every definition change. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { checkReadiness } from "./check-readiness";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 
 afterEach(() => vi.restoreAllMocks());
 

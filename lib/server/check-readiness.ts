@@ -1,4 +1,4 @@
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { log } from "../log";
 import { withTimeout } from "../with-timeout";
 

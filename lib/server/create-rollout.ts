@@ -5,7 +5,7 @@ import { parse } from "../domain/validation-errors";
 import { assertEgressAllowed } from "./assert-egress-allowed";
 import { audited, type Command, type CommandInput } from "./commands/audited";
 import { auditedDefinitionOf } from "./definition-of";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 
 export type CreateRolloutOptions = CommandInput;
 

@@ -1,10 +1,10 @@
 import { describeEgressPolicy } from "../domain/egress/policy";
 import { EXCERPT_CHARS } from "../domain/egress/excerpt";
 import { shownUrl } from "../domain/redact-url";
-import { checkEgress } from "../webhooks/egress-request";
-import { CHECK_MAX_BYTES } from "../webhooks/run-http-check";
-import { WEBHOOK_MAX_BYTES } from "../webhooks/post-webhook";
-import type { Deps } from "./deps";
+import { checkEgress } from "../outbound/egress-request";
+import { CHECK_MAX_BYTES } from "../outbound/http-check";
+import { WEBHOOK_MAX_BYTES } from "../outbound/post-webhook";
+import type { Deps } from "../composition/deps";
 import { RUN_CHECKS_COOLDOWN_SECONDS } from "./approvals/run-approval-checks";
 
 export type EgressTrial =

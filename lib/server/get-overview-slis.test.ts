@@ -5,7 +5,7 @@ import { startPrometheusForFile } from "../../test/prometheus";
 import { createPrometheusClient } from "../prometheus/client";
 import { checkoutHistory, sig3 } from "../prometheus/test-support";
 import { getOverviewSlis } from "./get-overview-slis";
-import { getDeps } from "./deps";
+import { getDeps } from "../composition/deps";
 
 /*
  * Same history as get-rollout-metrics.test.ts: checkout stable 10/s at 0.1% 5xx, canary 2/s at

@@ -5,7 +5,7 @@ import { type Rollout, workloadsOf } from "../domain/rollout";
 import { fetchOverviewBurnRates } from "../prometheus/fetch-overview-burn-rates";
 import type { SliOverview, SliOverviewRow, WorkloadSlis } from "../contracts/slis";
 import { fetchOverviewSlis } from "../prometheus/fetch-overview-slis";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 
 /** The rate window of the overview's "current" figures. */
 export const OVERVIEW_WINDOW = "5m";

@@ -6,7 +6,7 @@ import { effectiveGates, gateId } from "../domain/analysis/definition";
 import { unitOf } from "../domain/analysis/evaluate";
 import { deferralReason } from "../domain/analysis/query-budget";
 import { staleVerdictsFor } from "../domain/attention";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { heldDecision, holdLoopPromotion } from "./approvals/hold-loop-promotion";
 import { getRollout } from "./get-rollout";
 

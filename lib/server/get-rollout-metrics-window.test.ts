@@ -9,7 +9,7 @@ import { setWeightSeries, type AuditEntry } from "../domain/weight-history";
 import { createPrometheusClient } from "../prometheus/client";
 import { checkoutHistory } from "../prometheus/test-support";
 import { getRolloutMetrics } from "./get-rollout-metrics";
-import { getDeps } from "./deps";
+import { getDeps } from "../composition/deps";
 
 /*
  * The metrics endpoint is polled every 5 s by every open tab, so it must read the audit events

@@ -10,7 +10,7 @@ import { fetchBurnRateInputs } from "../prometheus/fetch-burn-rate-inputs";
 import { fetchRolloutSeries } from "../prometheus/fetch-rollout-series";
 import { alignRange, stepFor } from "../prometheus/range";
 import type { RolloutMetrics } from "../contracts/metrics";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { getRollout } from "./get-rollout";
 
 /** About one point per pixel of a half-width chart; Prometheus' `step` does the downsampling. */

@@ -1,7 +1,7 @@
 import { findUnconfirmedOperation, type UnconfirmedOperation } from "../db/operations";
 import { findRollout } from "../db/rollouts";
 import type { Rollout } from "../domain/rollout";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { assertRolloutId, notFound } from "./rollout-id";
 
 /** A rollout as read, with the operation its record may not reflect yet. */

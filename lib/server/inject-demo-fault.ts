@@ -4,7 +4,7 @@ import { DEMO_FAULTS, type DemoFault } from "../contracts/analysis";
 import { parse } from "../domain/validation-errors";
 import { log } from "../log";
 import { audited, type Command, type CommandInput } from "./commands/audited";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { getRollout } from "./get-rollout";
 
 const inputSchema = z.strictObject({ fault: z.enum(DEMO_FAULTS, { error: `fault must be one of ${DEMO_FAULTS.join(", ")}` }) });

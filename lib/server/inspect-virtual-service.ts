@@ -4,7 +4,7 @@ import { parse } from "../domain/validation-errors";
 import { locateRoute } from "../domain/virtual-service-route";
 import type { VirtualServiceInspection } from "../contracts/inspection";
 import { log } from "../log";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { unwrap } from "./write-weights";
 
 /**

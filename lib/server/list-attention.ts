@@ -7,7 +7,7 @@ import { attentionOf, type Attention, type PromotionHolds } from "../domain/atte
 import { activeFreezes, describeFreeze } from "../domain/freeze/windows";
 import type { Rollout } from "../domain/rollout";
 import { isLive } from "../domain/rollout-lifecycle";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { listRollouts } from "./list-rollouts";
 
 export type AttentionItem = { rollout: Rollout; gates: LatestGateEvaluation[]; holds: PromotionHolds; attention: Attention };

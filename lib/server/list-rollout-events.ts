@@ -1,5 +1,5 @@
 import { listRecentAuditEventsForRollout } from "../db/audit/events";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { getRollout } from "./get-rollout";
 
 const RECENT = 20;

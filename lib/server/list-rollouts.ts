@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError } from "../app-error";
 import { listRollouts as listRolloutRows } from "../db/rollouts";
 import { ROLLOUT_STATUSES, type Rollout } from "../domain/rollout";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 
 export const listRolloutsQuerySchema = z.strictObject({
   status: z

@@ -5,7 +5,7 @@ import type { Actor } from "../domain/actor";
 import { evaluateApprovals, type ApprovalEvaluation, type CheckResult, type Tick } from "../domain/approvals/status";
 import { activeFreezes, describeFreeze, type ActiveFreeze } from "../domain/freeze/windows";
 import type { Rollout } from "../domain/rollout";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 
 export type PromotionCheck = { freezes: ActiveFreeze[]; approvals: ApprovalEvaluation; ticks: Tick[]; results: CheckResult[] };
 

@@ -4,7 +4,7 @@ import type { Rollout } from "../domain/rollout";
 import type { VirtualServiceView } from "../domain/virtual-service-route";
 import type { Freshness } from "../kube/virtual-services";
 import { log } from "../log";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { getRollout } from "./get-rollout";
 import { listRollouts } from "./list-rollouts";
 import { unwrap } from "./write-weights";

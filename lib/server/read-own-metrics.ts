@@ -1,4 +1,4 @@
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 
 /**
  * Aviary's own metrics in Prometheus' text format: this process's counters and histograms, the

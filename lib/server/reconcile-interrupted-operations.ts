@@ -1,6 +1,6 @@
 import { listRolloutsWithPendingOperations } from "../db/operations";
 import { log } from "../log";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { reconcileRollout } from "./reconcile-rollout";
 
 export type SweepResult = {

@@ -5,7 +5,7 @@ import { locateRoute } from "../domain/virtual-service-route";
 import { log } from "../log";
 import { inTransaction } from "../db/transaction";
 import { recordAttempt, withStable } from "./commands/record-attempt";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { unwrap } from "./write-weights";
 
 export type ReconcileResult = { reconciled: number; postponed: PendingOperation[] };

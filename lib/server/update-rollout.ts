@@ -7,7 +7,7 @@ import { parse, validationError } from "../domain/validation-errors";
 import { assertEgressAllowed } from "./assert-egress-allowed";
 import { audited, type Command, type CommandInput } from "./commands/audited";
 import { auditedDefinitionOf, definitionOf } from "./definition-of";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 import { assertRolloutId, notFound } from "./rollout-id";
 
 export type UpdateRolloutOptions = { id: string } & CommandInput;

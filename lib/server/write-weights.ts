@@ -3,7 +3,7 @@ import type { Rollout } from "../domain/rollout";
 import type { RouteTarget } from "../domain/steps/entry";
 import { locateRoute, routeIsAt, routePatch, type LocatedRoute, type VirtualServiceView } from "../domain/virtual-service-route";
 import { KubeError, type VsRef } from "../kube/virtual-services";
-import type { Deps } from "./deps";
+import type { Deps } from "../composition/deps";
 
 /**
  * Writes the canary weight with a conditional JSON patch and never overwrites blindly: when the

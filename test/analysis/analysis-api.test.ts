@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { insertEvaluations } from "@/lib/db/evaluations";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";

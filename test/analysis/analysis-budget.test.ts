@@ -3,7 +3,7 @@ import { GET as metricsRoute } from "@/app/metrics/route";
 import type { PrometheusClient } from "@/lib/prometheus/client";
 import { analyseRollouts, type IterationResult } from "@/lib/server/analyse-rollouts";
 import type { PassBudget } from "@/lib/server/admit-within-budget";
-import { getDeps, resetDeps, type Deps } from "@/lib/server/deps";
+import { getDeps, resetDeps, type Deps } from "@/lib/composition/deps";
 import { api } from "../api/client";
 import { configureWith } from "../config";
 import { useFreshDatabase } from "../database";

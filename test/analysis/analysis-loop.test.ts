@@ -19,7 +19,7 @@ import { analyseRollouts } from "@/lib/server/analyse-rollouts";
 import { analysisTask } from "@/lib/background/analysis-task";
 import { startTasks } from "@/lib/background/runner";
 import { createRollout } from "@/lib/server/create-rollout";
-import { getConfig, getDeps, resetDeps, type Deps } from "@/lib/server/deps";
+import { getConfig, getDeps, resetDeps, type Deps } from "@/lib/composition/deps";
 import { configureWith } from "../config";
 import { getRollout } from "@/lib/server/get-rollout";
 import { injectDemoFault } from "@/lib/server/inject-demo-fault";

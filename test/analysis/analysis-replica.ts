@@ -8,7 +8,7 @@ import { databaseUrl } from "@/lib/env";
 import { analysisTask } from "@/lib/background/analysis-task";
 import { startTasks } from "@/lib/background/runner";
 import { createLogger } from "@/lib/log";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 const deps = getDeps();
 startTasks([analysisTask({ deps, leader: createLeaderLock(databaseUrl()) })], {

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/app-error";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import { createSandboxMesh } from "@/lib/mesh/sandbox-mesh";
 import { createRollout } from "@/lib/server/create-rollout";
-import { getDeps, type Deps } from "@/lib/server/deps";
+import { getDeps, type Deps } from "@/lib/composition/deps";
 import { injectDemoFault } from "@/lib/server/inject-demo-fault";
 import { CANARY, STABLE, startStack, type Stack } from "@/sandbox/mesh/test-support";
 import { expectAuditChainIntact } from "../audit-chain";

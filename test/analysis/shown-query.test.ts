@@ -5,7 +5,7 @@ import { ShownQuery } from "@/components/analysis/shown-query";
 import { pruneEvaluations } from "@/lib/db/evaluations";
 import { createPrometheusClient } from "@/lib/prometheus/client";
 import { analyseRollouts } from "@/lib/server/analyse-rollouts";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import type { EvaluationJson } from "@/lib/contracts/analysis";
 import { api } from "../api/client";
 import { useFreshDatabase } from "../database";

@@ -7,7 +7,7 @@ import type { EvaluationJson, RolloutAnalysisJson } from "@/lib/contracts/analys
 import { queryKeys } from "@/lib/client/query-keys";
 import { createPrometheusClient } from "@/lib/prometheus/client";
 import { analyseRollouts } from "@/lib/server/analyse-rollouts";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { api } from "../api/client";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";

@@ -3,7 +3,7 @@ import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
 import { api } from "./client";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 /**
  * Traffic control through the real route handler (POST /api/rollouts/{id}/actions), a real

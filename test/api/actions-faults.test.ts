@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
-import { getDeps, type Deps } from "@/lib/server/deps";
+import { getDeps, type Deps } from "@/lib/composition/deps";
 import { reconcileInterruptedOperations } from "@/lib/server/reconcile-interrupted-operations";
 import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";

@@ -4,7 +4,7 @@ import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
 import { api } from "./client";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 /**
  * Many requests on one rollout at once, through the route handler: the per-rollout lock must

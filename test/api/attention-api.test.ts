@@ -3,7 +3,7 @@ import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { api } from "./client";
 import { compareAttention } from "@/lib/domain/attention";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { listAttention } from "@/lib/server/list-attention";
 
 /**

@@ -5,7 +5,7 @@ import { rolloutInput } from "../fixtures";
 import { api } from "./client";
 import { auditApi } from "./audit-client";
 import { seedEvent, seedRollout } from "./audit-seed";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 /** The rollout history's filters, its pagination, and retention: archiving deletes nothing. */
 

@@ -7,7 +7,7 @@ import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
 import { asRole, useFreshDatabase } from "../database";
 import { auditApi } from "./audit-client";
 import { seedEvent, seedRollout } from "./audit-seed";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 /**
  * The audit log cannot be rewritten through SQL (the trigger), and when someone with superuser

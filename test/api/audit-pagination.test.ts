@@ -3,7 +3,7 @@ import { appendAuditEvent } from "@/lib/db/audit/events";
 import { useFreshDatabase } from "../database";
 import { allPages, auditApi } from "./audit-client";
 import { seedEvent, seedRollout } from "./audit-seed";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 /** Cursor pagination visits every event exactly once, ties in time and concurrent appends included. */
 

@@ -3,7 +3,7 @@ import { insertRollout } from "@/lib/db/rollouts";
 import { rolloutDefinitionSchema } from "@/lib/domain/rollout-definition";
 import type { Rollout, RolloutStatus } from "@/lib/domain/rollout";
 import { rolloutInput } from "../fixtures";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 /** Known audit data, written through the real append path (so the hash chain is valid). */
 

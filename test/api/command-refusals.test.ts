@@ -4,7 +4,7 @@ import * as item from "@/app/api/rollouts/[id]/route";
 import * as collection from "@/app/api/rollouts/route";
 import * as windows from "@/app/api/freeze-windows/route";
 import * as windowItem from "@/app/api/freeze-windows/[id]/route";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { configureWith } from "../config";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";

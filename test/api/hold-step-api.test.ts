@@ -3,7 +3,7 @@ import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
 import { api } from "./client";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 /**
  * A hold step (lib/domain/steps/hold.ts) through the real route handlers, database and sandbox

@@ -4,7 +4,7 @@ import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
 import { api } from "./client";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 /**
  * Text that cannot be stored as sent (a lone UTF-16 surrogate, NUL, control characters) reaching

@@ -1,7 +1,7 @@
 import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubeAdapter, type KubeAdapter } from "@/lib/kube/virtual-services";
-import { getDeps, type Deps } from "@/lib/server/deps";
+import { getDeps, type Deps } from "@/lib/composition/deps";
 import { readAllLiveTraffic, readLiveTraffic, type ServedTraffic } from "@/lib/server/read-live-traffic";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";

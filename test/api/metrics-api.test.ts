@@ -9,7 +9,7 @@ import { latestValue } from "@/lib/domain/burn-summary";
 import { createPrometheusClient } from "@/lib/prometheus/client";
 import { checkoutHistory, sig3 } from "@/lib/prometheus/test-support";
 import { backfillOpenMetrics, startPrometheus, type RunningPrometheus } from "@/scripts/lib/prometheus-server";
-import { overrideDeps } from "@/lib/server/deps";
+import { overrideDeps } from "@/lib/composition/deps";
 import { useFreshDatabase } from "../database";
 import { freePort } from "../free-port";
 import { assertLocalUrl } from "../local-only";

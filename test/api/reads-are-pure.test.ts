@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ACTOR } from "@/lib/domain/actor";
 import { createPrometheusClient } from "@/lib/prometheus/client";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
-import { getConfig, getDeps, overrideDeps, type DepsOverrides } from "@/lib/server/deps";
+import { getConfig, getDeps, overrideDeps, type DepsOverrides } from "@/lib/composition/deps";
 import { createRolloutLocks, type RolloutLocks } from "@/lib/db/rollout-lock";
 import { getRollout } from "@/lib/server/get-rollout";
 import { getRolloutTimeline } from "@/lib/server/get-rollout-timeline";

@@ -9,7 +9,7 @@ import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { configureWith } from "../config";
 
 /**

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { api } from "./client";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 beforeAll(async () => {
   await useFreshDatabase();

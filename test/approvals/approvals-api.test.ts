@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/domain/actor";
 import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { tickChecklistItem } from "@/lib/server/approvals/tick-checklist-item";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { expectAuditChainIntact } from "../audit-chain";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";

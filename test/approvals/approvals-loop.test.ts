@@ -7,7 +7,7 @@ import { actOnRollout } from "@/lib/server/act-on-rollout";
 import { analyseRollouts, type RolloutOutcome } from "@/lib/server/analyse-rollouts";
 import { tickChecklistItem } from "@/lib/server/approvals/tick-checklist-item";
 import { createRollout } from "@/lib/server/create-rollout";
-import { getDeps, resetDeps, type Deps } from "@/lib/server/deps";
+import { getDeps, resetDeps, type Deps } from "@/lib/composition/deps";
 import { configureWith } from "../config";
 import { createFreezeWindow } from "@/lib/server/freeze/manage-freeze-windows";
 import { getRollout } from "@/lib/server/get-rollout";

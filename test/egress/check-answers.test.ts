@@ -3,7 +3,7 @@ import type net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalsJson } from "@/lib/contracts/approvals";
 import { getRolloutApprovals } from "@/lib/server/approvals/get-rollout-approvals";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { api } from "../api/client";
 import { approvalsApi } from "../approvals/client";
 import { expectAuditChainIntact } from "../audit-chain";

@@ -2,8 +2,8 @@ import http from "node:http";
 import type net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_EGRESS_POLICY, parseEgressPolicy } from "@/lib/domain/egress/policy";
-import { httpCheckVia } from "@/lib/webhooks/run-http-check";
-import { postWebhookVia } from "@/lib/webhooks/post-webhook";
+import { httpCheckVia } from "@/lib/outbound/http-check";
+import { postWebhookVia } from "@/lib/outbound/post-webhook";
 
 /**
  * The egress guard against real listeners on 127.0.0.1 and [::1] that count every request:

@@ -4,7 +4,7 @@ import * as rolloutRoute from "@/app/api/rollouts/[id]/notifications/route";
 import type { LeaderLock } from "@/lib/db/leader-lock";
 import { auditCursor } from "@/lib/db/notifications";
 import { deriveWebhookSecret, verifyWebhookSignature } from "@/lib/domain/notifications/signature";
-import { getDeps, type Deps } from "@/lib/server/deps";
+import { getDeps, type Deps } from "@/lib/composition/deps";
 import type { NotifyConfig } from "@/lib/server/notifications/config";
 import { notificationTask } from "@/lib/background/notification-task";
 import { startTasks } from "@/lib/background/runner";

@@ -5,7 +5,7 @@ import * as rolloutRoute from "@/app/api/rollouts/[id]/notifications/route";
 import type { LeaderLock } from "@/lib/db/leader-lock";
 import { auditCursor } from "@/lib/db/notifications";
 import { signWebhook, verifyWebhookSignature } from "@/lib/domain/notifications/signature";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import type { NotifyConfig } from "@/lib/server/notifications/config";
 import { notificationTask } from "@/lib/background/notification-task";
 import { startTasks } from "@/lib/background/runner";

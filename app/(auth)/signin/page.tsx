@@ -5,7 +5,7 @@ import type { AuthConfig } from "@/lib/auth/config";
 import { DEMO_USERS } from "@/lib/auth/demo-users";
 import { currentIdentity } from "@/lib/auth/session";
 import { safeReturnTo } from "@/lib/auth/session-response";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { DemoSignInForm } from "./demo-sign-in-form";
 import { signInError } from "./sign-in-errors";
 

@@ -1,6 +1,6 @@
 import { DatabaseDown } from "@/components/ui/database-down";
 import { overviewRolloutJson, overviewRow } from "@/lib/contracts/overview";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { listAttention } from "@/lib/server/list-attention";
 import { pageRead } from "../page-reads";
 import { RolloutsView } from "./rollouts-view";

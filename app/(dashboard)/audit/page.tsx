@@ -5,7 +5,7 @@ import { cleanParams } from "@/lib/domain/audit/filter-fields";
 import { AUDIT_LOG_PARAMS } from "@/lib/domain/audit/log-filter";
 import { listAuditEvents, type AuditLogPage } from "@/lib/server/list-audit-events";
 import { AuditView } from "./audit-view";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { pageRead } from "../page-reads";
 
 export const metadata: Metadata = { title: "Audit log" };

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { DatabaseDown } from "@/components/ui/database-down";
 import { freezeWindowListJson } from "@/lib/contracts/freeze";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { listFreezeWindows } from "@/lib/server/freeze/list-freeze-windows";
 import { pageRead } from "../page-reads";
 import { FreezeWindowsView } from "./freeze-windows-view";

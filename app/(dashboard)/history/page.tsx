@@ -5,7 +5,7 @@ import { HISTORY_PARAMS } from "@/lib/domain/audit/history-filter";
 import { cleanParams } from "@/lib/domain/audit/filter-fields";
 import { listRolloutHistory, type HistoryPage as Page } from "@/lib/server/list-rollout-history";
 import { HistoryView } from "./history-view";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { pageRead } from "../page-reads";
 
 export const metadata: Metadata = { title: "History" };

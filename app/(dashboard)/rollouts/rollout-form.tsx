@@ -1,5 +1,6 @@
 "use client";
 
+import "./rollout-form.css";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";

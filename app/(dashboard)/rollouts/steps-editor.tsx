@@ -1,5 +1,6 @@
 "use client";
 
+import "./rollout-form.css";
 import { Field, fieldId } from "@/components/ui/field";
 import { MAX_STEPS } from "@/lib/domain/rollout-definition";
 import type { StepField } from "@/lib/domain/steps/entry";

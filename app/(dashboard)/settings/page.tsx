@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageRole } from "@/lib/auth/session";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { getEgressSettings, tryEgress } from "@/lib/server/get-egress-settings";
 import { EgressSettingsView } from "./egress-settings-view";
 

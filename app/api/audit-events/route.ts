@@ -3,9 +3,7 @@ import { queryFromUrl } from "@/lib/domain/query-text";
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
 import { listAuditEvents } from "@/lib/server/list-audit-events";
-import { getDeps } from "@/lib/server/deps";
-
-export const dynamic = "force-dynamic";
+import { getDeps } from "@/lib/composition/deps";
 
 /** The audit log across all rollouts, newest first, one page per call (role: viewer). */
 export const GET = route(async (request: Request) => {

@@ -2,11 +2,9 @@ import { freezeWindowJson, freezeWindowListJson } from "@/lib/contracts/freeze";
 import { commandRoute } from "@/lib/http/command-route";
 import { requestContext } from "@/lib/http/request-context";
 import { json, pollableJson, route } from "@/lib/http/respond";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { listFreezeWindows } from "@/lib/server/freeze/list-freeze-windows";
 import { createFreezeWindowCommand } from "@/lib/server/freeze/manage-freeze-windows";
-
-export const dynamic = "force-dynamic";
 
 /** Every freeze window with the occurrence holding now and the next one. */
 export const GET = route(async (request: Request) => {

@@ -3,9 +3,7 @@ import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
 import { rolloutJson } from "@/lib/contracts/rollout";
 import { listRolloutHistory } from "@/lib/server/list-rollout-history";
-import { getDeps } from "@/lib/server/deps";
-
-export const dynamic = "force-dynamic";
+import { getDeps } from "@/lib/composition/deps";
 
 /** Past and present rollouts with their latest event, filtered, one page per call (role: viewer). */
 export const GET = route(async (request: Request) => {

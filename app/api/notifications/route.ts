@@ -1,9 +1,7 @@
 import { requestContext } from "@/lib/http/request-context";
 import { pollableJson, route } from "@/lib/http/respond";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { listNotificationsOverview } from "@/lib/server/notifications/list-notifications";
-
-export const dynamic = "force-dynamic";
 
 /** Every notification destination's last week (delivered, retrying, failed, last error, next retry) and the deliveries in trouble. */
 export const GET = route(async (request: Request) => {

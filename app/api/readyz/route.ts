@@ -1,8 +1,6 @@
 import { json } from "@/lib/http/respond";
 import { checkReadiness } from "@/lib/server/check-readiness";
-import { getDeps } from "@/lib/server/deps";
-
-export const dynamic = "force-dynamic";
+import { getDeps } from "@/lib/composition/deps";
 
 /** Readiness: 503 naming the failing check in general terms; the details are in the server log (check-readiness.ts). */
 export async function GET() {

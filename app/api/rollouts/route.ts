@@ -4,10 +4,8 @@ import { json, route } from "@/lib/http/respond";
 import { overviewRolloutJson, type RolloutListJson } from "@/lib/contracts/overview";
 import { rolloutJson } from "@/lib/contracts/rollout";
 import { createRolloutCommand } from "@/lib/server/create-rollout";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { listAttention } from "@/lib/server/list-attention";
-
-export const dynamic = "force-dynamic";
 
 export const GET = route(async (request: Request) => {
   await requestContext(request, { need: "viewer" });

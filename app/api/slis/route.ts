@@ -1,9 +1,7 @@
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { getOverviewSlis } from "@/lib/server/get-overview-slis";
-
-export const dynamic = "force-dynamic";
 
 /**
  * GET: current canary-vs-stable SLIs and burn-rate verdicts of every rollout that is not

@@ -1,9 +1,7 @@
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { readAllLiveTraffic } from "@/lib/server/read-live-traffic";
-
-export const dynamic = "force-dynamic";
 
 /** Live weights and drift for every rollout on the overview, keyed by rollout id. */
 export const GET = route(async (request: Request) => {

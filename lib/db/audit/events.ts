@@ -71,6 +71,9 @@ export function auditContentOf(row: StoredAuditEvent): AuditContent {
   };
 }
 
+/** An audit row as the database holds it, for use cases that hand rows on (Prisma's type, named here so it stays behind lib/db). */
+export type AuditEventRow = AuditEvent;
+
 export type StoredAuditEvent = Omit<AuditEvent, "before" | "after"> & { before: unknown; after: unknown };
 
 /** What a stored row's hash should be, recomputed from its stored columns. */

@@ -3,7 +3,7 @@ import { useFreshDatabase } from "../../../test/database";
 import { seedEvent, seedRollout } from "../../../test/api/audit-seed";
 import type { AuditLogFilter } from "../../domain/audit/log-filter";
 import { findAuditLogEntries, type TextSearchTuning } from "./log-query";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 
 /**
  * Text search picks one of three plans by how common the term is. Whatever the plan, the page

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError, type FieldErrors } from "../../app-error";
 import { fieldErrorsFrom, summarize } from "../validation-errors";
-import { isCalendarDate, isTimeZone, wallTimeToInstant } from "./zoned-time";
+import { isCalendarDate, isTimeZone, wallTimeToInstant } from "../time/zoned-time";
 import { textProblem } from "../safe-text";
 
 /**

@@ -2,7 +2,7 @@ import { embeddedV4, formatIp, inCidr, parseCidr, parseIp, type Cidr, type Ip } 
 
 /**
  * Where Aviary may send requests on someone's behalf (approval checks, webhooks, Slack): the one
- * egress policy. Pure: the adapter (lib/webhooks/egress-request.ts) resolves the name, asks this
+ * egress policy. Pure: the adapter (lib/outbound/egress-request.ts) resolves the name, asks this
  * about the name and every address, and connects only to an address this allowed.
  *
  * Order, first match wins, for the host name and then each address it resolves to:

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isCalendarDate, isTimeZone, wallTimeToInstant } from "../audit/zoned-time";
+import { isCalendarDate, isTimeZone, wallTimeToInstant } from "../time/zoned-time";
 import { shortText, typed } from "../safe-text";
 
 /**

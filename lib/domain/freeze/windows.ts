@@ -1,10 +1,10 @@
-import { wallTimeToInstant, zoneOffsetMs } from "../audit/zoned-time";
+import { wallTimeToInstant, zoneOffsetMs } from "../time/zoned-time";
 import { parseLocalDateTime, parseLocalTime, WEEKDAYS, type FreezeWindow } from "./definition";
 
 /**
  * When freeze windows hold: the occurrence around an instant, the next one, and which windows
  * freeze a rollout's namespace now. Pure; wall times are turned into instants in the window's
- * zone (lib/domain/audit/zoned-time.ts), so daylight-saving changes move the instants, not the
+ * zone (lib/domain/time/zoned-time.ts), so daylight-saving changes move the instants, not the
  * wall times.
  */
 

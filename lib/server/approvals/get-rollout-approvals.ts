@@ -1,6 +1,6 @@
 import type { RolloutApprovals } from "../../contracts/approvals";
 import type { Actor } from "../../domain/actor";
-import type { Deps } from "../deps";
+import type { Deps } from "../../composition/deps";
 import { getRollout } from "../get-rollout";
 import { promotionCheck } from "../promotion-guard";
 

@@ -2,7 +2,7 @@ import { ANALYSIS_ACTOR } from "../../domain/actor";
 import type { Decision } from "../../domain/analysis/decide";
 import type { Rollout } from "../../domain/rollout";
 import { describeFreeze } from "../../domain/freeze/windows";
-import type { Deps } from "../deps";
+import type { Deps } from "../../composition/deps";
 import { promotionCheck, type PromotionCheck } from "../promotion-guard";
 import { runApprovalChecks } from "./run-approval-checks";
 

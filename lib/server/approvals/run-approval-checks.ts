@@ -4,8 +4,8 @@ import { findRollout } from "../../db/rollouts";
 import { ANALYSIS_ACTOR, type RequestContext } from "../../domain/actor";
 import type { CheckResult } from "../../domain/approvals/status";
 import { shownUrl } from "../../domain/redact-url";
-import { httpCheckVia, type RunHttpCheck } from "../../webhooks/run-http-check";
-import type { Deps } from "../deps";
+import { httpCheckVia, type RunHttpCheck } from "../../outbound/http-check";
+import type { Deps } from "../../composition/deps";
 import { assertRolloutId, notFound } from "../rollout-id";
 import { audited, type Command } from "../commands/audited";
 

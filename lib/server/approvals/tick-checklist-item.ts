@@ -4,7 +4,7 @@ import { setTick } from "../../db/approvals";
 import { findRollout } from "../../db/rollouts";
 import type { Tick } from "../../domain/approvals/status";
 import { parse } from "../../domain/validation-errors";
-import type { Deps } from "../deps";
+import type { Deps } from "../../composition/deps";
 import { assertRolloutId, notFound } from "../rollout-id";
 import { audited, type Command, type CommandInput } from "../commands/audited";
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/app-error";
 import { useFreshDatabase } from "@/test/database";
 import { expectAuditChainIntact } from "@/test/audit-chain";
-import { getDeps } from "../deps";
+import { getDeps } from "../../composition/deps";
 import { audited, type Ending } from "./audited";
 
 /** The wrapper's promise, against a real database: one audit event per attempt, however it ends. */

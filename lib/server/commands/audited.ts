@@ -2,7 +2,7 @@ import type { AuditOutcome } from "../../db/audit/events";
 import { inTransaction, type Tx } from "../../db/transaction";
 import type { RequestContext } from "../../domain/actor";
 import type { Role } from "../../domain/roles";
-import type { Deps } from "../deps";
+import type { Deps } from "../../composition/deps";
 import { attemptOutcome, recordAttempt, type Attempt } from "./record-attempt";
 
 /**

@@ -11,7 +11,7 @@ import {
 } from "../../domain/audit/refusal-folding";
 import { parseServerEnv } from "../../env";
 import { log } from "../../log";
-import { getDeps } from "../deps";
+import { getDeps } from "../../composition/deps";
 import { describeFolded, FLOOD_ACTION, FLOOD_ACTOR } from "../../domain/audit/folded-refusal-text";
 import { recordAttempt } from "./record-attempt";
 

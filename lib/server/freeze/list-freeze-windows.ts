@@ -1,6 +1,6 @@
 import { listFreezeWindows as listStored } from "../../db/freeze-windows";
 import type { FreezeWindow } from "../../domain/freeze/definition";
-import type { Deps } from "../deps";
+import type { Deps } from "../../composition/deps";
 
 export type FreezeWindowList = { windows: FreezeWindow[]; now: Date };
 

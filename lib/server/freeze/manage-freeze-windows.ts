@@ -5,7 +5,7 @@ import { freezeWindowInputSchema, type FreezeWindow } from "../../domain/freeze/
 import { safeText } from "../../domain/safe-text";
 import { parse } from "../../domain/validation-errors";
 import { audited, type Command, type CommandInput } from "../commands/audited";
-import type { Deps } from "../deps";
+import type { Deps } from "../../composition/deps";
 
 /** Creating and deleting freeze windows (admins): each change, and each refusal or failure, is one audit event. */
 

@@ -3,8 +3,8 @@ import { retryDelayMs } from "../../domain/notifications/backoff";
 import { destinationKind, type DestinationKind } from "../../domain/notifications/destinations/registry";
 import type { Notice } from "../../domain/notifications/notice";
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from "../../domain/notifications/signature";
-import type { PostResult, PostWebhook } from "../../webhooks/post-webhook";
-import type { Deps } from "../deps";
+import type { PostResult, PostWebhook } from "../../outbound/post-webhook";
+import type { Deps } from "../../composition/deps";
 import type { NotifyConfig } from "./config";
 import { resolveDestination, signingSecretFor } from "./destinations";
 

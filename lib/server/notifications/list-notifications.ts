@@ -2,7 +2,7 @@ import type { DeliveryJson, DeliveryStatusJson, NotificationsOverviewJson, Rollo
 import { listRolloutDeliveries, listTroubledDeliveries, rolloutsForNotices, summarizeDestinations } from "../../db/notifications";
 import { parseDestinationId } from "../../domain/notifications/destinations/destination-id";
 import type { Notice } from "../../domain/notifications/notice";
-import type { Deps } from "../deps";
+import type { Deps } from "../../composition/deps";
 import { getRollout } from "../get-rollout";
 import type { NotifyConfig } from "./config";
 import { describeDestination, describeDestinationRow, describeGlobalDestinations } from "./destinations";

@@ -1,6 +1,6 @@
 import { advanceAuditCursor, auditCursor, auditEventsAfter, enqueueDeliveries, rolloutsForNotices, type NewDelivery } from "../../db/notifications";
 import { isNotifiable, noticeFromAuditEvent } from "../../domain/notifications/notice";
-import type { Deps } from "../deps";
+import type { Deps } from "../../composition/deps";
 import type { NotifyConfig } from "./config";
 import { destinationsFor } from "./destinations";
 

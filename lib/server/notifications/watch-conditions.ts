@@ -4,7 +4,7 @@ import { decideForRollout } from "../../domain/analysis/decide";
 import { conditionsOf, heldVerdicts } from "../../domain/notifications/conditions";
 import { noticeFromCondition } from "../../domain/notifications/notice";
 import { isLive } from "../../domain/rollout-lifecycle";
-import type { Deps } from "../deps";
+import type { Deps } from "../../composition/deps";
 import { listRollouts } from "../list-rollouts";
 import { readAllLiveTraffic } from "../read-live-traffic";
 import type { NotifyConfig } from "./config";

@@ -1,7 +1,7 @@
 import { DatabaseDown } from "@/components/ui/database-down";
 import { LocalTime } from "@/components/ui/local-time";
 import { verifyAuditChain } from "@/lib/server/verify-audit-chain";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { pageRead } from "../../page-reads";
 import "@/components/audit/audit-trail.css";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { requirePageRole } from "@/lib/auth/session";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { IntegrityResult } from "./integrity-result";
 import "@/components/audit/audit-trail.css";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { DatabaseDown } from "@/components/ui/database-down";
 import { isDemoMode } from "@/lib/auth/config";
 import { rolloutJson } from "@/lib/contracts/rollout";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { pageRead, readRolloutForPage } from "../../page-reads";
 import { RolloutDetailView } from "./rollout-detail-view";
 

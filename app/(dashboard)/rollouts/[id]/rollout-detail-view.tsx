@@ -26,7 +26,6 @@ import { DriftBanner, LiveTrafficFacts } from "./live-traffic";
 import { PendingOperationBanner } from "./pending-operation";
 import { RecentEvents } from "./recent-events";
 import { StepTimeline } from "./step-timeline";
-import "@/components/analysis/analysis.css";
 import "./rollout-detail.css";
 
 /** Polled each second: an action taken by someone else shows here within that time. */

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { requirePageRole } from "@/lib/auth/session";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { RolloutForm } from "../rollout-form";
 import { EMPTY_FORM } from "../form-values";
-import "../rollout-form.css";
 
 export const metadata: Metadata = { title: "New rollout" };
 

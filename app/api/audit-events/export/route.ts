@@ -2,9 +2,7 @@ import { queryFromUrl } from "@/lib/domain/query-text";
 import { requestContext } from "@/lib/http/request-context";
 import { route } from "@/lib/http/respond";
 import { exportAuditEvents } from "@/lib/server/export-audit-events";
-import { getDeps } from "@/lib/server/deps";
-
-export const dynamic = "force-dynamic";
+import { getDeps } from "@/lib/composition/deps";
 
 /** The filtered audit log as a CSV or JSON download, streamed (role: viewer). */
 export const GET = route(async (request: Request) => {

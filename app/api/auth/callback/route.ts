@@ -1,7 +1,5 @@
 import { completeOidcLogin } from "@/lib/auth/sign-in-flow";
-import { getDeps } from "@/lib/server/deps";
-
-export const dynamic = "force-dynamic";
+import { getDeps } from "@/lib/composition/deps";
 
 /** The redirect URI to register at the identity provider: <AVIARY_PUBLIC_URL>/api/auth/callback. */
 export const GET = (request: Request) => completeOidcLogin(request, getDeps().auth());

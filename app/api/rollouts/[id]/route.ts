@@ -3,11 +3,9 @@ import { requestContext } from "@/lib/http/request-context";
 import { json, pollableJson, route } from "@/lib/http/respond";
 import { rolloutJson } from "@/lib/contracts/rollout";
 import { archiveRolloutCommand } from "@/lib/server/archive-rollout";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { getRollout } from "@/lib/server/get-rollout";
 import { updateRolloutCommand } from "@/lib/server/update-rollout";
-
-export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 

@@ -1,10 +1,8 @@
 import { readJsonBody } from "@/lib/http/read-json";
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { inspectVirtualService } from "@/lib/server/inspect-virtual-service";
-
-export const dynamic = "force-dynamic";
 
 /** What the cluster holds for a rollout target, before it is saved. Reads only. */
 export const POST = route(async (request: Request) => {

@@ -3,12 +3,11 @@ import Link from "next/link";
 import { DatabaseDown } from "@/components/ui/database-down";
 import { requirePageRole } from "@/lib/auth/session";
 import { canEdit } from "@/lib/domain/rollout-lifecycle";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { definitionOf } from "@/lib/server/definition-of";
 import { pageRead, readRolloutForPage } from "../../../page-reads";
 import { RolloutForm } from "../../rollout-form";
 import { fromDefinition } from "../../form-values";
-import "../../rollout-form.css";
 
 export const metadata: Metadata = { title: "Edit rollout" };
 

@@ -3,7 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { DatabaseDown } from "@/components/ui/database-down";
 import { isAppError } from "@/lib/app-error";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { getRolloutTimeline } from "@/lib/server/get-rollout-timeline";
 import { pageRead } from "../../../page-reads";
 import { TimelineView } from "./timeline-view";

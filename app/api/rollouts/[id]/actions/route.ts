@@ -3,7 +3,5 @@ import { json } from "@/lib/http/respond";
 import { rolloutJson } from "@/lib/contracts/rollout";
 import { actOnRolloutCommand } from "@/lib/server/act-on-rollout";
 
-export const dynamic = "force-dynamic";
-
 /** start / promote / promote_full / pause / resume / rollback / adopt. See actOnRollout. */
 export const POST = commandRoute(actOnRolloutCommand, (rollout) => json(rolloutJson(rollout)));

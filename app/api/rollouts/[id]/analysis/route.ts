@@ -1,9 +1,7 @@
 import { requestContext } from "@/lib/http/request-context";
 import { pollableJson, route } from "@/lib/http/respond";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { getRolloutAnalysis } from "@/lib/server/get-rollout-analysis";
-
-export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 

@@ -2,9 +2,7 @@ import { approvalsJson } from "@/lib/contracts/approvals";
 import { requestContext } from "@/lib/http/request-context";
 import { pollableJson, route } from "@/lib/http/respond";
 import { getRolloutApprovals } from "@/lib/server/approvals/get-rollout-approvals";
-import { getDeps } from "@/lib/server/deps";
-
-export const dynamic = "force-dynamic";
+import { getDeps } from "@/lib/composition/deps";
 
 type Params = { params: Promise<{ id: string }> };
 

@@ -1,10 +1,8 @@
 import { auditEventJson } from "@/lib/contracts/audit-event";
 import { requestContext } from "@/lib/http/request-context";
 import { pollableJson, route } from "@/lib/http/respond";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { listRolloutEvents } from "@/lib/server/list-rollout-events";
-
-export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 

@@ -1,9 +1,7 @@
 import { requestContext } from "@/lib/http/request-context";
 import { json, route } from "@/lib/http/respond";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { getRolloutMetrics, parseMetricsQuery } from "@/lib/server/get-rollout-metrics";
-
-export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 

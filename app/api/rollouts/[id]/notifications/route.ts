@@ -1,9 +1,7 @@
 import { requestContext } from "@/lib/http/request-context";
 import { pollableJson, route } from "@/lib/http/respond";
-import { getDeps } from "@/lib/server/deps";
+import { getDeps } from "@/lib/composition/deps";
 import { listRolloutNotifications } from "@/lib/server/notifications/list-notifications";
-
-export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 

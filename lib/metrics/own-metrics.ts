@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { destinationMetricLabel } from "../domain/notifications/destinations/registry";
 import { ROLLOUT_ACTIONS } from "../domain/rollout-actions";
 import { log } from "../log";
 
@@ -235,7 +236,7 @@ export function createOwnMetrics({ registry = new Registry(), auditHead, prometh
       kubeCalls.observe({ cluster, verb, outcome }, seconds);
     },
     notificationDelivery({ kind, result, seconds }) {
-      notificationDeliveries.observe({ kind: kind === "slack" ? "slack" : "webhook", result }, seconds);
+      notificationDeliveries.observe({ kind: destinationMetricLabel(kind), result }, seconds);
     },
   };
 }

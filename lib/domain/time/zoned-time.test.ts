@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDateBound } from "./filter-fields";
+import { parseDateBound } from "../audit/filter-fields";
 import { isTimeZone, wallTimeToInstant, zoneOffsetMs } from "./zoned-time";
 
 describe("wall time in a zone", () => {

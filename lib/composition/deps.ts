@@ -6,7 +6,7 @@ import { createSandboxMesh, type SandboxMesh } from "../mesh/sandbox-mesh";
 import { createKubeAdapter, type KubeAdapter, type KubePort } from "../kube/virtual-services";
 import { createPrometheusClient, type PrometheusClient } from "../prometheus/client";
 import { readChainHead } from "../db/audit/chain-reader";
-import { createOwnMetrics, type OwnMetrics } from "./own-metrics";
+import { createOwnMetrics, type OwnMetrics } from "../metrics/own-metrics";
 import type { EgressPolicy } from "../domain/egress/policy";
 import { loadConfig, type AppConfig } from "./app-config";
 

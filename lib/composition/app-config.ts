@@ -4,7 +4,7 @@ import { parseEgressPolicy, type EgressPolicy } from "../domain/egress/policy";
 import { parseServerEnv, processEnv, requireDatabaseUrl, type Env, type ServerEnv } from "../env";
 import { parseClusterConfigs, type ClusterConfigs } from "../kube/clusters";
 import { parsePrometheusConfig, type PrometheusSettings } from "../prometheus/config";
-import { notifyConfigFromEnv, type NotifyConfig } from "./notifications/config";
+import { notifyConfigFromEnv, type NotifyConfig } from "../server/notifications/config";
 
 /**
  * Everything Aviary reads from its environment, parsed once per process (at start-up, by the first
