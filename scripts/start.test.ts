@@ -89,12 +89,8 @@ describe("npm start as the app role", () => {
   }, 30_000);
 
   it("starts once the owner has migrated (AVIARY_MIGRATION_DATABASE_URL, as the migration Job does)", async () => {
-    process.env.AVIARY_MIGRATION_DATABASE_URL = ownerUrl;
-    try {
-      await prepareDatabase();
-    } finally {
-      delete process.env.AVIARY_MIGRATION_DATABASE_URL;
-    }
-    await expect(prepareDatabase()).resolves.toMatchObject({ url: runtimeUrl });
+    const operator = { ...process.env, DATABASE_URL: runtimeUrl, AVIARY_DATA_DIR: dataDir };
+    await prepareDatabase({ environment: { ...operator, AVIARY_MIGRATION_DATABASE_URL: ownerUrl } });
+    await expect(prepareDatabase({ environment: operator })).resolves.toMatchObject({ url: runtimeUrl });
   });
 });

@@ -4,7 +4,7 @@ import { migrateDatabase } from "../../lib/db/migrate";
 import { readMigrationStatus } from "../../lib/db/migration-status";
 import { decideStartup } from "../../lib/db/startup-check";
 import { userOf } from "../../lib/db/runtime-grants";
-import { parseServerEnv } from "../../lib/env";
+import { parseServerEnv, type Env } from "../../lib/env";
 import { log } from "./log";
 
 /**
@@ -15,8 +15,8 @@ import { log } from "./log";
  * schema is looked at first, read-only and without the migration lock, and the app starts when
  * nothing is pending (lib/db/startup-check.ts), so replicas need no owner credentials.
  */
-export async function prepareDatabase({ dataDir, port }: { dataDir?: string; port?: number } = {}) {
-  const env = parseServerEnv();
+export async function prepareDatabase({ dataDir, port, environment }: { dataDir?: string; port?: number; environment?: Env } = {}) {
+  const env = parseServerEnv(environment);
   let url = env.DATABASE_URL;
   let ownerUrl = env.AVIARY_MIGRATION_DATABASE_URL ?? url;
   let stop = async () => {};
