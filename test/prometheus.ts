@@ -11,7 +11,11 @@ export type TestPrometheus = {
   readonly url: string;
   /** Stops the server early, e.g. to test "Prometheus is down". afterAll copes with it. */
   stop: () => Promise<void>;
+  /** Runs a text alone at a time, as a person pasting a shown query into Prometheus would: its instant vector. */
+  runAlone: (query: string, time: string) => Promise<InstantSample[]>;
 };
+
+export type InstantSample = { metric: Record<string, string>; value: [number, string] };
 
 /**
  * A real Prometheus for the calling test file: a free loopback port, a fresh data folder under
@@ -47,6 +51,13 @@ export function startPrometheusForFile({
     },
     stop: async () => {
       await server?.stop();
+    },
+    async runAlone(query, time) {
+      const res = await fetch(`${this.url}/api/v1/query`, { method: "POST", body: new URLSearchParams({ query, time: String(Date.parse(time) / 1000) }) });
+      const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: InstantSample[] } };
+      if (body.status !== "success" || body.data?.resultType !== "vector")
+        throw new Error(`Prometheus refused ${query}: ${body.error ?? JSON.stringify(body)}`);
+      return body.data.result;
     },
   };
 }

@@ -181,7 +181,7 @@ export function createOwnMetrics({ registry = new Registry(), auditHead, prometh
   });
   const notificationDeliveries = new Histogram({
     name: "aviary_notification_delivery_duration_seconds",
-    help: "Notification delivery attempts by kind (slack, webhook) and result (delivered, retrying, failed: no more attempts); _count counts them.",
+    help: "Notification delivery attempts by destination kind (slack, webhook, teams, google_chat) and result (delivered, retrying, failed: no more attempts); _count counts them.",
     labelNames: ["kind", "result"] as const,
     buckets: CALL_BUCKETS,
     registers,

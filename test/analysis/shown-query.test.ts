@@ -11,7 +11,7 @@ import { api } from "../api/client";
 import { useFreshDatabase } from "../database";
 import { rolloutInput } from "../fixtures";
 import { startKubeForFile } from "../kube";
-import { startPrometheusForFile } from "../prometheus";
+import { startPrometheusForFile, type InstantSample } from "../prometheus";
 
 /*
  * The query shown beside a verdict is the one that produced it (issue 19, defect 4): for every
@@ -88,19 +88,7 @@ async function liveRollout(canary: string, stable: string, gates: unknown[]): Pr
   return created.body.id;
 }
 
-/** Runs a text alone, as a person pasting it into Prometheus would, at the evaluation's time. */
-async function runAlone(query: string, time: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-  const res = await fetch(`${prometheus.url}/api/v1/query`, { method: "POST", body: new URLSearchParams({ query, time: String(Date.parse(time) / 1000) }) });
-  const body = (await res.json()) as {
-    status: string;
-    error?: string;
-    data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
-  };
-  expect(body.status, body.error).toBe("success");
-  return body.data.result;
-}
-
-function valueIn(result: Awaited<ReturnType<typeof runAlone>>, series: Record<string, string> | null): number {
+function valueIn(result: InstantSample[], series: Record<string, string> | null): number {
   const found = series ? result.filter((s) => Object.entries(series).every(([k, v]) => s.metric[k] === v)) : result.slice(0, 1);
   expect(found, `series ${JSON.stringify(series)} in ${JSON.stringify(result.map((s) => s.metric))}`).toHaveLength(1);
   return Number(found[0]!.value[1]);
@@ -153,7 +141,7 @@ describe("the query shown beside a verdict", () => {
       const e = latestA[gate]!;
       expect(e.value, `${gate}: ${e.reason}`).toBeCloseTo(value, 6);
       expect(e.querySeries, gate).toEqual(series);
-      const answer = await runAlone(e.query!, e.at);
+      const answer = await prometheus.runAlone(e.query!, e.at);
       expect(valueIn(answer, e.querySeries), `${gate}: ${e.query}`).toBeCloseTo(e.value!, 9);
     }
     // The strip's list names each text by id, given once; the latest entries carry it whole.
@@ -168,7 +156,7 @@ describe("the query shown beside a verdict", () => {
     expect(html).toMatch(/this rollout&#x27;s value is the series \{[^}]*destination_workload_namespace=&quot;shop&quot;/);
     expect(html).toContain(">Copy query</button>");
     // The grouped texts answer for both rollouts: the API says which series is this one's.
-    expect((await runAlone(latestA.errorRate!.query!, latestA.errorRate!.at)).length).toBeGreaterThan(1);
+    expect((await prometheus.runAlone(latestA.errorRate!.query!, latestA.errorRate!.at)).length).toBeGreaterThan(1);
 
     // B's error gate decided on its newest 5 s: the row's window and its query are that scan's.
     const errorB = (await latestOf(b)).errorRate!;
@@ -176,7 +164,7 @@ describe("the query shown beside a verdict", () => {
     expect(errorB.value).toBeCloseTo(40, 9);
     expect(errorB.query).toContain("[5s]");
     expect(errorB.query).not.toContain("[20s]");
-    expect(valueIn(await runAlone(errorB.query!, errorB.at), errorB.querySeries)).toBeCloseTo(40, 9);
+    expect(valueIn(await prometheus.runAlone(errorB.query!, errorB.at), errorB.querySeries)).toBeCloseTo(40, 9);
   }, 60_000);
 
   it("keeps each text once, and drops it with the last evaluation naming it", async () => {

@@ -75,14 +75,6 @@ async function analysisOf(id: string): Promise<RolloutAnalysisJson> {
   return read.body.analysis as RolloutAnalysisJson;
 }
 
-async function runAlone(query: string, time: string): Promise<number> {
-  const res = await fetch(`${prometheus.url}/api/v1/query`, { method: "POST", body: new URLSearchParams({ query, time: String(Date.parse(time) / 1000) }) });
-  const body = (await res.json()) as { status: string; error?: string; data: { result: { value: [number, string] }[] } };
-  expect(body.status, body.error).toBe("success");
-  expect(body.data.result).toHaveLength(1);
-  return Number(body.data.result[0]!.value[1]);
-}
-
 describe("a success-rate gate on a real Prometheus", () => {
   it("is refused through the API with 400 naming the field when it cannot be judged, writing nothing", async () => {
     const bad = [
@@ -132,7 +124,9 @@ describe("a success-rate gate on a real Prometheus", () => {
       expect(e.query).toMatch(/^100 \* \(sum\(rate\(istio_requests_total\{/);
       expect(sent).toContain(e.query);
       expect(e.querySeries).toBeNull();
-      expect(await runAlone(e.query!, e.at)).toBeCloseTo(e.value!, 9);
+      const alone = await prometheus.runAlone(e.query!, e.at);
+      expect(alone).toHaveLength(1);
+      expect(Number(alone[0]!.value[1])).toBeCloseTo(e.value!, 9);
     }
   }, 60_000);
 
