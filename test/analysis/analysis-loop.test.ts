@@ -382,7 +382,8 @@ describe("the analysis loop on the real stack", () => {
       const targets = { namespace: "shop", stable: "checkout-v1", canary: "checkout-v2" };
       const evidence = (await fetchAnalysisEvidence(deps.prometheus, [{ targets, gates: [gate], setWeight: 50 }], { time: new Date() }))[0]![0]!;
       expect(evidence.query?.text).toContain('team="a\\"}or vector(1)#"');
-      const verdict = evaluateGate(gate as never, evidence.observation as never);
+      // The evidence carries its gate, so kind and evidence stay paired without a cast (as analyse-rollouts.ts does).
+      const verdict = evaluateGate(evidence.gate, evidence.observation);
       expect(verdict).toMatchObject({ verdict: "fail", value: 0 });
       const latency = verdict.judge!.metrics.find((m) => m.name === "p95 latency")!;
       expect(latency.classification).toBe("High");

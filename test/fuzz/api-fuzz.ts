@@ -17,6 +17,7 @@ import * as item from "@/app/api/rollouts/[id]/route";
 import * as traffic from "@/app/api/rollouts/[id]/traffic/route";
 import * as collection from "@/app/api/rollouts/route";
 import * as inspect from "@/app/api/virtual-services/inspect/route";
+import { GATE_KINDS } from "@/lib/domain/analysis/gates";
 import { rolloutInput } from "../fixtures";
 
 /**
@@ -116,7 +117,7 @@ const analysisBlock = fc.oneof(
     gates: fc.option(
       fc.array(
         fc.record({
-          kind: fc.oneof(fc.constantFrom("errorRate", "latencyP95", "latencyP99", "requestRate", "burnRate", "split", "promql", "judge"), edgeString),
+          kind: fc.oneof(fc.constantFrom(...GATE_KINDS), edgeString),
           max: fc.option(edgeNumber, { nil: undefined }),
           window: fc.option(edgeString, { nil: undefined }),
           query: fc.option(edgeString, { nil: undefined }),

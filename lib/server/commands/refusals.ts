@@ -9,9 +9,8 @@ import {
   type FoldingPolicy,
   type FoldingState,
 } from "../../domain/audit/refusal-folding";
-import { parseServerEnv } from "../../env";
 import { log } from "../../log";
-import { getDeps } from "../../composition/deps";
+import { getConfig, getDeps } from "../../composition/deps";
 import { describeFolded, FLOOD_ACTION, FLOOD_ACTOR } from "../../domain/audit/folded-refusal-text";
 import { recordAttempt } from "./record-attempt";
 
@@ -66,7 +65,7 @@ function folder(): Folder {
   const holder = globalThis as unknown as Record<symbol, Folder | undefined>;
   let current = holder[FOLDER];
   if (!current) {
-    const env = parseServerEnv();
+    const env = getConfig().server();
     current = {
       state: newFoldingState(),
       policy: { ...DEFAULT_FOLDING, windowMs: env.AVIARY_REFUSAL_WINDOW_SECONDS * 1000, limitPerActor: env.AVIARY_REFUSAL_LIMIT },
