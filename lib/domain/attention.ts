@@ -2,7 +2,7 @@ import type { AnalysisMode } from "./analysis/definition";
 import type { Verdict } from "./analysis/evaluate";
 import type { Rollout } from "./rollout";
 import { formatDuration } from "./duration";
-import { holdReason, pauseOf } from "./steps/plan";
+import { holdReason, pauseOf, routeAt } from "./steps/plan";
 
 // Its callers (notifications, pages) import it from here; it lives apart so step kinds can use it without a cycle.
 export { formatDuration };
@@ -70,7 +70,8 @@ type Found = { urgency: Urgency; text: string };
 
 function stepName(rollout: AttentionInput["rollout"]): string {
   const index = rollout.currentStep ?? 0;
-  return `step ${index + 1} (${rollout.steps[index]?.weight ?? rollout.canaryWeight}%)`;
+  const weight = index < rollout.steps.length ? routeAt(rollout.steps, index).canaryWeight : rollout.canaryWeight;
+  return `step ${index + 1} (${weight}%)`;
 }
 
 /** Waiting for a person to promote, or what happens next when not. */

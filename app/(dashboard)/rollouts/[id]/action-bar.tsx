@@ -5,6 +5,7 @@ import { useApprovals } from "@/components/approvals/approvals-panel";
 import { ActionDialog } from "@/components/rollouts/action-dialog";
 import { ACTION_COPY } from "@/components/rollouts/action-copy";
 import { refusalReason, type RolloutAction } from "@/lib/domain/rollout-actions";
+import { routeAt } from "@/lib/domain/steps/plan";
 import type { LiveTraffic } from "@/lib/domain/live-traffic";
 import type { RolloutJson } from "@/lib/contracts/rollout";
 import { useSession } from "@/lib/client/use-session";
@@ -25,7 +26,8 @@ export function ActionBar({ rollout, live }: { rollout: RolloutJson; live: LiveT
   const [action, setAction] = useState<RolloutAction | null>(null);
   const session = useSession();
   const drift = unexplainedDrift(rollout, live);
-  const nextWeight = rollout.steps[(rollout.currentStep ?? -1) + 1]?.weight;
+  const next = (rollout.currentStep ?? -1) + 1;
+  const nextWeight = next < rollout.steps.length ? routeAt(rollout.steps, next).canaryWeight : undefined;
   const approvals = useApprovals(rollout.id).data;
   const frozen = approvals?.freezes.map((f) => f.description).join("; ") || null;
   const isAdmin = session.session?.role === "admin";
