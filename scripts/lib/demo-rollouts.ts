@@ -30,11 +30,17 @@ export const DEMO_SERVICES: DemoService[] = [
       route: "primary",
       stable: { host: "checkout.shop.svc.cluster.local", subset: "stable" },
       canary: { host: "checkout.shop.svc.cluster.local", subset: "canary" },
-      steps: [{ weight: 5, pauseSeconds: 120 }, { weight: 25, pauseSeconds: 300 }, { weight: 50, pauseSeconds: 300 }, { weight: 100 }],
+      // At 50% a hold step waits for the release captain, even in auto mode.
+      steps: [
+        { weight: 5, pauseSeconds: 120 },
+        { weight: 25, pauseSeconds: 300 },
+        { kind: "hold", weight: 50, reason: "release captain sign-off" },
+        { weight: 100 },
+      ],
       metrics: { stableWorkload: "checkout-v1", canaryWorkload: "checkout-v2" },
       slo: { availability: 99.9, latencyP95Ms: 250 },
     },
-    // Healthy: Aviary advances it step by step on its own.
+    // Healthy: Aviary advances it step by step on its own, up to the hold at 50%.
     analysis: { mode: "auto" },
     rps: 40,
     stable: { errorRatio: 0.0005, p50Ms: 45, p95Ms: 140 },
