@@ -118,15 +118,24 @@ export async function waitForFirstScrape({ url, job, timeoutMs = 30_000 }: { url
 }
 
 /** Waits for the app's readiness endpoint (the database answers). */
-export async function waitForApp({ url, timeoutMs = 120_000 }: { url: string; timeoutMs?: number }): Promise<void> {
+/** Until `probe` answers 2xx: readyz (the database answers) by default, healthz for an app meant to start without one. */
+export async function waitForApp({
+  url,
+  timeoutMs = 120_000,
+  probe = "/api/readyz",
+}: {
+  url: string;
+  timeoutMs?: number;
+  probe?: "/api/readyz" | "/api/healthz";
+}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(`${url}/api/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+    const ok = await fetch(`${url}${probe}`, { signal: AbortSignal.timeout(2_000) }).then(
       async (res) => (await res.body?.cancel(), res.ok),
       () => false,
     );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`the app at ${url} was not ready after ${timeoutMs / 1000} s`);
+  throw new Error(`the app at ${url} did not answer ${probe} after ${timeoutMs / 1000} s`);
 }
