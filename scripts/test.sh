@@ -16,6 +16,7 @@ step "typecheck"       && { npm run typecheck --silent || fail "typecheck"; }
 step "lint"            && { npm run lint --silent || fail "lint"; }
 step "format"          && { npm run format:check --silent || fail "format (run npm run format)"; }
 step "private clone (embedded PostgreSQL from a 0700 folder)" && { npx tsx scripts/check-private-clone.ts || fail "private clone"; }
+step "real Kubernetes API server (built from Debian's Go sources)" && { bash tools/kube-apiserver/build.sh || fail "kube-apiserver build"; }
 step "unit and integration tests (Vitest, real PostgreSQL)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=.data/reports/vitest.json || fail "vitest"
 step "production build" && { npx next build || fail "next build"; }

@@ -118,6 +118,7 @@ if [ -f "$CURRENT/packages.txt" ]; then
   mapfile -t names < <(cut -d= -f1 "$CURRENT/packages.txt")
   if candidates "${names[@]}" | cmp -s - "$CURRENT/packages.txt"; then
     key=$(cache_key "$CURRENT/packages.txt")
+    SAME_PACKAGES=1 # only main.go or build.sh changed: start from the last build's packages
     if [ -x "$ROOT/builds/$key/kube-apiserver" ]; then
       phase_done "versions unchanged"
       echo "cached: same package versions, main.go and build.sh as build $key"
@@ -161,8 +162,14 @@ mapfile -t tool_specs < <(candidates "${TOOLS[@]}")
 [ ${#tool_specs[@]} -eq ${#TOOLS[@]} ] || die "not every one of ${TOOLS[*]} is in $SUITE (found: ${tool_specs[*]:-none})"
 mapfile -t seed_specs < <(candidates "${SEEDS[@]}")
 [ ${#seed_specs[@]} -eq ${#SEEDS[@]} ] || die "not every one of ${SEEDS[*]} is in $SUITE (found: ${seed_specs[*]:-none})"
-fetch_unpack "${tool_specs[@]}" "${seed_specs[@]}"
-phase_done "toolchain and seeds"
+if [ "${SAME_PACKAGES:-}" = 1 ]; then
+  mapfile -t previous < "$CURRENT/packages.txt"
+  fetch_unpack "${previous[@]}"
+  phase_done "last build's packages"
+else
+  fetch_unpack "${tool_specs[@]}" "${seed_specs[@]}"
+  phase_done "toolchain and seeds"
+fi
 
 export GOROOT="$WORK/root/usr/lib/go-$GO_VERSION"
 GO="$GOROOT/bin/go"
