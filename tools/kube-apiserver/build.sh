@@ -109,6 +109,15 @@ cache_key() { # $1: file with name=version lines
 }
 finish() { # $1: key
   ln -sfn "builds/$1" "$CURRENT.tmp" && mv -T "$CURRENT.tmp" "$CURRENT"
+  # Keep the three newest builds; drop .deb files no kept build uses.
+  (cd "$ROOT/builds" && ls -1t | grep -v '\.tmp$' | tail -n +4 | xargs -r rm -rf)
+  local keep
+  keep=$(cat "$ROOT"/builds/*/packages.txt 2> /dev/null | sed 's/:/%3a/; s/=/_/' | sort -u)
+  for deb in "$ROOT"/debs/*.deb; do
+    [ -e "$deb" ] || continue
+    base=$(basename "$deb")
+    grep -qxF "${base%_*.deb}" <<< "$keep" || rm -f "$deb"
+  done
   awk -v a="$T_START" -v b="$(now)" 'BEGIN { printf "  %-30s %6.1f s\n", "total", b - a }'
   echo "kube-apiserver: $ROOT/builds/$1 (kube-apiserver, etcd, versions.txt)"
 }
@@ -241,6 +250,7 @@ if ! (cd "$GOPATH/src/$MAIN_PKG" && "$GO" build -trimpath -ldflags='-s -w' -o "$
   pkg=$(grep -m1 -E '^# ' "$WORK/build.log" | cut -c3- || true)
   first=$(grep -m1 -vE '^# ' "$WORK/build.log" || true)
   owner=""
+  rm -rf "$OUT"
   [ -z "$pkg" ] || owner=$(awk -F'\t' -v p="$pkg" '$1 == p { print $2; exit }' "$GOMAP")
   die "Go package ${pkg:-?}${owner:+ (from $owner=${UNPACKED[$owner]:-?})} did not compile: $first (full log: $WORK/build.log)"
 fi
