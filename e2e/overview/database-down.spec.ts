@@ -27,7 +27,7 @@ test("with the database unreachable, the overview, a rollout page and the histor
       const alert = page.getByRole("alert").filter({ hasText: "Aviary cannot reach its database" });
       await expect(alert, path).toBeVisible({ timeout: 30_000 });
       await expect(alert.getByText("Check /api/readyz for the reason")).toBeVisible();
-      await expect(alert.getByRole("button", { name: /retry/i })).toBeEnabled();
+      await expect(alert.getByRole("button", { name: "Try again" })).toBeEnabled();
       await expect(page, path).toHaveTitle(title);
       // Not the generic boundary, and no stack or connection string on the page.
       await expect(page.getByText(/something went wrong/i)).toHaveCount(0);
