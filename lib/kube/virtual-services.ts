@@ -20,7 +20,8 @@ export type VsRef = { cluster: string; namespace: string; name: string };
 export type KubePort = {
   readVirtualService(ref: VsRef): Promise<VirtualServiceView>;
   listVirtualServices(ref: { cluster: string; namespace: string }): Promise<VirtualServiceView[]>;
-  patchVirtualService(ref: VsRef & { ops: JsonPatchOp[] }): Promise<VirtualServiceView>;
+  /** `dryRun`: the API server runs schema, admission and RBAC and stores nothing (`dryRun=All`). */
+  patchVirtualService(ref: VsRef & { ops: JsonPatchOp[]; dryRun?: boolean }): Promise<VirtualServiceView>;
   readVirtualServiceCached(ref: VsRef): Promise<{ vs: VirtualServiceView; freshness: Freshness }>;
   listVirtualServicesCached(ref: { cluster: string; namespace: string }): Promise<{ items: VirtualServiceView[]; freshness: Freshness }>;
 };
@@ -46,6 +47,9 @@ const VERSION = "v1";
 const PLURAL = "virtualservices";
 
 /** One finished call to an API server, for Aviary's own metrics: Kubernetes verb, and "ok" or the failure's kind. */
+/** The field manager Aviary's writes carry (`metadata.managedFields[].manager`). */
+export const FIELD_MANAGER = "aviary";
+
 export type KubeCallObserver = (call: { cluster: string; verb: "get" | "list" | "patch"; outcome: "ok" | KubeFailure["kind"]; seconds: number }) => void;
 
 type AdapterOptions = { configs?: ClusterConfigs; timeoutMs?: number; watchCache?: Partial<WatchCacheOptions>; observe?: KubeCallObserver };
@@ -140,14 +144,25 @@ export function createKubeAdapter({ configs = parseClusterConfigs(), timeoutMs =
         return "error" in result ? [] : [result];
       });
     },
-    async patchVirtualService({ ops, ...ref }) {
+    async patchVirtualService({ ops, dryRun = false, ...ref }) {
       // client-node sends custom-object patches as application/json-patch+json by default: the
       // content type whose `test` operations make the write conditional on what we read.
+      // fieldManager names Aviary in the object's managedFields, so whoever rewrites the weights
+      // afterwards (a GitOps sync, kubectl) is named there too.
       const raw = await call(ref, "patch", () =>
-        api(ref.cluster).patchNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ref.namespace, plural: PLURAL, name: ref.name, body: ops }),
+        api(ref.cluster).patchNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace: ref.namespace,
+          plural: PLURAL,
+          name: ref.name,
+          body: ops,
+          fieldManager: FIELD_MANAGER,
+          ...(dryRun && { dryRun: "All" }),
+        }),
       );
       const result = view(raw, ref);
-      caches.get(JSON.stringify([ref.cluster, ref.namespace]))?.noteWritten(raw as KubernetesObject);
+      if (!dryRun) caches.get(JSON.stringify([ref.cluster, ref.namespace]))?.noteWritten(raw as KubernetesObject);
       return result;
     },
     async readVirtualServiceCached(ref) {
