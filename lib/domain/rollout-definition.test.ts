@@ -35,6 +35,13 @@ describe("rollout definition", () => {
     expect(result.steps).toHaveLength(4);
   });
 
+  it("takes a route name as Istio does, any one-line string, exactly as written", () => {
+    // From Istio's analyzer test data (pkg/config/analysis/analyzers/testdata, Apache-2.0), and spaces at the ends kept.
+    for (const route of ["send /api/v1/products to sample.foo", "Default Route", " padded ", "路由-v2"]) {
+      expect(rolloutDefinitionSchema.parse({ ...valid, route }).route).toBe(route);
+    }
+  });
+
   it("accepts a definition without route, subsets, ports or pauses", () => {
     const minimal = { ...valid, route: undefined, stable: { host: "checkout" }, canary: { host: "checkout-canary" }, steps: [{ weight: 10 }] };
     expect(errorsFor(minimal)).toEqual({});
@@ -50,7 +57,8 @@ describe("rollout definition", () => {
     ["namespace", "shop_1", "DNS-1123 label"],
     ["virtualService", "Checkout VS", "DNS-1123 name"],
     ["route", "", "must not be empty"],
-    ["route", "a route", "letters, digits"],
+    ["route", "primary\nsecondary", "control character"],
+    ["route", "r".repeat(254), "at most 253"],
     ["cluster", "Prod!", "DNS-1123 label"],
   ])("rejects %s = %j", (field, value, message) => {
     expect(errorsFor(withField([field], value))[field]).toContain(message);

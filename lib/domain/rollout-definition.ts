@@ -4,7 +4,7 @@ import { approvalsSchema } from "./approvals/definition";
 import { notificationsEditSchema, notificationsSchema } from "./notifications/definition";
 import { resolveKeptSecrets } from "./notifications/webhook-secrets";
 import type { RolloutDefinition } from "./rollout";
-import { typed as typeError } from "./safe-text";
+import { textProblem, typed as typeError } from "./safe-text";
 import { int } from "./steps/fields";
 import { weightProblems } from "./steps/plan";
 import { stepSchema } from "./steps/registry";
@@ -20,8 +20,10 @@ export { stepSchema };
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-// Istio subset and route names are free-form in the CRD; keep them printable and short.
-const ROUTE_OR_SUBSET = /^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
+// Subset names: Istio's validation wants DNS-label-like names; keep them printable and short.
+const SUBSET = /^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
+/** Istio's CRD lets an HTTP route's name be any string ("send /api/v1/products to sample.foo", in its analyzer's test data). */
+export const MAX_ROUTE_NAME = 253;
 
 const label = (what: string) =>
   z
@@ -41,17 +43,30 @@ const subdomain = (what: string) =>
       error: `${what} must be a DNS-1123 name: lower-case letters, digits, '-' and '.'`,
     });
 
-const freeName = (what: string) =>
+const subsetName = (what: string) =>
   z
     .string(typeError(what, "a string"))
     .min(1, { error: `${what} must not be empty` })
     .max(63, { error: `${what} must be at most 63 characters` })
-    .regex(ROUTE_OR_SUBSET, { error: `${what} may contain letters, digits, '_', '.' and '-' only` });
+    .regex(SUBSET, { error: `${what} may contain letters, digits, '_', '.' and '-' only` });
+
+/**
+ * A route is found by its exact name (a JSON-patch `test` compares it byte for byte), so it is
+ * taken as written: not trimmed, one line, storable as is in the audit log.
+ */
+const routeName = z
+  .string(typeError("route", "a string"))
+  .min(1, { error: "route must not be empty" })
+  .max(MAX_ROUTE_NAME, { error: `route must be at most ${MAX_ROUTE_NAME} characters` })
+  .superRefine((text, ctx) => {
+    const problem = textProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: `route ${problem}` });
+  });
 
 export const destinationSchema = z.strictObject(
   {
     host: subdomain("host"),
-    subset: freeName("subset").optional(),
+    subset: subsetName("subset").optional(),
     port: int("port", 1, 65535).optional(),
   },
   typeError("destination", "an object {host, subset?, port?}"),
@@ -71,7 +86,7 @@ const definitionShape = {
   namespace: label("namespace"),
   cluster: label("cluster").default("default"),
   virtualService: subdomain("virtualService"),
-  route: freeName("route").optional(),
+  route: routeName.optional(),
   stable: destinationSchema,
   canary: destinationSchema,
   steps: stepsSchema,

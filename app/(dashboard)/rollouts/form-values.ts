@@ -82,7 +82,8 @@ export function toPayload(values: FormValues) {
     namespace: values.namespace.trim(),
     cluster: text(values.cluster),
     virtualService: values.virtualService.trim(),
-    route: text(values.route),
+    // Taken as written (not trimmed): Istio route names are any string, matched exactly.
+    route: values.route.trim() === "" ? undefined : values.route,
     stable: destination(values.stable),
     canary: destination(values.canary),
     steps: values.steps.map(stepPayload),
