@@ -1,6 +1,7 @@
 // The validation chain every create/update/patch result goes through, in the
 // apiserver's order: prune unknown fields, schema + metadata validation (422),
 // then the Istio validating webhook (422). Nothing is stored if any step fails.
+import { CEL_SKIPPED, celCauses, hasCelRules } from "./cel-rules";
 import { istioWebhookCauses } from "./istio-rules";
 import { pruneObject } from "./schema-prune";
 import { schemaCauses } from "./schema-validate";
@@ -17,11 +18,17 @@ export function admit(res: ResourceType, version: string, obj: KubeObject, field
   if (!schema) throw new Error(`no schema for ${res.plural}/${version}`);
   const pruned = pruneObject(asJson(obj), schema);
   if (pruned.length > 0 && fieldValidation === "Strict") {
-    throw badRequest(`strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(", ")}`);
+    throw badRequest(
+      `${res.kind} in version "${version}" cannot be handled as a ${res.kind}: strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(", ")}`,
+    );
   }
   const name = obj.metadata.name;
-  const causes = [...metadataCauses(obj), ...schemaCauses(schema, asJson(obj))];
+  const schemaErrors = schemaCauses(schema, asJson(obj));
+  // The CEL rules run only on an object the schema accepts; otherwise the real server says they were skipped.
+  const causes = [...metadataCauses(obj), ...schemaErrors, ...(schemaErrors.length > 0 && hasCelRules(schema) ? [CEL_SKIPPED] : [])];
   if (causes.length > 0) throw invalid(res, name, causes);
+  const cel = celCauses(schema, asJson(obj));
+  if (cel.length > 0) throw invalid(res, name, cel);
   const webhook = istioWebhookCauses(res.kind, asJson(obj));
   if (webhook.length > 0) throw invalid(res, name, webhook);
   return fieldValidation === "Warn" ? pruned.map((p) => `unknown field "${p}"`) : [];

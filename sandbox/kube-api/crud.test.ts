@@ -77,8 +77,15 @@ describe("sandbox kube-api (test double): CRUD through @kubernetes/client-node o
       details: { name: "cart", group: "networking.istio.io", kind: "virtualservices" },
     });
 
-    const deleted = (await sb.client.deleteNamespacedCustomObject(at("cart"))) as Obj;
-    expect(deleted.metadata.name).toBe("cart");
+    // A custom resource's DELETE answers a Success Status naming it, as the real server does.
+    const deleted = await sb.client.deleteNamespacedCustomObject(at("cart"));
+    expect(deleted).toEqual({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Success",
+      details: { name: "cart", group: "networking.istio.io", kind: "virtualservices", uid: relabelled.metadata.uid },
+    });
     const missing = await apiFailure(sb.client.getNamespacedCustomObject(at("cart")), 404);
     expect(missing).toEqual({
       kind: "Status",

@@ -43,7 +43,7 @@ export function patchObject(registry: Registry, req: PatchRequest, opts: PatchOp
     if (type !== "apply") throw notFound(res, name);
     const obj = decodeObject(res, version, doc);
     checkName(obj, name);
-    return registry.create(res, version, namespace, obj, opts);
+    return registry.create(res, version, namespace, obj, { ...opts, ...(isJsonObject(doc) && { applied: doc }) });
   }
   const current = inVersion(old, res, version);
   let patched: JsonValue;
@@ -60,14 +60,16 @@ export function patchObject(registry: Registry, req: PatchRequest, opts: PatchOp
   } else {
     if (!isJsonObject(doc)) throw badRequest("Invalid JSON Patch");
     if (type === "apply") checkName(decodeObject(res, version, doc), name);
-    // Simplified apply: no field ownership, so it is a merge of the applied config.
+    // Simplified apply: a merge of the applied config; its manager then owns exactly those fields
+    // (managed-fields.ts), but conflicts with other managers are not detected.
     patched = applyMergePatch(asJson(current), doc);
   }
   const next = decodeObject(res, version, patched);
   checkNamespace(next, namespace);
   checkName(next, name);
   if (!next.metadata.resourceVersion) next.metadata.resourceVersion = old.metadata.resourceVersion ?? "";
-  return registry.commitUpdate(res, version, old, next, opts, req.statusOnly);
+  const applied = type === "apply" && isJsonObject(doc) ? doc : undefined;
+  return registry.commitUpdate(res, version, old, next, { ...opts, ...(applied && { applied }) }, req.statusOnly);
 }
 
 /**

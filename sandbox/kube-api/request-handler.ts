@@ -79,6 +79,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     const { res: type, version, namespace, name } = route;
     return serveWatch(deps.registry.storage, res, { res: type, version, namespace, name, query: url.searchParams }, deps.watch);
   }
-  const out = handleResource(deps.registry, { route, method, query: url.searchParams, contentType: mediaType(req), body });
+  const out = handleResource(deps.registry, {
+    route,
+    method,
+    query: url.searchParams,
+    contentType: mediaType(req),
+    body,
+    userAgent: req.headers["user-agent"],
+  });
   sendJson(res, out.code, out.body, out.headers);
 }

@@ -2,6 +2,7 @@
 // types, query parameters and status codes kube-apiserver uses.
 import { parse as parseYaml } from "yaml";
 import type { FieldValidation } from "./admission";
+import { managerFromUserAgent } from "./managed-fields";
 import { PATCH_MEDIA_TYPES, patchObject } from "./patch";
 import type { Registry, WriteResult } from "./registry";
 import type { ApiRoute } from "./routes";
@@ -15,6 +16,7 @@ export type ResourceRequest = {
   query: URLSearchParams;
   contentType: string;
   body: Buffer;
+  userAgent?: string;
 };
 
 const BODY_MEDIA_TYPES = ["application/json", "application/yaml"];
@@ -22,13 +24,22 @@ const BODY_MEDIA_TYPES = ["application/json", "application/yaml"];
 export function handleResource(registry: Registry, req: ResourceRequest): ApiResponse {
   const { route, method, query } = req;
   const { res, version, namespace, name, subresource } = route;
-  const opts = { dryRun: query.get("dryRun") === "All", fieldValidation: fieldValidation(query) };
+  const opts = {
+    dryRun: query.get("dryRun") === "All",
+    fieldValidation: fieldValidation(query),
+    manager: query.get("fieldManager") || managerFromUserAgent(req.userAgent),
+  };
   if (method === "GET" || method === "HEAD") {
     // Watches are streamed by watch-handler.ts before reaching here; what is left is HEAD or /status.
     if (query.get("watch") === "true" || query.get("watch") === "1") throw methodNotAllowed();
     if (name && namespace) return { code: 200, body: registry.get(res, version, namespace, name) };
     if (subresource) throw methodNotAllowed();
-    const selectors = { labelSelector: query.get("labelSelector"), fieldSelector: query.get("fieldSelector") };
+    const selectors = {
+      labelSelector: query.get("labelSelector"),
+      fieldSelector: query.get("fieldSelector"),
+      limit: query.get("limit"),
+      continue: query.get("continue"),
+    };
     return { code: 200, body: registry.list(res, version, namespace, selectors) };
   }
   if (!namespace) throw methodNotAllowed();

@@ -41,12 +41,12 @@ export function createSandboxStore(registry: Registry, storage: MemoryStore, res
     const old = storage.get(res.plural, namespace, obj.metadata.name);
     if (!old) {
       delete obj.metadata.resourceVersion;
-      return registry.create(res, version, namespace, obj).object;
+      return registry.create(res, version, namespace, obj, { manager: "kubectl-create" }).object;
     }
     obj.metadata.namespace = namespace;
     obj.metadata.resourceVersion = old.metadata.resourceVersion ?? "";
     delete obj.metadata.uid;
-    return registry.commitUpdate(res, version, old, obj, {}).object;
+    return registry.commitUpdate(res, version, old, obj, { manager: "kubectl-replace" }).object;
   };
   return {
     get: (resource, namespace, name) => storage.get(resourceOf(resource).plural, namespace, name),
@@ -58,7 +58,7 @@ export function createSandboxStore(registry: Registry, storage: MemoryStore, res
       const next = clone(current);
       mutate(next);
       next.metadata.resourceVersion = current.metadata.resourceVersion ?? "";
-      return registry.commitUpdate(res, res.storageVersion, current, next, {}).object;
+      return registry.commitUpdate(res, res.storageVersion, current, next, { manager: "kubectl-edit" }).object;
     },
     delete(resource, namespace, name) {
       return storage.remove(resourceOf(resource).plural, namespace, name) !== undefined;

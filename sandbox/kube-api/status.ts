@@ -16,7 +16,7 @@ export function failure(code: number, reason: string, message: string, details?:
     metadata: {},
     status: "Failure",
     message,
-    reason,
+    ...(reason ? { reason } : {}),
     ...(details ? { details } : {}),
     code,
   };
@@ -27,6 +27,15 @@ const qualified = (res: ResourceType) => `${res.plural}.${res.group}`;
 const details = (res: ResourceType, name: string): StatusDetails => ({ name, group: res.group, kind: res.plural });
 
 export const notFound = (res: ResourceType, name: string) => failure(404, "NotFound", `${qualified(res)} "${name}" not found`, details(res, name));
+
+/** What a DELETE of a custom resource answers: a Success Status naming it, without a code. */
+export const deleted = (res: ResourceType, name: string, uid: string) => ({
+  kind: "Status",
+  apiVersion: "v1",
+  metadata: {},
+  status: "Success",
+  details: { name, group: res.group, kind: res.plural, uid },
+});
 
 export const pathNotFound = () => failure(404, "NotFound", "the server could not find the requested resource", {});
 

@@ -43,7 +43,7 @@ export type Status = {
   metadata: Record<string, never>;
   status: "Failure" | "Success";
   message: string;
-  reason: string;
+  reason?: string;
   details?: StatusDetails;
   code: number;
 };
