@@ -5,7 +5,7 @@ import { CEL_SKIPPED, celCauses, hasCelRules } from "./cel-rules";
 import { istioWebhookCauses } from "./istio-rules";
 import { pruneObject } from "./schema-prune";
 import { schemaCauses } from "./schema-validate";
-import { badRequest, invalid } from "./status";
+import { badRequest, failure, invalid } from "./status";
 import { asJson, isJsonObject, type KubeObject, type ResourceType, type StatusCause } from "./types";
 
 export type FieldValidation = "Ignore" | "Warn" | "Strict";
@@ -13,10 +13,15 @@ export type FieldValidation = "Ignore" | "Warn" | "Strict";
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Prunes and validates `obj` in place. Returns warnings (unknown fields dropped). */
-export function admit(res: ResourceType, version: string, obj: KubeObject, fieldValidation: FieldValidation): string[] {
+export function admit(res: ResourceType, version: string, obj: KubeObject, fieldValidation: FieldValidation, patched = false): string[] {
   const schema = res.schemas.get(version) ?? res.schemas.get(res.storageVersion);
   if (!schema) throw new Error(`no schema for ${res.plural}/${version}`);
   const pruned = pruneObject(asJson(obj), schema);
+  if (pruned.length > 0 && fieldValidation === "Strict" && patched) {
+    // A patch's result is decoded again, and that error is reported on the field "patch" (422).
+    const message = `Invalid value: ${JSON.stringify(JSON.stringify(obj))}: strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(", ")}`;
+    throw failure(422, "Invalid", ` "" is invalid: patch: ${message}`, { causes: [{ reason: "FieldValueInvalid", message, field: "patch" }] });
+  }
   if (pruned.length > 0 && fieldValidation === "Strict") {
     throw badRequest(
       `${res.kind} in version "${version}" cannot be handled as a ${res.kind}: strict decoding error: ${pruned.map((p) => `unknown field "${p}"`).join(", ")}`,

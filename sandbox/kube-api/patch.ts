@@ -69,7 +69,7 @@ export function patchObject(registry: Registry, req: PatchRequest, opts: PatchOp
   checkName(next, name);
   if (!next.metadata.resourceVersion) next.metadata.resourceVersion = old.metadata.resourceVersion ?? "";
   const applied = type === "apply" && isJsonObject(doc) ? doc : undefined;
-  return registry.commitUpdate(res, version, old, next, { ...opts, ...(applied && { applied }) }, req.statusOnly);
+  return registry.commitUpdate(res, version, old, next, { ...opts, patch: true, ...(applied && { applied }) }, req.statusOnly);
 }
 
 /**

@@ -15,6 +15,8 @@ export type WriteOptions = {
   fieldValidation?: FieldValidation;
   /** Who writes, for managedFields (the HTTP layer resolves ?fieldManager= and the User-Agent). */
   manager?: string;
+  /** The write is a PATCH (a Strict decoding error is then reported on the field "patch"). */
+  patch?: boolean;
   /** An Apply's configuration: its manager then owns exactly those fields. */
   applied?: JsonObject;
 };
@@ -97,7 +99,7 @@ export class Registry {
       throw conflict(res, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata.uid ?? ""}`);
     }
     const result = prepareForUpdate(old, next, statusOnly);
-    const warnings = admit(res, version, result, opts.fieldValidation ?? "Warn");
+    const warnings = admit(res, version, result, opts.fieldValidation ?? "Warn", opts.patch);
     dropEmptyMaps(result);
     result.metadata.managedFields = managedFields(old, result, opts);
     const stored = inVersion(result, res, res.storageVersion);

@@ -105,6 +105,40 @@ const probes: Record<string, Probe> = {
     return answer(await kube.request("POST", `${vsPath()}?fieldValidation=Strict`, { body }));
   },
 
+  "JSON patch adding an unknown field with fieldValidation=Strict": async (kube, name) => {
+    await kube.addVirtualService({ name });
+    const body = [{ op: "add", path: "/spec/colour", value: "blue" }];
+    const raw = await kube.request("PATCH", `${vsPath("shop", name)}?fieldValidation=Strict`, { body, contentType: JSON_PATCH });
+    // The message quotes the patched object as Go serialises it (key order, timestamps): compared by its ends.
+    const status = raw.body as { message: string; details: { causes: { message: string }[] } };
+    const ends = (text: string) => [text.slice(0, text.indexOf("{")), text.slice(text.lastIndexOf("}"))];
+    return answer({
+      ...raw,
+      body: {
+        ...status,
+        message: ends(status.message),
+        details: { causes: status.details.causes.map((cause) => ({ ...cause, message: ends(cause.message) })) },
+      },
+    });
+  },
+
+  "merge patch adding an unknown field with fieldValidation=Strict": async (kube, name) => {
+    await kube.addVirtualService({ name });
+    const body = { spec: { colour: "blue" } };
+    const raw = await kube.request("PATCH", `${vsPath("shop", name)}?fieldValidation=Strict`, { body, contentType: MERGE_PATCH });
+    // The message quotes the patched object as Go serialises it (key order, timestamps): compared by its ends.
+    const status = raw.body as { message: string; details: { causes: { message: string }[] } };
+    const ends = (text: string) => [text.slice(0, text.indexOf("{")), text.slice(text.lastIndexOf("}"))];
+    return answer({
+      ...raw,
+      body: {
+        ...status,
+        message: ends(status.message),
+        details: { causes: status.details.causes.map((cause) => ({ ...cause, message: ends(cause.message) })) },
+      },
+    });
+  },
+
   "JSON patch whose test fails: bare 422": async (kube, name) => {
     await kube.addVirtualService({ name });
     const body = [{ op: "test", path: "/metadata/resourceVersion", value: "1" }, ...weights(90, 10)];
